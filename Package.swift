@@ -1,0 +1,69 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "Partisan",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "Partisan", targets: ["Partisan"]),
+        .executable(name: "partisan-demo", targets: ["partisan-demo"]),
+        .executable(name: "partisan-bench", targets: ["partisan-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // Runtime: identities, terms and the wire codec, processes, mailboxes, registry, links, monitors.
+        .target(
+            name: "PartisanCore",
+            dependencies: [
+                .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // The library users import: the node facade and (later) the behaviours.
+        .target(
+            name: "Partisan",
+            dependencies: ["PartisanCore"],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "partisan-demo",
+            dependencies: ["Partisan"],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "partisan-bench",
+            dependencies: [
+                "Partisan",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+        // Shared test helpers: deadlines, waiting for conditions, the Erlang oracle.
+        .target(
+            name: "PartisanTestSupport",
+            dependencies: ["Partisan"],
+            path: "Tests/PartisanTestSupport",
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "PartisanCoreTests",
+            dependencies: ["PartisanCore", "PartisanTestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "PartisanTests",
+            dependencies: ["Partisan", "PartisanTestSupport"],
+            swiftSettings: strict
+        ),
+    ]
+)

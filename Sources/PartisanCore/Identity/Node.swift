@@ -1,0 +1,64 @@
+/// The name of a node, such as `a@127.0.0.1`: Erlang's node atom.
+///
+/// A name is `name@host`: both parts non-empty, exactly one `@`, and no `:` (the URI forms of
+/// pids, references and registered names use `:` as their separator). Hosts are names or IPv4
+/// addresses; IPv6 literals are not supported in node names.
+public struct Node: Hashable, Sendable, Comparable, CustomStringConvertible {
+    /// The full name, `name@host`.
+    public let name: String
+
+    /// Creates a node name, or returns `nil` if `name` is not of the form `name@host`.
+    public init?(_ name: String) {
+        guard Node.isValid(name) else { return nil }
+        self.name = name
+    }
+
+    /// Creates a node name, throwing ``IdentityError/invalidNode(_:)`` if `name` is not of the
+    /// form `name@host`.
+    public init(validating name: String) throws(IdentityError) {
+        guard Node.isValid(name) else { throw .invalidNode(name) }
+        self.name = name
+    }
+
+    /// The part before the `@`.
+    public var shortName: Substring { name[..<name.firstIndex(of: "@")!] }
+
+    /// The part after the `@`.
+    public var host: Substring { name[name.index(after: name.firstIndex(of: "@")!)...] }
+
+    public var description: String { name }
+
+    public static func < (lhs: Node, rhs: Node) -> Bool { lhs.name < rhs.name }
+
+    static func isValid(_ name: String) -> Bool {
+        let parts = name.split(separator: "@", omittingEmptySubsequences: false)
+        return parts.count == 2 && !parts[0].isEmpty && !parts[1].isEmpty && !name.contains(":")
+            && !name.contains(where: \.isWhitespace) && name.utf8.count <= 255
+    }
+}
+
+extension Node: ExpressibleByStringLiteral {
+    /// Creates a node name from a literal; the literal must be a valid `name@host`.
+    public init(stringLiteral value: String) {
+        guard let node = Node(value) else { preconditionFailure("invalid node name literal \"\(value)\"") }
+        self = node
+    }
+}
+
+extension Node: Codable {
+    /// Decodes a node from its name string.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let name = try container.decode(String.self)
+        guard let node = Node(name) else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "invalid node name \"\(name)\"")
+        }
+        self = node
+    }
+
+    /// Encodes a node as its name string.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(name)
+    }
+}
