@@ -7,7 +7,11 @@
 /// Erlang has no string type: a charlist is a `.list` of `.integer` code points (Erlang
 /// encodes short byte-valued ones as `STRING_EXT`), and text is usually a UTF-8 `.binary`.
 /// The empty list `[]` (Erlang's nil) is `.list([])`.
-public indirect enum Term: Hashable, Sendable {
+///
+/// Only `improperList` is `indirect`: the other payloads are stored inline (arrays and
+/// dictionaries already live on the heap), so decoding an integer or atom allocates nothing
+/// extra. Erlang's term order is ``Term/compare(_:_:)``; the wire format is ``ETF``.
+public enum Term: Hashable, Sendable {
     /// An atom, such as `ok` or `'EXIT'` (at most 255 code points).
     case atom(String)
     /// An integer that fits in 64 bits.
@@ -22,7 +26,7 @@ public indirect enum Term: Hashable, Sendable {
     /// A proper list; `.list([])` is Erlang's `[]`.
     case list([Term])
     /// An improper list `[E1, E2 | Tail]`: `elements` is non-empty and `tail` is not a list.
-    case improperList([Term], tail: Term)
+    indirect case improperList([Term], tail: Term)
     /// A tuple.
     case tuple([Term])
     /// A map. Keys are unique; the encoding orders them by Erlang's term order.

@@ -1,0 +1,240 @@
+/// Reads ETF terms from a byte buffer with bounds, length and depth checks on every step.
+///
+/// Lengths from the input are checked against the remaining bytes before anything is
+/// allocated: a list or tuple of N elements needs at least N bytes, a map of N pairs 2N.
+struct ETFReader {
+    let buffer: UnsafeRawBufferPointer
+    let maxDepth: Int
+    var offset = 0
+
+    init(buffer: UnsafeRawBufferPointer, maxDepth: Int) {
+        self.buffer = buffer
+        self.maxDepth = maxDepth
+    }
+
+    var remaining: Int { buffer.count - offset }
+
+    func peekByte() -> UInt8? { offset < buffer.count ? buffer[offset] : nil }
+
+    mutating func readTerm(depth: Int) throws(ETFError) -> Term {
+        let tagOffset = offset
+        let tag = try readUInt8()
+        switch tag {
+        case ETFTag.smallInteger: return .integer(Int64(try readUInt8()))
+        case ETFTag.integer: return .integer(Int64(Int32(bitPattern: try readUInt32())))
+        case ETFTag.smallBig: return try readBig(count: Int(try readUInt8()))
+        case ETFTag.largeBig: return try readBig(count: Int(try readUInt32()))
+        case ETFTag.newFloat:
+            let value = Double(bitPattern: try readUInt64())
+            guard value.isFinite else { throw .malformed("non-finite float", at: tagOffset) }
+            return .float(value)
+        case ETFTag.float: return .float(try readOldFloat())
+        case ETFTag.atom, ETFTag.smallAtom, ETFTag.atomUTF8, ETFTag.smallAtomUTF8:
+            return .atom(try readAtomBody(tag: tag))
+        case ETFTag.binary:
+            let count = try readLength(Int(try readUInt32()), minimumBytesEach: 1)
+            let start = offset
+            offset += count
+            return .binary(Array(UnsafeRawBufferPointer(rebasing: buffer[start..<offset])))
+        case ETFTag.nilList: return .list([])
+        case ETFTag.string:
+            let count = try readLength(Int(try readUInt16()), minimumBytesEach: 1)
+            var elements: [Term] = []
+            elements.reserveCapacity(count)
+            for i in offset..<offset + count { elements.append(.integer(Int64(buffer[i]))) }
+            offset += count
+            return .list(elements)
+        case ETFTag.list: return try readList(depth: depth)
+        case ETFTag.smallTuple: return try readTuple(count: Int(try readUInt8()), depth: depth)
+        case ETFTag.largeTuple: return try readTuple(count: Int(try readUInt32()), depth: depth)
+        case ETFTag.map: return try readMap(depth: depth)
+        case ETFTag.newPid, ETFTag.pid: return try readPid(tag: tag)
+        case ETFTag.newerReference, ETFTag.newReference: return try readNewReference(tag: tag)
+        case ETFTag.reference: return try readOldReference()
+        default:
+            if let name = ETFTag.unsupportedName(tag) { throw .unsupportedTag(tag, name: name, at: tagOffset) }
+            throw .unknownTag(tag, at: tagOffset)
+        }
+    }
+
+    // MARK: Compound terms
+
+    private mutating func enter(_ depth: Int) throws(ETFError) {
+        if depth >= maxDepth { throw .nestingTooDeep(limit: maxDepth) }
+    }
+
+    private mutating func readList(depth: Int) throws(ETFError) -> Term {
+        try enter(depth)
+        // N elements and a tail: at least N + 1 bytes.
+        let count = try readLength(Int(try readUInt32()), minimumBytesEach: 1, extra: 1)
+        var elements: [Term] = []
+        elements.reserveCapacity(count)
+        for _ in 0..<count { elements.append(try readTerm(depth: depth + 1)) }
+        if peekByte() == ETFTag.nilList {
+            offset += 1
+            return .list(elements)
+        }
+        let tail = try readTerm(depth: depth + 1)
+        switch tail {
+        case .list(let rest):
+            // A non-canonical list whose tail is itself a proper list: flatten as Erlang does.
+            return .list(elements + rest)
+        case .improperList(let rest, let innerTail):
+            return .improperList(elements + rest, tail: innerTail)
+        default:
+            if elements.isEmpty { return tail }
+            return .improperList(elements, tail: tail)
+        }
+    }
+
+    private mutating func readTuple(count declared: Int, depth: Int) throws(ETFError) -> Term {
+        try enter(depth)
+        let count = try readLength(declared, minimumBytesEach: 1)
+        var elements: [Term] = []
+        elements.reserveCapacity(count)
+        for _ in 0..<count { elements.append(try readTerm(depth: depth + 1)) }
+        return .tuple(elements)
+    }
+
+    private mutating func readMap(depth: Int) throws(ETFError) -> Term {
+        try enter(depth)
+        let count = try readLength(Int(try readUInt32()), minimumBytesEach: 2)
+        var map: [Term: Term] = [:]
+        map.reserveCapacity(count)
+        for _ in 0..<count {
+            let keyOffset = offset
+            let key = try readTerm(depth: depth + 1)
+            let value = try readTerm(depth: depth + 1)
+            if map.updateValue(value, forKey: key) != nil { throw .duplicateMapKey(at: keyOffset) }
+        }
+        return .map(map)
+    }
+
+    // MARK: Numbers
+
+    private mutating func readBig(count declared: Int) throws(ETFError) -> Term {
+        let signOffset = offset
+        let sign = try readUInt8()
+        guard sign <= 1 else { throw .malformed("big integer sign byte \(sign)", at: signOffset) }
+        let count = try readLength(declared, minimumBytesEach: 1)
+        let magnitude = Array(UnsafeRawBufferPointer(rebasing: buffer[offset..<offset + count]))
+        offset += count
+        return Term(integer: BigInteger(isNegative: sign == 1, magnitude: magnitude))
+    }
+
+    /// `FLOAT_EXT`: 31 bytes holding a NUL-padded `"%.20e"` string.
+    private mutating func readOldFloat() throws(ETFError) -> Double {
+        let start = offset
+        try need(31)
+        offset += 31
+        var text = ""
+        for i in start..<start + 31 {
+            let byte = buffer[i]
+            if byte == 0 { break }
+            text.unicodeScalars.append(Unicode.Scalar(byte))
+        }
+        guard let value = Double(text), value.isFinite else {
+            throw .malformed("unparsable FLOAT_EXT \"\(text)\"", at: start)
+        }
+        return value
+    }
+
+    // MARK: Atoms, pids and references
+
+    private mutating func readAtomBody(tag: UInt8) throws(ETFError) -> String {
+        let small = tag == ETFTag.smallAtom || tag == ETFTag.smallAtomUTF8
+        let count = try readLength(small ? Int(try readUInt8()) : Int(try readUInt16()), minimumBytesEach: 1)
+        let start = offset
+        offset += count
+        let bytes = UnsafeRawBufferPointer(rebasing: buffer[start..<offset])
+        if tag == ETFTag.atom || tag == ETFTag.smallAtom {
+            // Latin-1: every byte is the code point of the same value.
+            if !bytes.contains(where: { $0 >= 0x80 }) { return String(decoding: bytes, as: UTF8.self) }
+            var name = ""
+            name.unicodeScalars.append(contentsOf: bytes.map { Unicode.Scalar($0) })
+            return name
+        }
+        guard let name = String(validating: bytes, as: UTF8.self) else { throw .invalidUTF8(at: start) }
+        return name
+    }
+
+    private mutating func readNode() throws(ETFError) -> Node {
+        let atomOffset = offset
+        let tag = try readUInt8()
+        switch tag {
+        case ETFTag.atom, ETFTag.smallAtom, ETFTag.atomUTF8, ETFTag.smallAtomUTF8:
+            let name = try readAtomBody(tag: tag)
+            guard let node = Node(name) else { throw .invalidNode(name, at: atomOffset) }
+            return node
+        default:
+            if let name = ETFTag.unsupportedName(tag) { throw .unsupportedTag(tag, name: name, at: atomOffset) }
+            throw .malformed("node is not an atom (tag \(tag))", at: atomOffset)
+        }
+    }
+
+    private mutating func readPid(tag: UInt8) throws(ETFError) -> Term {
+        let node = try readNode()
+        let id = try readUInt32()
+        let serial = try readUInt32()
+        let creation = tag == ETFTag.newPid ? try readUInt32() : UInt32(try readUInt8())
+        return .pid(Pid(node: node, id: id, serial: serial, creation: creation))
+    }
+
+    private mutating func readNewReference(tag: UInt8) throws(ETFError) -> Term {
+        let lengthOffset = offset
+        let count = Int(try readUInt16())
+        guard (1...3).contains(count) else { throw .unsupportedReference(words: count, at: lengthOffset) }
+        let node = try readNode()
+        let creation = tag == ETFTag.newerReference ? try readUInt32() : UInt32(try readUInt8())
+        var words: (UInt32, UInt32, UInt32) = (0, 0, 0)
+        words.0 = try readUInt32()
+        if count > 1 { words.1 = try readUInt32() }
+        if count > 2 { words.2 = try readUInt32() }
+        return .ref(Ref(node: node, creation: creation, words: words))
+    }
+
+    private mutating func readOldReference() throws(ETFError) -> Term {
+        let node = try readNode()
+        let id = try readUInt32()
+        let creation = UInt32(try readUInt8())
+        return .ref(Ref(node: node, creation: creation, words: (id, 0, 0)))
+    }
+
+    // MARK: Primitive reads
+
+    /// Checks that `count` items of at least `minimumBytesEach` bytes (plus `extra`) fit in the
+    /// remaining input, and returns `count`.
+    private func readLength(_ count: Int, minimumBytesEach: Int, extra: Int = 0) throws(ETFError) -> Int {
+        let (product, overflow) = count.multipliedReportingOverflow(by: minimumBytesEach)
+        if overflow || product > remaining - extra { throw .lengthTooLarge(count, at: offset) }
+        return count
+    }
+
+    private func need(_ count: Int) throws(ETFError) {
+        if remaining < count { throw .truncated(at: offset, needed: count - remaining) }
+    }
+
+    mutating func readUInt8() throws(ETFError) -> UInt8 {
+        try need(1)
+        defer { offset += 1 }
+        return buffer[offset]
+    }
+
+    mutating func readUInt16() throws(ETFError) -> UInt16 {
+        try need(2)
+        defer { offset += 2 }
+        return UInt16(buffer[offset]) << 8 | UInt16(buffer[offset + 1])
+    }
+
+    mutating func readUInt32() throws(ETFError) -> UInt32 {
+        try need(4)
+        defer { offset += 4 }
+        return UInt32(buffer[offset]) << 24 | UInt32(buffer[offset + 1]) << 16
+            | UInt32(buffer[offset + 2]) << 8 | UInt32(buffer[offset + 3])
+    }
+
+    mutating func readUInt64() throws(ETFError) -> UInt64 {
+        let high = try readUInt32()
+        return UInt64(high) << 32 | UInt64(try readUInt32())
+    }
+}

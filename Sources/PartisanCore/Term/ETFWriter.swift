@@ -1,0 +1,186 @@
+/// Appends the ETF encoding of terms to a byte buffer, choosing the tags `term_to_binary/1`
+/// chooses.
+struct ETFWriter {
+    var bytes: [UInt8]
+    let options: ETF.EncodingOptions
+
+    init(bytes: [UInt8], options: ETF.EncodingOptions) {
+        self.bytes = bytes
+        self.options = options
+    }
+
+    mutating func write(_ term: Term, depth: Int) throws(ETFError) {
+        switch term {
+        case .atom(let name): try writeAtom(name)
+        case .integer(let value): writeInteger(value)
+        case .bigInteger(let big): writeBig(big)
+        case .float(let value):
+            guard value.isFinite else { throw .unencodable("non-finite float \(value)") }
+            bytes.append(ETFTag.newFloat)
+            appendUInt64(value.bitPattern)
+        case .binary(let data):
+            try checkLength(data.count, "binary")
+            bytes.append(ETFTag.binary)
+            appendUInt32(UInt32(data.count))
+            bytes.append(contentsOf: data)
+        case .list(let elements):
+            try writeList(elements, depth: depth)
+        case .improperList(let elements, let tail):
+            guard !elements.isEmpty else { throw .unencodable("improper list without elements") }
+            switch tail {
+            case .list, .improperList: throw .unencodable("improper list whose tail is a list")
+            default: break
+            }
+            try checkDepth(depth)
+            try checkLength(elements.count, "list")
+            bytes.append(ETFTag.list)
+            appendUInt32(UInt32(elements.count))
+            for element in elements { try write(element, depth: depth + 1) }
+            try write(tail, depth: depth + 1)
+        case .tuple(let elements):
+            try checkDepth(depth)
+            if elements.count <= 255 {
+                bytes.append(ETFTag.smallTuple)
+                bytes.append(UInt8(elements.count))
+            } else {
+                try checkLength(elements.count, "tuple")
+                bytes.append(ETFTag.largeTuple)
+                appendUInt32(UInt32(elements.count))
+            }
+            for element in elements { try write(element, depth: depth + 1) }
+        case .map(let map):
+            try checkDepth(depth)
+            try checkLength(map.count, "map")
+            bytes.append(ETFTag.map)
+            appendUInt32(UInt32(map.count))
+            for (key, value) in map.sorted(by: { Term.mapKeyOrder($0.key, $1.key) < 0 }) {
+                try write(key, depth: depth + 1)
+                try write(value, depth: depth + 1)
+            }
+        case .pid(let pid):
+            bytes.append(ETFTag.newPid)
+            try writeAtom(pid.node.name)
+            appendUInt32(pid.id)
+            appendUInt32(pid.serial)
+            appendUInt32(pid.creation)
+        case .ref(let ref):
+            bytes.append(ETFTag.newerReference)
+            appendUInt16(3)
+            try writeAtom(ref.node.name)
+            appendUInt32(ref.creation)
+            appendUInt32(ref.words.0)
+            appendUInt32(ref.words.1)
+            appendUInt32(ref.words.2)
+        }
+    }
+
+    private mutating func writeList(_ elements: [Term], depth: Int) throws(ETFError) {
+        if elements.isEmpty {
+            bytes.append(ETFTag.nilList)
+            return
+        }
+        if elements.count <= 65535, let string = Self.byteString(elements) {
+            bytes.append(ETFTag.string)
+            appendUInt16(UInt16(elements.count))
+            bytes.append(contentsOf: string)
+            return
+        }
+        try checkDepth(depth)
+        try checkLength(elements.count, "list")
+        bytes.append(ETFTag.list)
+        appendUInt32(UInt32(elements.count))
+        for element in elements { try write(element, depth: depth + 1) }
+        bytes.append(ETFTag.nilList)
+    }
+
+    /// The bytes of a list whose elements are all integers in 0...255 (`STRING_EXT`).
+    private static func byteString(_ elements: [Term]) -> [UInt8]? {
+        var string: [UInt8] = []
+        string.reserveCapacity(elements.count)
+        for element in elements {
+            guard case .integer(let value) = element, value >= 0, value <= 255 else { return nil }
+            string.append(UInt8(value))
+        }
+        return string
+    }
+
+    mutating func writeAtom(_ name: String) throws(ETFError) {
+        var utf8Count = 0
+        var characters = 0
+        var latin1 = true
+        for scalar in name.unicodeScalars {
+            characters += 1
+            utf8Count += UTF8.width(scalar)
+            if scalar.value > 255 { latin1 = false }
+        }
+        guard characters <= 255 else { throw .unencodable("atom longer than 255 characters") }
+        if latin1 && options.atomEncoding == .latin1WhenPossible {
+            bytes.append(ETFTag.atom)
+            appendUInt16(UInt16(characters))
+            for scalar in name.unicodeScalars { bytes.append(UInt8(scalar.value)) }
+        } else if utf8Count <= 255 {
+            bytes.append(ETFTag.smallAtomUTF8)
+            bytes.append(UInt8(utf8Count))
+            bytes.append(contentsOf: name.utf8)
+        } else {
+            bytes.append(ETFTag.atomUTF8)
+            appendUInt16(UInt16(utf8Count))
+            bytes.append(contentsOf: name.utf8)
+        }
+    }
+
+    private mutating func writeInteger(_ value: Int64) {
+        if value >= 0 && value <= 255 {
+            bytes.append(ETFTag.smallInteger)
+            bytes.append(UInt8(value))
+        } else if value >= Int64(Int32.min) && value <= Int64(Int32.max) {
+            bytes.append(ETFTag.integer)
+            appendUInt32(UInt32(bitPattern: Int32(value)))
+        } else {
+            let magnitude = value.magnitude
+            let count = (64 - magnitude.leadingZeroBitCount + 7) / 8
+            bytes.append(ETFTag.smallBig)
+            bytes.append(UInt8(count))
+            bytes.append(value < 0 ? 1 : 0)
+            for i in 0..<count { bytes.append(UInt8(truncatingIfNeeded: magnitude >> (8 * UInt64(i)))) }
+        }
+    }
+
+    private mutating func writeBig(_ big: BigInteger) {
+        if let small = big.int64Value { return writeInteger(small) }
+        if big.magnitude.count <= 255 {
+            bytes.append(ETFTag.smallBig)
+            bytes.append(UInt8(big.magnitude.count))
+        } else {
+            bytes.append(ETFTag.largeBig)
+            appendUInt32(UInt32(truncatingIfNeeded: big.magnitude.count))
+        }
+        bytes.append(big.isNegative ? 1 : 0)
+        bytes.append(contentsOf: big.magnitude)
+    }
+
+    private func checkDepth(_ depth: Int) throws(ETFError) {
+        if depth >= options.maxDepth { throw .nestingTooDeep(limit: options.maxDepth) }
+    }
+
+    private func checkLength(_ count: Int, _ what: String) throws(ETFError) {
+        if count > Int(UInt32.max) { throw .unencodable("\(what) of \(count) elements exceeds 2^32-1") }
+    }
+
+    mutating func appendUInt16(_ value: UInt16) {
+        bytes.append(UInt8(truncatingIfNeeded: value >> 8))
+        bytes.append(UInt8(truncatingIfNeeded: value))
+    }
+
+    mutating func appendUInt32(_ value: UInt32) {
+        bytes.append(UInt8(truncatingIfNeeded: value >> 24))
+        bytes.append(UInt8(truncatingIfNeeded: value >> 16))
+        bytes.append(UInt8(truncatingIfNeeded: value >> 8))
+        bytes.append(UInt8(truncatingIfNeeded: value))
+    }
+
+    mutating func appendUInt64(_ value: UInt64) {
+        appendUInt32(UInt32(truncatingIfNeeded: value >> 32))
+        appendUInt32(UInt32(truncatingIfNeeded: value))
+    }
+}
