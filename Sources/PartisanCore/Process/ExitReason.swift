@@ -1,0 +1,92 @@
+/// Why a process exited, or the reason an exit signal carries: Erlang's exit reasons.
+///
+/// Links and `trapExit` follow Erlang's rules on these values: `.normal` does not kill a
+/// linked process, `.kill` sent with `exit(_:_:)` cannot be trapped and makes its target exit
+/// with `.killed`, and any other reason kills a linked process that does not trap exits.
+public enum ExitReason: Hashable, Sendable, CustomStringConvertible {
+    /// The process finished: its body returned.
+    case normal
+    /// The untrappable kill sent by `exit(pid, .kill)`. A process never exits with `.kill`
+    /// because of it: it exits with `.killed`.
+    case kill
+    /// The process was killed by an untrappable `.kill` signal.
+    case killed
+    /// An orderly shutdown, used by supervisors: Erlang's `shutdown`.
+    case shutdown
+    /// An orderly shutdown with details: Erlang's `{shutdown, Term}`. Like `.shutdown`, it is
+    /// not an error for restart strategies.
+    case shutdownWith(Term)
+    /// The process did not exist (monitors and links to dead or unknown pids).
+    case noproc
+    /// The connection to the process's node was lost.
+    case noconnection
+    /// The process's body threw an error: an abnormal exit carrying the error.
+    case crashed(ProcessCrash)
+    /// Any other reason, as an Erlang term (for reasons from other nodes and custom reasons).
+    case other(Term)
+
+    /// Whether a linked process that does not trap exits survives this reason (only
+    /// `.normal`).
+    public var isNormal: Bool { self == .normal }
+
+    /// Whether the reason is `.normal`, `.shutdown` or `.shutdownWith`: the reasons after which
+    /// a `transient` child is not restarted and that supervisors do not report as errors.
+    public var isOrderly: Bool {
+        switch self {
+        case .normal, .shutdown, .shutdownWith: true
+        default: false
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .normal: "normal"
+        case .kill: "kill"
+        case .killed: "killed"
+        case .shutdown: "shutdown"
+        case .shutdownWith(let term): "{shutdown, \(term)}"
+        case .noproc: "noproc"
+        case .noconnection: "noconnection"
+        case .crashed(let crash): crash.description
+        case .other(let term): "\(term)"
+        }
+    }
+}
+
+/// The error that made a process crash: the thrown error itself (on the node where it was
+/// thrown) and its type name and description (which also travel to other nodes).
+///
+/// Two crashes are equal when their type names and descriptions are equal.
+public struct ProcessCrash: Hashable, Sendable, CustomStringConvertible {
+    /// The thrown error, when the crash happened on this node.
+    public let error: (any Error)?
+    /// The Swift type name of the thrown error, such as `MyServer.Failure`.
+    public let typeName: String
+    /// `String(describing:)` of the thrown error.
+    public let message: String
+
+    /// Wraps a thrown error.
+    public init(_ error: any Error) {
+        self.error = error
+        self.typeName = String(reflecting: type(of: error))
+        self.message = String(describing: error)
+    }
+
+    /// Recreates a crash from its travelling parts (no local error value).
+    public init(typeName: String, message: String) {
+        self.error = nil
+        self.typeName = typeName
+        self.message = message
+    }
+
+    public var description: String { "{error, \(typeName): \(message)}" }
+
+    public static func == (lhs: ProcessCrash, rhs: ProcessCrash) -> Bool {
+        lhs.typeName == rhs.typeName && lhs.message == rhs.message
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(typeName)
+        hasher.combine(message)
+    }
+}

@@ -1,0 +1,148 @@
+import DequeModule
+import Synchronization
+
+/// A running process as its own body sees it: its pid, its mailbox, and the operations a
+/// process performs (send, receive, link, monitor, spawn, exit).
+///
+/// The runtime creates one context per process and passes it to the body. Receive operations
+/// belong to the process that owns the context: call them only from its body (the runtime
+/// cannot enforce this; two tasks receiving from one mailbox would each see some messages).
+/// Everything else is safe from any task.
+///
+/// Internally the context is the process control block: one lock guards the mailbox, the
+/// parked receiver, links, monitors and the exit state, so delivering a message is one lock
+/// and, when the receiver is parked, one continuation resume. A parked receiver costs no
+/// thread.
+public final class ProcessContext: Sendable {
+    /// The process's identifier.
+    public let pid: Pid
+    /// The runtime (the local node) the process runs on.
+    public let runtime: ProcessRuntime
+    let state: Mutex<ProcessState>
+
+    init(pid: Pid, runtime: ProcessRuntime) {
+        self.pid = pid
+        self.runtime = runtime
+        self.state = Mutex(ProcessState())
+    }
+
+    /// The node the process runs on.
+    public var node: Node { pid.node }
+
+    /// Whether the process has not exited yet.
+    public var isAlive: Bool { state.withLock { $0.exitReason == nil } }
+
+    /// Delivers `message` to this mailbox; a dead process drops it (as Erlang does).
+    func deliver(_ message: any Sendable) {
+        let wake: (UnsafeContinuation<Wakeup, Never>, Wakeup)? = state.withLock { s in
+            guard s.exitReason == nil else { return nil }
+            guard let waiter = s.waiter else {
+                s.queue.append(message)
+                return nil
+            }
+            s.waiter = nil
+            // A FIFO receiver parks only on an empty queue, so handing over is in order.
+            if waiter.takesAnyMessage {
+                return (waiter.continuation, .message(message))
+            }
+            s.queue.append(message)
+            return (waiter.continuation, .rescan)
+        }
+        if let (continuation, wakeup) = wake { continuation.resume(returning: wakeup) }
+    }
+
+    /// Ends the process with `reason` unless it already ended: wakes a parked receive,
+    /// cancels the body's task, and lets the runtime notify links and monitors and free the
+    /// name. Returns whether this call ended it.
+    @discardableResult
+    func terminate(_ reason: ExitReason) -> Bool {
+        let taken: ProcessState.Remains? = state.withLock { s in
+            guard s.exitReason == nil else { return nil }
+            s.exitReason = reason
+            return s.takeRemains()
+        }
+        guard let taken else { return false }
+        taken.waiter?.continuation.resume(returning: .exited(reason))
+        taken.task?.cancel()
+        runtime.processExited(self, reason: reason, remains: taken)
+        return true
+    }
+
+    /// Records the body's task so a kill can cancel it (waking `Task.sleep` and other
+    /// cancellable waits).
+    func attach(_ task: Task<Void, Never>) {
+        let exited = state.withLock { s in
+            if s.exitReason == nil { s.task = task }
+            return s.exitReason != nil
+        }
+        if exited { task.cancel() }
+    }
+
+    /// Throws ``ProcessError/exiting(_:)`` if the process has exited.
+    func checkAlive() throws(ProcessError) {
+        if let reason = state.withLock({ $0.exitReason }) { throw .exiting(reason) }
+    }
+}
+
+/// How a parked receive is woken.
+enum Wakeup: Sendable {
+    /// A FIFO receive is handed the message directly.
+    case message(any Sendable)
+    /// New messages arrived; scan them.
+    case rescan
+    /// The receive's deadline passed.
+    case timedOut
+    /// The process exited while waiting.
+    case exited(ExitReason)
+}
+
+/// A receive parked on an empty (or fully scanned) mailbox.
+struct Waiter {
+    let continuation: UnsafeContinuation<Wakeup, Never>
+    /// Whether any message satisfies the receive (so it can be handed over directly).
+    let takesAnyMessage: Bool
+    /// Identifies this wait, so a late timer does not wake a later one.
+    let token: UInt64
+}
+
+/// Everything about a process that the lock in ``ProcessContext`` guards.
+struct ProcessState {
+    var queue: Deque<any Sendable> = []
+    var waiter: Waiter?
+    var waitCount: UInt64 = 0
+    /// `nil` while alive.
+    var exitReason: ExitReason?
+    var trapExit = false
+    var links: Set<Pid> = []
+    /// Monitors other processes hold on this one: reference → watcher.
+    var monitoredBy: [Ref: Pid] = [:]
+    /// Monitors this process holds on others: reference → target.
+    var monitoring: [Ref: Pid] = [:]
+    var registeredName: String?
+    var task: Task<Void, Never>?
+
+    /// What a dying process leaves for the runtime to clean up and notify.
+    struct Remains {
+        var waiter: Waiter?
+        var task: Task<Void, Never>?
+        var links: Set<Pid>
+        var monitoredBy: [Ref: Pid]
+        var monitoring: [Ref: Pid]
+        var registeredName: String?
+    }
+
+    mutating func takeRemains() -> Remains {
+        defer {
+            waiter = nil
+            task = nil
+            links = []
+            monitoredBy = [:]
+            monitoring = [:]
+            registeredName = nil
+            queue = []
+        }
+        return Remains(
+            waiter: waiter, task: task, links: links, monitoredBy: monitoredBy, monitoring: monitoring,
+            registeredName: registeredName)
+    }
+}

@@ -1,0 +1,275 @@
+import Logging
+import Synchronization
+
+/// The process runtime of one node: its process table, registry, references and the rules
+/// for signals between processes.
+///
+/// A runtime is an object, not a global: several can live in one OS process (tests start
+/// many nodes side by side). Everything here is safe to call from any task or thread.
+/// Processes run as Swift tasks; a process waiting in `receive` holds no thread.
+public final class ProcessRuntime: Sendable {
+    /// The node's name.
+    public let node: Node
+    /// This incarnation of the node; pids and references carry it, so those of an earlier
+    /// incarnation with the same name never alias this one's.
+    public let creation: UInt32
+    /// Where messages and signals for other nodes go; `nil` until a distribution layer is
+    /// attached.
+    public var remoteRouter: (any RemoteRouter)? {
+        get { router.withLock { $0 } }
+        set { router.withLock { $0 = newValue } }
+    }
+    /// The logger the runtime reports crashes on.
+    public let logger: Logger
+
+    /// The pseudo-process that stands for the node itself as the sender of signals made
+    /// outside any process (`<0.0.0>`).
+    public var systemPid: Pid { Pid(node: node, id: 0, serial: 0, creation: creation) }
+
+    let table = ProcessTable()
+    let names = Mutex<[String: ProcessContext]>([:])
+    private let router = Mutex<(any RemoteRouter)?>(nil)
+    private let processCounter = Atomic<UInt64>(1)
+    private let refCounter = Atomic<UInt64>(1)
+    private let refSalt: UInt32
+
+    /// Creates the runtime of node `node`. `creation` defaults to a random non-zero value.
+    public init(node: Node, creation: UInt32? = nil, logger: Logger? = nil) {
+        self.node = node
+        self.creation = creation ?? UInt32.random(in: 1...UInt32.max)
+        self.refSalt = UInt32.random(in: 0...UInt32.max)
+        self.logger = logger ?? Logger(label: "partisan.\(node.name)")
+    }
+
+    // MARK: Identities
+
+    /// A new reference, unique on this node across incarnations: Erlang's `make_ref()`.
+    public func makeRef() -> Ref {
+        let n = refCounter.wrappingAdd(1, ordering: .relaxed).oldValue
+        return Ref(
+            node: node, creation: creation,
+            words: (UInt32(n & 0x3_FFFF), UInt32(truncatingIfNeeded: n >> 18), refSalt))
+    }
+
+    private func nextPid() -> (Pid, serial: UInt64) {
+        let n = processCounter.wrappingAdd(1, ordering: .relaxed).oldValue
+        // Erlang keeps 28 bits of a pid's number in `id` and the rest in `serial`.
+        let pid = Pid(
+            node: node, id: UInt32(n & 0x0FFF_FFFF), serial: UInt32(truncatingIfNeeded: n >> 28),
+            creation: creation)
+        return (pid, n)
+    }
+
+    /// The local process table key of `pid`, or `nil` if `pid` is not of this incarnation.
+    func localSerial(_ pid: Pid) -> UInt64? {
+        guard pid.creation == creation, pid.node == node else { return nil }
+        return UInt64(pid.serial) << 28 | UInt64(pid.id)
+    }
+
+    /// The live local process `pid`, if any.
+    func process(_ pid: Pid) -> ProcessContext? {
+        localSerial(pid).flatMap { table.lookup(serial: $0) }
+    }
+
+    /// Whether `pid` belongs to another node (not to any incarnation of this one).
+    func isRemote(_ pid: Pid) -> Bool { pid.node != node }
+
+    // MARK: Spawning
+
+    /// Starts a process running `body` and returns its pid at once.
+    ///
+    /// The process exits `.normal` when `body` returns, with `.crashed` carrying the error when
+    /// it throws, and with the signal's reason when it is killed (then the error its pending
+    /// `receive` throws is ignored).
+    @discardableResult
+    public func spawn(
+        _ options: SpawnOptions = [], _ body: @escaping @Sendable (ProcessContext) async throws -> Void
+    ) -> Pid {
+        start(options, body).pid
+    }
+
+    /// Creates, registers in the table and starts a process. `prepare` runs before the body
+    /// can run, for `spawn_link` and `spawn_monitor` to set up their link or monitor
+    /// atomically.
+    func start(
+        _ options: SpawnOptions, prepare: (ProcessContext) -> Void = { _ in },
+        _ body: @escaping @Sendable (ProcessContext) async throws -> Void
+    ) -> ProcessContext {
+        let (pid, serial) = nextPid()
+        let process = ProcessContext(pid: pid, runtime: self)
+        if options.contains(.trapExit) { process.state.withLock { $0.trapExit = true } }
+        prepare(process)
+        table.insert(process, serial: serial)
+        let task = Task {
+            let reason: ExitReason
+            do {
+                try await body(process)
+                reason = .normal
+            } catch let error as ProcessError {
+                if case .exiting(let signalled) = error { reason = signalled } else { reason = .crashed(ProcessCrash(error)) }
+            } catch {
+                reason = .crashed(ProcessCrash(error))
+            }
+            process.terminate(reason)
+        }
+        process.attach(task)
+        return process
+    }
+
+    // MARK: Sending
+
+    /// Sends `message` to `pid` from outside any process (the sender is ``systemPid``). Never
+    /// fails; messages to dead processes are dropped.
+    public func send(_ message: any Sendable, to pid: Pid) {
+        send(message, to: pid, from: systemPid)
+    }
+
+    func send(_ message: any Sendable, to pid: Pid, from sender: Pid) {
+        if let process = process(pid) {
+            process.deliver(message)
+        } else if isRemote(pid) {
+            remoteRouter?.send(message, to: pid, from: sender)
+        }
+    }
+
+    /// Sends `message` to the process registered as `name`; throws
+    /// ``ProcessError/unregisteredName(_:)`` if there is none.
+    public func send(_ message: any Sendable, to name: String) throws(ProcessError) {
+        guard let process = names.withLock({ $0[name] }) else { throw .unregisteredName(name) }
+        process.deliver(message)
+    }
+
+    /// Sends `message` to `name.name` on `name.node`: locally like
+    /// ``send(_:to:)-(_,String)``, remotely through the distribution layer (never throws).
+    public func send(_ message: any Sendable, to name: RegisteredName) throws(ProcessError) {
+        if name.node == node { return try send(message, to: name.name) }
+        remoteRouter?.send(message, to: name, from: systemPid)
+    }
+
+    // MARK: Signals
+
+    /// Sends an exit signal to `target` from outside any process (see
+    /// ``ProcessContext/exit(_:_:)`` for the rules).
+    public func exit(_ target: Pid, _ reason: ExitReason) {
+        sendExitSignal(to: target, from: systemPid, reason: reason, viaLink: false)
+    }
+
+    /// Routes an exit signal to a local or remote process.
+    public func sendExitSignal(to target: Pid, from sender: Pid, reason: ExitReason, viaLink: Bool) {
+        if let process = process(target) {
+            process.receiveExitSignal(from: sender, reason: reason, viaLink: viaLink)
+        } else if isRemote(target) {
+            remoteRouter?.sendExitSignal(to: target, from: sender, reason: reason, viaLink: viaLink)
+        }
+    }
+
+    /// Delivers a `DOWN` to the local watcher that holds the monitor (the distribution layer
+    /// calls this for `DOWN`s from other nodes).
+    public func deliverDown(_ down: DownMessage, to watcher: Pid) {
+        if let process = process(watcher) {
+            process.receiveDown(down)
+        } else if isRemote(watcher) {
+            remoteRouter?.sendDown(down, to: watcher)
+        }
+    }
+
+    /// Links `pid` (local) to `other`; returns why it failed, if it did.
+    func addLink(from pid: Pid, to other: Pid) -> ExitReason? {
+        if let process = process(other) { return process.acceptLink(from: pid) ? nil : .noproc }
+        guard isRemote(other) else { return .noproc }
+        return remoteRouter?.link(pid, to: other) ?? .noconnection
+    }
+
+    /// Accepts a link to local `pid` from a process on another node (the distribution layer
+    /// calls this); returns `false` if `pid` does not exist.
+    public func acceptRemoteLink(to pid: Pid, from other: Pid) -> Bool {
+        process(pid)?.acceptLink(from: other) ?? false
+    }
+
+    func removeLink(from pid: Pid, to other: Pid) {
+        if let process = process(other) {
+            process.dropLink(with: pid)
+        } else if isRemote(other) {
+            remoteRouter?.unlink(pid, from: other)
+        }
+    }
+
+    /// Removes the link between local `pid` and `other` on this side (the distribution layer
+    /// calls this for an `unlink` from another node).
+    public func dropRemoteLink(to pid: Pid, from other: Pid) {
+        process(pid)?.dropLink(with: other)
+    }
+
+    /// Sets up monitor `ref` by `watcher` on `target`; returns why it failed, if it did.
+    func addMonitor(_ ref: Ref, watcher: Pid, target: Pid) -> ExitReason? {
+        if let process = process(target) { return process.acceptMonitor(ref, watcher: watcher) ? nil : .noproc }
+        guard isRemote(target) else { return .noproc }
+        return remoteRouter?.monitor(ref, watcher: watcher, target: target) ?? .noconnection
+    }
+
+    /// Sets up a monitor on local `target` held by a process on another node (the
+    /// distribution layer calls this); returns `false` if `target` does not exist.
+    public func acceptRemoteMonitor(_ ref: Ref, watcher: Pid, target: Pid) -> Bool {
+        process(target)?.acceptMonitor(ref, watcher: watcher) ?? false
+    }
+
+    func removeMonitor(_ ref: Ref, target: Pid) {
+        if let process = process(target) {
+            process.dropMonitor(ref)
+        } else if isRemote(target) {
+            remoteRouter?.demonitor(ref, target: target)
+        }
+    }
+
+    /// Removes monitor `ref` from local `target` (the distribution layer calls this for a
+    /// `demonitor` from another node).
+    public func dropRemoteMonitor(_ ref: Ref, target: Pid) {
+        process(target)?.dropMonitor(ref)
+    }
+
+    /// Cleans up after a process ended: table, name, monitors it held, then tells linked
+    /// processes and watchers.
+    func processExited(_ process: ProcessContext, reason: ExitReason, remains: ProcessState.Remains) {
+        if let serial = localSerial(process.pid) { table.remove(serial: serial) }
+        if let name = remains.registeredName {
+            names.withLock { names in
+                if names[name] === process { names[name] = nil }
+            }
+        }
+        for (ref, target) in remains.monitoring { removeMonitor(ref, target: target) }
+        for linked in remains.links {
+            sendExitSignal(to: linked, from: process.pid, reason: reason, viaLink: true)
+        }
+        for (ref, watcher) in remains.monitoredBy {
+            deliverDown(DownMessage(ref: ref, pid: process.pid, reason: reason), to: watcher)
+        }
+        if case .crashed(let crash) = reason {
+            logger.debug("process crashed", metadata: ["pid": "\(process.pid)", "reason": "\(crash)"])
+        }
+    }
+
+    // MARK: Introspection
+
+    /// The number of live processes.
+    public var processCount: Int { table.count }
+
+    /// The pids of all live processes.
+    public var processes: [Pid] { table.all.map(\.pid) }
+
+    /// Whether local process `pid` is alive: Erlang's `is_process_alive/1`.
+    public func isAlive(_ pid: Pid) -> Bool { process(pid)?.isAlive ?? false }
+
+    /// A snapshot of local process `pid`, or `nil` if it is not alive: Erlang's
+    /// `process_info/1`.
+    public func details(of pid: Pid) -> ProcessDetails? { process(pid)?.details }
+}
+
+/// Options for starting a process.
+public struct SpawnOptions: OptionSet, Sendable {
+    public let rawValue: Int
+    /// Creates options from their raw bits.
+    public init(rawValue: Int) { self.rawValue = rawValue }
+    /// The process traps exits from its first instruction (no window where a linked crash
+    /// kills it before it can set ``ProcessContext/trapExit``).
+    public static let trapExit = SpawnOptions(rawValue: 1)
+}

@@ -1,0 +1,79 @@
+import Foundation
+import PartisanCore
+import Testing
+
+@Suite struct IdentityTests {
+    @Test func node_names_need_one_at_sign_and_no_colon() throws {
+        #expect(Node("a@127.0.0.1") != nil)
+        #expect(Node("a@127.0.0.1")?.shortName == "a")
+        #expect(Node("a@127.0.0.1")?.host == "127.0.0.1")
+        for bad in ["a", "@host", "a@", "a@b@c", "a@::1", "a b@host", ""] {
+            #expect(Node(bad) == nil, "\(bad) should be rejected")
+            #expect(throws: IdentityError.invalidNode(bad)) { try Node(validating: bad) }
+        }
+    }
+
+    @Test func pid_prints_and_parses_in_partisan_uri_form() throws {
+        let pid = Pid(node: "a@127.0.0.1", id: 1062, serial: 0, creation: 7)
+        #expect(pid.description == "partisan:pid:a@127.0.0.1:0.1062.0:7")
+        #expect(try Pid(parsing: pid.description) == pid)
+        let withoutCreation = try Pid(parsing: "partisan:pid:a@127.0.0.1:0.1062.0")
+        #expect(withoutCreation.id == 1062 && withoutCreation.serial == 0 && withoutCreation.creation == 0)
+    }
+
+    @Test func malformed_uris_are_rejected_with_a_clear_error() {
+        for bad in [
+            "partisan:pid:a@127.0.0.1", "partisan:ref:a@127.0.0.1:0.1.2.3", "partisan:pid:a:0.1.2",
+            "partisan:pid:a@h:1.2.3", "partisan:pid:a@h:0.x.3", "pid:a@h:0.1.2", "partisan:pid:a@h:0.1.2:c",
+            "partisan:pid:a@h:0.99999999999.2",
+        ] {
+            #expect(throws: IdentityError.invalidURI(bad)) { try Pid(parsing: bad) }
+        }
+    }
+
+    @Test func ref_prints_and_parses_in_partisan_uri_form() throws {
+        let ref = Ref(node: "b@host", creation: 3, words: (1, 2, 3))
+        #expect(ref.description == "partisan:ref:b@host:0.1.2.3:3")
+        #expect(try Ref(parsing: ref.description) == ref)
+        #expect(throws: IdentityError.self) { try Ref(parsing: "partisan:ref:b@host:0.1.2") }
+    }
+
+    @Test func registered_name_prints_and_parses_in_partisan_uri_form() throws {
+        let name = try #require(RegisteredName("counter", on: "a@127.0.0.1"))
+        #expect(name.description == "partisan:name:a@127.0.0.1:counter")
+        #expect(try RegisteredName(parsing: name.description) == name)
+        #expect(RegisteredName("with:colon", on: "a@h") == nil)
+        #expect(RegisteredName("", on: "a@h") == nil)
+    }
+
+    @Test func identities_have_a_codable_form() throws {
+        let pid = Pid(node: "a@h", id: 5, serial: 1, creation: 9)
+        let ref = Ref(node: "a@h", creation: 9, words: (4, 5, 6))
+        let name = try #require(RegisteredName("srv", on: "a@h"))
+        #expect(try roundTrip(pid) == pid)
+        #expect(try roundTrip(ref) == ref)
+        #expect(try roundTrip(name) == name)
+        #expect(try roundTrip(Node("a@h")!) == Node("a@h")!)
+    }
+
+    @Test func a_restarted_node_never_reuses_pids_or_refs_of_an_earlier_incarnation() {
+        let first = ProcessRuntime(node: "n@h")
+        let second = ProcessRuntime(node: "n@h")
+        #expect(first.creation != second.creation)
+        let a = first.spawn { _ in }
+        let b = second.spawn { _ in }
+        #expect(a != b)
+        #expect(first.makeRef() != second.makeRef())
+    }
+
+    @Test func refs_are_unique() {
+        let runtime = ProcessRuntime(node: "n@h")
+        let refs = (0..<10_000).map { _ in runtime.makeRef() }
+        #expect(Set(refs).count == refs.count)
+    }
+}
+
+/// A JSON round trip of `value` (wrapped in an array, as a top-level fragment).
+private func roundTrip<T: Codable & Equatable>(_ value: T) throws -> T {
+    try JSONDecoder().decode([T].self, from: JSONEncoder().encode([value]))[0]
+}

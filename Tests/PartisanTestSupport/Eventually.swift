@@ -1,0 +1,28 @@
+import Partisan
+
+/// Waits until `condition` holds, polling every millisecond, or fails after `timeout`.
+///
+/// Tests wait for conditions with deadlines, never for fixed times: this returns as soon as
+/// the condition holds, and the deadline is only how long a broken build may take to fail.
+public func eventually(
+    timeout: Duration = .seconds(10), _ message: @autoclosure () -> String = "condition",
+    _ condition: () async throws -> Bool
+) async throws {
+    let clock = ContinuousClock()
+    let deadline = clock.now.advanced(by: timeout)
+    while clock.now < deadline {
+        if try await condition() { return }
+        try await Task.sleep(for: .milliseconds(1))
+    }
+    if try await condition() { return }
+    throw TimedOut(what: message(), after: timeout)
+}
+
+/// A condition a test waited for did not hold before its deadline.
+public struct TimedOut: Error, CustomStringConvertible {
+    /// What the test waited for.
+    public let what: String
+    /// How long it waited.
+    public let after: Duration
+    public var description: String { "timed out after \(after) waiting for \(what)" }
+}
