@@ -160,11 +160,11 @@ private func idle(_ runtime: ProcessRuntime, _ options: SpawnOptions = []) -> Pi
     @Test func link_to_a_dead_process_fails_with_noproc() async throws {
         let dead = runtime.spawn { _ in }
         try await eventually { !runtime.isAlive(dead) }
-        let thrown: ProcessError? = try await runtime.withProcess { me in
+        let thrown: ProcessError? = try await runtime.withProcess { me -> ProcessError? in
             do {
                 try me.link(dead)
                 return nil
-            } catch { return error }
+            } catch { return error as? ProcessError }
         }
         #expect(thrown == .noproc(dead))
         let message: ExitMessage = try await runtime.withProcess([.trapExit]) { me in
