@@ -204,7 +204,8 @@ struct ETFReader {
 
     /// Checks that `count` items of at least `minimumBytesEach` bytes (plus `extra`) fit in the
     /// remaining input, and returns `count`.
-    private func readLength(_ count: Int, minimumBytesEach: Int, extra: Int = 0) throws(ETFError) -> Int {
+    // `mutating` so that `self` is read after the length argument (itself a read) is evaluated.
+    private mutating func readLength(_ count: Int, minimumBytesEach: Int, extra: Int = 0) throws(ETFError) -> Int {
         let (product, overflow) = count.multipliedReportingOverflow(by: minimumBytesEach)
         if overflow || product > remaining - extra { throw .lengthTooLarge(count, at: offset) }
         return count
