@@ -9,35 +9,41 @@
 extension ProcessContext {
     /// Waits for the next message, in arrival order.
     public func receive() async throws(ProcessError) -> any Sendable {
-        try await receive(deadline: nil, takesAnyMessage: true) { $0 }!
+        try await receiveMessage(deadline: nil, takesAnyMessage: true) { _ in true }!
     }
 
     /// Waits up to `timeout` for the next message; returns `nil` if none came in time
     /// (Erlang's `receive ... after`). A zero timeout only looks at the mailbox.
     public func receive(timeout: Duration) async throws(ProcessError) -> (any Sendable)? {
-        try await receive(deadline: MonotonicClock.deadline(after: timeout), takesAnyMessage: true) { $0 }
+        try await receiveMessage(deadline: MonotonicClock.deadline(after: timeout), takesAnyMessage: true) { _ in true }
     }
 
     /// Waits for the first message of type `T` (that also satisfies `predicate`, if given).
+    @inlinable
     public func receive<T: Sendable>(
         _ type: T.Type, where predicate: (T) -> Bool = { _ in true }
     ) async throws(ProcessError) -> T {
-        try await receive(deadline: nil, takesAnyMessage: false) { ($0 as? T).flatMap { predicate($0) ? $0 : nil } }!
+        try await receiveMessage(deadline: nil, takesAnyMessage: false) {
+            guard let value = $0 as? T else { return false }
+            return predicate(value)
+        } as! T
     }
 
     /// Waits up to `timeout` for the first message of type `T` satisfying `predicate`;
     /// returns `nil` if none came in time.
+    @inlinable
     public func receive<T: Sendable>(
         _ type: T.Type, timeout: Duration, where predicate: (T) -> Bool = { _ in true }
     ) async throws(ProcessError) -> T? {
-        try await receive(deadline: MonotonicClock.deadline(after: timeout), takesAnyMessage: false) {
-            ($0 as? T).flatMap { predicate($0) ? $0 : nil }
-        }
+        try await receiveMessage(deadline: ProcessContext.deadline(after: timeout), takesAnyMessage: false) {
+            guard let value = $0 as? T else { return false }
+            return predicate(value)
+        } as? T
     }
 
     /// Waits for the first message satisfying `predicate`.
     public func receive(where predicate: (any Sendable) -> Bool) async throws(ProcessError) -> any Sendable {
-        try await receive(deadline: nil, takesAnyMessage: false) { predicate($0) ? $0 : nil }!
+        try await receiveMessage(deadline: nil, takesAnyMessage: false, matching: predicate)!
     }
 
     /// Waits up to `timeout` for the first message satisfying `predicate`; returns `nil` if
@@ -45,65 +51,110 @@ extension ProcessContext {
     public func receive(
         timeout: Duration, where predicate: (any Sendable) -> Bool
     ) async throws(ProcessError) -> (any Sendable)? {
-        try await receive(deadline: MonotonicClock.deadline(after: timeout), takesAnyMessage: false) {
-            predicate($0) ? $0 : nil
-        }
+        try await receiveMessage(
+            deadline: MonotonicClock.deadline(after: timeout), takesAnyMessage: false, matching: predicate)
     }
 
     /// The number of messages waiting in the mailbox.
     public var mailboxCount: Int { state.withLock { $0.queue.count } }
 
+    /// The monotonic clock's now (for inlinable receives).
+    @usableFromInline
+    static func now() -> UInt64 { MonotonicClock.now() }
+
+    /// The monotonic deadline `timeout` from now (for inlinable receives).
+    @usableFromInline
+    static func deadline(after timeout: Duration) -> UInt64 { MonotonicClock.deadline(after: timeout) }
+
     /// The receive loop: scan the messages not yet scanned, park until new ones arrive, the
-    /// deadline passes or the process exits. `extract` returns the value to deliver for a
-    /// matching message, `nil` for one to leave queued.
-    func receive<T>(
-        deadline: UInt64?, takesAnyMessage: Bool, extract: (any Sendable) -> T?
-    ) async throws(ProcessError) -> T? {
+    /// deadline passes or the process exits. Returns the first message `matching` accepts, or
+    /// `nil` when the deadline passed. `takesAnyMessage` says `matching` accepts everything,
+    /// which allows taking the head at once and handing a message straight to a parked receive.
+    ///
+    /// Non-generic on purpose: a generic loop is not specialised across modules and pays for
+    /// generic metadata on every call.
+    @inlinable @inline(__always)
+    func receiveMessage(
+        deadline: UInt64?, takesAnyMessage: Bool, matching: (any Sendable) -> Bool
+    ) async throws(ProcessError) -> (any Sendable)? {
+        // Async frames live in the task's allocator for as long as the process waits, so
+        // the loop keeps few locals: scanning is synchronous, parking is a small function.
         var scanned = 0
         while true {
-            let found: ScanResult<T> = state.withLock { s in
-                if let reason = s.exitReason { return .exited(reason) }
-                while scanned < s.queue.count {
-                    if let value = extract(s.queue[scanned]) {
-                        s.queue.remove(at: scanned)
-                        return .found(value)
-                    }
-                    scanned += 1
-                }
-                return .notFound
-            }
-            switch found {
-            case .found(let value): return value
+            switch scan(from: &scanned, takesAnyMessage: takesAnyMessage, matching: matching) {
+            case .found(let message): return message
             case .exited(let reason): throw .exiting(reason)
             case .notFound: break
             }
-            if let deadline, deadline <= MonotonicClock.now() { return nil }
-
-            var timer: TimerService.Timer?
-            let wakeup: Wakeup = await withUnsafeContinuation { continuation in
-                let immediate: Wakeup? = state.withLock { s in
-                    if let reason = s.exitReason { return .exited(reason) }
-                    if s.queue.count > scanned { return .rescan }
-                    s.waitCount &+= 1
-                    s.waiter = Waiter(continuation: continuation, takesAnyMessage: takesAnyMessage, token: s.waitCount)
-                    if let deadline {
-                        let token = s.waitCount
-                        timer = TimerService.shared.schedule(at: deadline) { [weak self] in
-                            self?.receiveTimedOut(token: token)
-                        }
-                    }
-                    return nil
-                }
-                if let immediate { continuation.resume(returning: immediate) }
-            }
-            if let timer { TimerService.shared.cancel(timer) }
-            switch wakeup {
-            case .message(let message): return extract(message)
+            if let deadline, deadline <= ProcessContext.now() { return nil }
+            switch await park(scanned: scanned, takesAnyMessage: takesAnyMessage, deadline: deadline) {
+            case .message(let message): return message
             case .rescan: continue
             case .timedOut: return nil
             case .exited(let reason): throw .exiting(reason)
             }
         }
+    }
+
+    /// Looks at the messages from index `scanned` on and takes the first match, advancing
+    /// `scanned` past the ones that did not match.
+    @usableFromInline
+    func scan(
+        from scanned: inout Int, takesAnyMessage: Bool, matching: (any Sendable) -> Bool
+    ) -> ScanResult {
+        state.withLock { s in
+            if let reason = s.exitReason { return .exited(reason) }
+            if takesAnyMessage {
+                return s.queue.isEmpty ? .notFound : .found(s.queue.removeFirst())
+            }
+            while scanned < s.queue.count {
+                if matching(s.queue[scanned]) { return .found(s.queue.remove(at: scanned)) }
+                scanned += 1
+            }
+            return .notFound
+        }
+    }
+
+    /// Parks until a message arrives after the first `scanned`, the deadline passes or the
+    /// process exits.
+    @inlinable @inline(__always)
+    func park(scanned: Int, takesAnyMessage: Bool, deadline: UInt64?) async -> Wakeup {
+        var timer: AnyObject?
+        let wakeup: Wakeup = await withUnsafeContinuation { continuation in
+            let (immediate, scheduled) = installWaiter(
+                continuation, scanned: scanned, takesAnyMessage: takesAnyMessage, deadline: deadline)
+            timer = scheduled
+            if let immediate { continuation.resume(returning: immediate) }
+        }
+        if let timer { cancelReceiveTimer(timer) }
+        return wakeup
+    }
+
+    /// Installs a parked receive, unless a message after the first `scanned` is already
+    /// there or the process exited (then returns how to wake at once). Schedules the
+    /// deadline's timer, which is returned for cancelling.
+    @usableFromInline
+    func installWaiter(
+        _ continuation: UnsafeContinuation<Wakeup, Never>, scanned: Int, takesAnyMessage: Bool, deadline: UInt64?
+    ) -> (Wakeup?, AnyObject?) {
+        state.withLock { s in
+            if let reason = s.exitReason { return (.exited(reason), nil) }
+            if s.queue.count > scanned { return (.rescan, nil) }
+            s.waitCount &+= 1
+            s.waiter = Waiter(continuation: continuation, takesAnyMessage: takesAnyMessage, token: s.waitCount)
+            guard let deadline else { return (nil, nil) }
+            let token = s.waitCount
+            let timer = TimerService.shared.schedule(at: deadline) { [weak self] in
+                self?.receiveTimedOut(token: token)
+            }
+            return (nil, timer)
+        }
+    }
+
+    /// Cancels the timer of a receive that was woken before its deadline.
+    @usableFromInline
+    func cancelReceiveTimer(_ timer: AnyObject) {
+        TimerService.shared.cancel(timer as! TimerService.Timer)
     }
 
     /// Wakes the receive identified by `token` if it is still parked.
@@ -117,8 +168,9 @@ extension ProcessContext {
     }
 }
 
-private enum ScanResult<T> {
-    case found(T)
+@usableFromInline
+enum ScanResult {
+    case found(any Sendable)
     case notFound
     case exited(ExitReason)
 }

@@ -85,6 +85,7 @@ public final class ProcessContext: Sendable {
 }
 
 /// How a parked receive is woken.
+@usableFromInline
 enum Wakeup: Sendable {
     /// A FIFO receive is handed the message directly.
     case message(any Sendable)

@@ -21,6 +21,8 @@ public final class ProcessRuntime: Sendable {
     }
     /// The logger the runtime reports crashes on.
     public let logger: Logger
+    /// The executor processes run on; `nil` runs them on Swift's global concurrent executor.
+    public let scheduler: ProcessScheduler?
 
     /// The pseudo-process that stands for the node itself as the sender of signals made
     /// outside any process (`<0.0.0>`).
@@ -33,9 +35,15 @@ public final class ProcessRuntime: Sendable {
     private let refCounter = Atomic<UInt64>(1)
     private let refSalt: UInt32
 
-    /// Creates the runtime of node `node`. `creation` defaults to a random non-zero value.
-    public init(node: Node, creation: UInt32? = nil, logger: Logger? = nil) {
+    /// Creates the runtime of node `node`. `creation` defaults to a random non-zero value;
+    /// processes run on `scheduler` (the shared ``ProcessScheduler`` unless given; `nil` for
+    /// Swift's global executor).
+    public init(
+        node: Node, creation: UInt32? = nil, logger: Logger? = nil,
+        scheduler: ProcessScheduler? = ProcessScheduler.defaultForRuntimes
+    ) {
         self.node = node
+        self.scheduler = scheduler
         self.creation = creation ?? UInt32.random(in: 1...UInt32.max)
         self.refSalt = UInt32.random(in: 0...UInt32.max)
         self.logger = logger ?? Logger(label: "partisan.\(node.name)")
@@ -100,7 +108,7 @@ public final class ProcessRuntime: Sendable {
         if options.contains(.trapExit) { process.state.withLock { $0.trapExit = true } }
         prepare(process)
         table.insert(process, serial: serial)
-        let task = Task {
+        let task = Task(executorPreference: scheduler) {
             let reason: ExitReason
             do {
                 try await body(process)

@@ -1,0 +1,75 @@
+import ArgumentParser
+import Partisan
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `partisan-bench`: the scenario benchmarks. Prints one JSON object on one line per run of a
+/// scenario; progress goes to stderr.
+@main
+struct PartisanBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "partisan-bench",
+        abstract: "Runs one benchmark scenario and prints its result as one line of JSON.",
+        discussion: "`partisan-bench list` prints the scenario names, one a line.")
+
+    @Argument(help: "The scenario to run, or `list`.")
+    var scenario: String
+
+    @Option(help: "Target duration of each measured repetition, in seconds.")
+    var seconds: Double = 1.0
+
+    @Option(help: "Measured repetitions (after one discarded warm-up); the value is their median.")
+    var runs: Int = 5
+
+    @Option(help: "The executor processes run on: `global` (Swift's) or `partisan` (ProcessScheduler).")
+    var scheduler: SchedulerChoice = .global
+
+    func run() async throws {
+        if scenario == "list" {
+            for scenario in Scenarios.all { print(scenario.name) }
+            return
+        }
+        guard let found = Scenarios.all.first(where: { $0.name == scenario }) else {
+            throw ValidationError("unknown scenario \"\(scenario)\"; `partisan-bench list` prints the known ones")
+        }
+        let settings = BenchSettings(seconds: seconds, runs: max(1, runs), scheduler: scheduler)
+        var result = try await found.run(settings)
+        result.details.append(("scheduler", .text(scheduler.rawValue)))
+        print(result.json())
+    }
+}
+
+/// What every scenario is given.
+struct BenchSettings: Sendable {
+    /// Target duration of one measured repetition.
+    let seconds: Double
+    /// How many measured repetitions.
+    let runs: Int
+    /// The executor for processes.
+    let scheduler: SchedulerChoice
+
+    /// A fresh runtime on the chosen executor.
+    func runtime() -> ProcessRuntime {
+        ProcessRuntime(node: "bench@127.0.0.1", scheduler: scheduler == .partisan ? ProcessScheduler.shared : nil)
+    }
+}
+
+/// Which executor the processes of a scenario run on.
+enum SchedulerChoice: String, ExpressibleByArgument, Sendable {
+    case global
+    case partisan
+}
+
+/// One benchmark scenario.
+struct Scenario: Sendable {
+    let name: String
+    let run: @Sendable (BenchSettings) async throws -> BenchResult
+}
+
+/// Writes a progress line to stderr.
+func progress(_ line: String) {
+    var line = line + "\n"
+    line.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
+}
