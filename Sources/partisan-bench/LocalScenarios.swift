@@ -133,7 +133,7 @@ enum LocalScenarios {
             for _ in 0..<count {
                 runtime.spawn { ctx in
                     started.add(1, ordering: .relaxed)
-                    try await ctx.receive(Never.self)
+                    try await ctx.waitForever()
                 }
             }
             while started.load(ordering: .relaxed) < target { try await Task.sleep(for: .milliseconds(1)) }

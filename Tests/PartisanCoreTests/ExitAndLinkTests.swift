@@ -8,7 +8,7 @@ private struct Boom: Error, CustomStringConvertible {
 
 /// Spawns a process that waits forever (until killed).
 private func idle(_ runtime: ProcessRuntime, _ options: SpawnOptions = []) -> Pid {
-    runtime.spawn(options) { ctx in try await ctx.receive(Never.self) }
+    runtime.spawn(options) { ctx in try await ctx.waitForever() }
 }
 
 @Suite struct ExitAndLinkTests {
@@ -117,7 +117,7 @@ private func idle(_ runtime: ProcessRuntime, _ options: SpawnOptions = []) -> Pi
             let selfExiter = me.runtime.spawn { ctx in
                 _ = try await ctx.receive(String.self)
                 ctx.exit(ctx.pid, .normal)
-                try await ctx.receive(Never.self)
+                try await ctx.waitForever()
             }
             let ref = me.monitor(selfExiter)
             me.send("go", to: selfExiter)
@@ -206,7 +206,7 @@ private func idle(_ runtime: ProcessRuntime, _ options: SpawnOptions = []) -> Pi
                 chain.append(
                     me.runtime.spawn { ctx in
                         try ctx.link(previous)
-                        try await ctx.receive(Never.self)
+                        try await ctx.waitForever()
                     })
             }
             try await eventually { me.runtime.details(of: chain.last!)?.links.count == 1 }

@@ -77,14 +77,14 @@ import Testing
     }
 
     @Test func a_dead_watcher_leaves_no_monitor_behind_on_its_target() async throws {
-        let target = runtime.spawn { ctx in try await ctx.receive(Never.self) }
+        let target = runtime.spawn { ctx in try await ctx.waitForever() }
         try await runtime.withProcess { me in me.monitor(target) }
         try await eventually { runtime.details(of: target)?.monitoredBy.isEmpty == true }
         runtime.exit(target, .kill)
     }
 
     @Test func process_details_report_name_mailbox_links_and_monitors() async throws {
-        let target = runtime.spawn { ctx in try await ctx.receive(Never.self) }
+        let target = runtime.spawn { ctx in try await ctx.waitForever() }
         try runtime.register("details-target", target)
         runtime.send(1, to: target)
         runtime.send(2, to: target)

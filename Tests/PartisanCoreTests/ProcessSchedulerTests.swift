@@ -82,7 +82,7 @@ import Testing
 
     @Test func links_monitors_and_timeouts_work_on_the_scheduler() async throws {
         let (reason, timedOut): (ExitReason, Bool) = try await runtime().withProcess([.trapExit]) { me in
-            let child = try me.spawnLink { ctx in try await ctx.receive(Never.self) }
+            let child = try me.spawnLink { ctx in try await ctx.waitForever() }
             let ref = me.monitor(child)
             me.exit(child, .shutdown)
             let down = try await me.receive(DownMessage.self) { $0.ref == ref }

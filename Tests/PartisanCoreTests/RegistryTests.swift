@@ -5,7 +5,7 @@ import Testing
 @Suite struct RegistryTests {
     let runtime = ProcessRuntime(node: "registry@127.0.0.1")
 
-    private func idle() -> Pid { runtime.spawn { ctx in try await ctx.receive(Never.self) } }
+    private func idle() -> Pid { runtime.spawn { ctx in try await ctx.waitForever() } }
 
     @Test func register_whereis_unregister_and_registered() throws {
         let pid = idle()

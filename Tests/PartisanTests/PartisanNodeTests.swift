@@ -6,8 +6,8 @@ import Testing
     @Test func several_nodes_live_side_by_side_in_one_os_process() async throws {
         let a = try await PartisanNode.start(name: "a@127.0.0.1")
         let b = try await PartisanNode.start(name: "b@127.0.0.1")
-        let pa = a.spawn { ctx in try await ctx.receive(Never.self) }
-        let pb = b.spawn { ctx in try await ctx.receive(Never.self) }
+        let pa = a.spawn { ctx in try await ctx.waitForever() }
+        let pb = b.spawn { ctx in try await ctx.waitForever() }
         #expect(pa.node == a.name && pb.node == b.name)
         try a.register("same-name", pa)
         try b.register("same-name", pb)
@@ -31,7 +31,7 @@ import Testing
         let result = Task {
             try await node.withProcess { me in
                 try node.register("doomed", me.pid)
-                _ = try await me.receive(Never.self)
+                _ = try await me.waitForever()
             }
         }
         try await eventually { node.whereis("doomed") != nil }

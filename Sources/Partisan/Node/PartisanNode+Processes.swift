@@ -9,6 +9,7 @@ extension PartisanNode {
     }
 
     /// Runs `body` as a process and returns its result; see ``ProcessRuntime/withProcess(_:_:)``.
+    @discardableResult
     public func withProcess<T: Sendable>(
         _ options: SpawnOptions = [], _ body: @escaping @Sendable (ProcessContext) async throws -> T
     ) async throws -> T {

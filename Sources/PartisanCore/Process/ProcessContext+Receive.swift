@@ -55,6 +55,15 @@ extension ProcessContext {
             deadline: MonotonicClock.deadline(after: timeout), takesAnyMessage: false, matching: predicate)
     }
 
+    /// Waits until the process ends, receiving nothing: Erlang's `receive after infinity ->
+    /// ok end`. Messages stay queued; a kill or an exit signal ends the wait by throwing
+    /// ``ProcessError/exiting(_:)``.
+    public func waitForever() async throws(ProcessError) -> Never {
+        while true {
+            _ = try await receiveMessage(deadline: nil, takesAnyMessage: false) { _ in false }
+        }
+    }
+
     /// The number of messages waiting in the mailbox.
     public var mailboxCount: Int { state.withLock { $0.queue.count } }
 

@@ -9,6 +9,7 @@ extension ProcessRuntime {
     /// The process exits `.normal` when `body` returns and crashes with the error when it
     /// throws; the error is rethrown here. If the process is killed, this throws
     /// ``ProcessError/exiting(_:)`` with the reason.
+    @discardableResult
     public func withProcess<T: Sendable>(
         _ options: SpawnOptions = [], _ body: @escaping @Sendable (ProcessContext) async throws -> T
     ) async throws -> T {
