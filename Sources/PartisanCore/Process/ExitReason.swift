@@ -1,5 +1,8 @@
 /// Why a process exited, or the reason an exit signal carries: Erlang's exit reasons.
 ///
+/// The cases with payloads are `indirect`: an exit reason is copied into every waiting
+/// process's frames, so it is kept to one word.
+///
 /// Links and `trapExit` follow Erlang's rules on these values: `.normal` does not kill a
 /// linked process, `.kill` sent with `exit(_:_:)` cannot be trapped and makes its target exit
 /// with `.killed`, and any other reason kills a linked process that does not trap exits.
@@ -15,15 +18,15 @@ public enum ExitReason: Hashable, Sendable, CustomStringConvertible {
     case shutdown
     /// An orderly shutdown with details: Erlang's `{shutdown, Term}`. Like `.shutdown`, it is
     /// not an error for restart strategies.
-    case shutdownWith(Term)
+    indirect case shutdownWith(Term)
     /// The process did not exist (monitors and links to dead or unknown pids).
     case noproc
     /// The connection to the process's node was lost.
     case noconnection
     /// The process's body threw an error: an abnormal exit carrying the error.
-    case crashed(ProcessCrash)
+    indirect case crashed(ProcessCrash)
     /// Any other reason, as an Erlang term (for reasons from other nodes and custom reasons).
-    case other(Term)
+    indirect case other(Term)
 
     /// Whether a linked process that does not trap exits survives this reason (only
     /// `.normal`).

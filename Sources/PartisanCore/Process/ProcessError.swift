@@ -1,22 +1,23 @@
 /// Errors the process runtime throws; each case is one of Erlang's failures with a clear
-/// message.
+/// message. Payloads are `indirect` so the error stays one word in every async frame that
+/// may throw it.
 public enum ProcessError: Error, Hashable, Sendable, CustomStringConvertible {
     /// The calling process is exiting (it was killed, or got an exit signal it does not trap).
     /// A process body should let this error propagate; the runtime already knows the reason.
     case exiting(ExitReason)
     /// The target process does not exist (Erlang's `noproc`), e.g. `link` to a dead pid by a
     /// process that does not trap exits.
-    case noproc(Pid)
+    indirect case noproc(Pid)
     /// No process is registered under the name (Erlang's `badarg` from `Name ! Msg`).
-    case unregisteredName(String)
+    indirect case unregisteredName(String)
     /// The name is already registered to another process (`register/2`'s `badarg`).
-    case nameTaken(String, by: Pid)
+    indirect case nameTaken(String, by: Pid)
     /// The process already has a registered name (`register/2`'s `badarg`).
-    case alreadyRegistered(Pid, as: String)
+    indirect case alreadyRegistered(Pid, as: String)
     /// The name is not valid: empty, or containing `:` or whitespace.
-    case invalidName(String)
+    indirect case invalidName(String)
     /// The operation only works for processes on this node (e.g. `register` of a remote pid).
-    case notLocal(Pid)
+    indirect case notLocal(Pid)
 
     public var description: String {
         switch self {

@@ -108,7 +108,7 @@ public final class ProcessRuntime: Sendable {
         if options.contains(.trapExit) { process.state.withLock { $0.trapExit = true } }
         prepare(process)
         table.insert(process, serial: serial)
-        let task = Task(executorPreference: scheduler) {
+        let run: @Sendable () async -> Void = {
             let reason: ExitReason
             do {
                 try await body(process)
@@ -120,6 +120,9 @@ public final class ProcessRuntime: Sendable {
             }
             process.terminate(reason)
         }
+        // A task with an executor preference pays for it on every hop, so only ask for one
+        // when there is a scheduler to prefer.
+        let task = scheduler.map { Task(executorPreference: $0, operation: run) } ?? Task(operation: run)
         process.attach(task)
         return process
     }
