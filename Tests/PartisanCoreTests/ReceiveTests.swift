@@ -147,4 +147,46 @@ import Testing
         }
         #expect(answers == (0..<count).reduce(0, +) * 2)
     }
+
+    @Test func mailbox_count_includes_messages_a_selective_receive_has_already_looked_at() async throws {
+        let counts: [Int] = try await runtime.withProcess { me in
+            for i in 0..<3 { me.send(i, to: me.pid) }
+            // Scanning for a String moves the three Ints to the private inbox; they still count.
+            let none = try await me.receive(String.self, timeout: .zero)
+            #expect(none == nil)
+            let before = me.mailboxCount
+            me.send(3, to: me.pid)
+            let after = me.mailboxCount
+            return [before, after, me.details?.mailboxCount ?? -1]
+        }
+        #expect(counts == [3, 4, 4])
+    }
+
+    @Test func order_holds_across_messages_scanned_earlier_and_new_arrivals() async throws {
+        let result: [Int] = try await runtime.withProcess { me in
+            me.send(1, to: me.pid)
+            me.send(2, to: me.pid)
+            _ = try await me.receive(String.self, timeout: .zero)  // moves 1, 2 to the inbox
+            me.send(3, to: me.pid)
+            me.send("marker", to: me.pid)
+            me.send(4, to: me.pid)
+            #expect(try await me.receive(String.self) == "marker")
+            var out: [Int] = []
+            for _ in 0..<4 { out.append(try await me.receive(Int.self)) }
+            return out
+        }
+        #expect(result == [1, 2, 3, 4])
+    }
+
+    @Test func demonitor_flush_removes_a_DOWN_already_looked_at() async throws {
+        let remaining: Int = try await runtime.withProcess { me in
+            let target = me.runtime.spawn { _ in }
+            let ref = me.monitor(target)
+            try await eventually { me.mailboxCount == 1 }
+            _ = try await me.receive(String.self, timeout: .zero)  // moves the DOWN to the inbox
+            me.demonitor(ref, flush: true)
+            return me.mailboxCount
+        }
+        #expect(remaining == 0)
+    }
 }

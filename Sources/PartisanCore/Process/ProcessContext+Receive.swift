@@ -65,7 +65,7 @@ extension ProcessContext {
     }
 
     /// The number of messages waiting in the mailbox.
-    public var mailboxCount: Int { state.withLock { $0.queue.count } }
+    public var mailboxCount: Int { state.withLock { $0.queue.count } + inboxCount.load(ordering: .relaxed) }
 
     /// The monotonic clock's now (for inlinable receives).
     @usableFromInline
@@ -96,7 +96,7 @@ extension ProcessContext {
             case .notFound: break
             }
             if let deadline, deadline <= ProcessContext.now() { return nil }
-            switch await park(scanned: scanned, takesAnyMessage: takesAnyMessage, deadline: deadline) {
+            switch await park(takesAnyMessage: takesAnyMessage, deadline: deadline) {
             case .message(let message): return message
             case .rescan: continue
             case .timedOut: return nil
@@ -105,33 +105,57 @@ extension ProcessContext {
         }
     }
 
-    /// Looks at the messages from index `scanned` on and takes the first match, advancing
-    /// `scanned` past the ones that did not match.
+    /// Takes the first message from inbox index `scanned` on that matches, advancing
+    /// `scanned` past the ones that did not; moves the shared queue into the inbox (one lock)
+    /// when the inbox has nothing more.
     @usableFromInline
-    func scan(
-        from scanned: inout Int, takesAnyMessage: Bool, matching: (any Sendable) -> Bool
-    ) -> ScanResult {
-        state.withLock { s in
-            if let reason = s.exitReason { return .exited(reason) }
+    func scan(from scanned: inout Int, takesAnyMessage: Bool, matching: (any Sendable) -> Bool) -> ScanResult {
+        while true {
+            if hasExited.load(ordering: .acquiring), let reason = state.withLock({ $0.exitReason }) {
+                return .exited(reason)
+            }
             if takesAnyMessage {
-                return s.queue.isEmpty ? .notFound : .found(s.queue.removeFirst())
+                if let message = inbox.popFirst() {
+                    inboxCount.store(inbox.count, ordering: .relaxed)
+                    return .found(message)
+                }
+            } else {
+                while scanned < inbox.count {
+                    if matching(inbox[scanned]) {
+                        let message = inbox.remove(at: scanned)
+                        inboxCount.store(inbox.count, ordering: .relaxed)
+                        return .found(message)
+                    }
+                    scanned += 1
+                }
             }
-            while scanned < s.queue.count {
-                if matching(s.queue[scanned]) { return .found(s.queue.remove(at: scanned)) }
-                scanned += 1
-            }
-            return .notFound
+            guard refillInbox() else { return .notFound }
         }
     }
 
-    /// Parks until a message arrives after the first `scanned`, the deadline passes or the
-    /// process exits.
+    /// Moves the shared queue to the end of the inbox; returns `false` if it was empty.
+    private func refillInbox() -> Bool {
+        state.withLock { s in
+            guard !s.queue.isEmpty else { return false }
+            if inbox.isEmpty {
+                swap(&inbox, &s.queue)
+            } else {
+                inbox.append(contentsOf: s.queue)
+                s.queue.removeAll(keepingCapacity: true)
+            }
+            inboxCount.store(inbox.count, ordering: .relaxed)
+            return true
+        }
+    }
+
+    /// Parks until a message arrives in the shared queue, the deadline passes or the process
+    /// exits.
     @inlinable @inline(__always)
-    func park(scanned: Int, takesAnyMessage: Bool, deadline: UInt64?) async -> Wakeup {
+    func park(takesAnyMessage: Bool, deadline: UInt64?) async -> Wakeup {
         var timer: AnyObject?
         let wakeup: Wakeup = await withUnsafeContinuation { continuation in
             let (immediate, scheduled) = installWaiter(
-                continuation, scanned: scanned, takesAnyMessage: takesAnyMessage, deadline: deadline)
+                continuation, takesAnyMessage: takesAnyMessage, deadline: deadline)
             timer = scheduled
             if let immediate { continuation.resume(returning: immediate) }
         }
@@ -139,16 +163,16 @@ extension ProcessContext {
         return wakeup
     }
 
-    /// Installs a parked receive, unless a message after the first `scanned` is already
-    /// there or the process exited (then returns how to wake at once). Schedules the
-    /// deadline's timer, which is returned for cancelling.
+    /// Installs a parked receive, unless a message already arrived in the shared queue or the
+    /// process exited (then returns how to wake at once). Schedules the deadline's timer,
+    /// which is returned for cancelling.
     @usableFromInline
     func installWaiter(
-        _ continuation: UnsafeContinuation<Wakeup, Never>, scanned: Int, takesAnyMessage: Bool, deadline: UInt64?
+        _ continuation: UnsafeContinuation<Wakeup, Never>, takesAnyMessage: Bool, deadline: UInt64?
     ) -> (Wakeup?, AnyObject?) {
         state.withLock { s in
             if let reason = s.exitReason { return (.exited(reason), nil) }
-            if s.queue.count > scanned { return (.rescan, nil) }
+            if !s.queue.isEmpty { return (.rescan, nil) }
             s.waitCount &+= 1
             s.waiter = Waiter(continuation: continuation, takesAnyMessage: takesAnyMessage, token: s.waitCount)
             guard let deadline else { return (nil, nil) }

@@ -105,14 +105,21 @@ extension ProcessContext {
     }
 
     /// Removes the monitor `ref` (Erlang's `demonitor/2`). With `flush`, also removes its
-    /// ``DownMessage`` if one is already queued. Returns whether the monitor was still
-    /// active; removing an unknown or fired monitor is not an error.
+    /// ``DownMessage`` if one is already queued (like receive, flushing belongs to the
+    /// process's own body). Returns whether the monitor was still active; removing an unknown
+    /// or fired monitor is not an error.
     @discardableResult
     public func demonitor(_ ref: Ref, flush: Bool = false) -> Bool {
+        let isDown: (any Sendable) -> Bool = { ($0 as? DownMessage)?.ref == ref }
         let target: Pid? = state.withLock { s in
             let target = s.monitoring.removeValue(forKey: ref)
-            if flush, let index = s.queue.firstIndex(where: { ($0 as? DownMessage)?.ref == ref }) {
-                s.queue.remove(at: index)
+            if flush {
+                if let index = inbox.firstIndex(where: isDown) {
+                    inbox.remove(at: index)
+                    inboxCount.store(inbox.count, ordering: .relaxed)
+                } else if let index = s.queue.firstIndex(where: isDown) {
+                    s.queue.remove(at: index)
+                }
             }
             return target
         }

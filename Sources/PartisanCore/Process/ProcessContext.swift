@@ -9,16 +9,26 @@ import Synchronization
 /// cannot enforce this; two tasks receiving from one mailbox would each see some messages).
 /// Everything else is safe from any task.
 ///
-/// Internally the context is the process control block: one lock guards the mailbox, the
-/// parked receiver, links, monitors and the exit state, so delivering a message is one lock
-/// and, when the receiver is parked, one continuation resume. A parked receiver costs no
-/// thread.
-public final class ProcessContext: Sendable {
+/// Internally the context is the process control block: one lock guards the shared queue
+/// senders append to, the parked receiver, links, monitors and the exit state, so delivering a
+/// message is one lock and, when the receiver is parked, one continuation resume. A parked
+/// receiver costs no thread. The receiver moves the whole shared queue into its private
+/// ``inbox`` with one lock and then takes messages without locking, so a sender and a busy
+/// receiver rarely contend.
+public final class ProcessContext: @unchecked Sendable {
     /// The process's identifier.
     public let pid: Pid
     /// The runtime (the local node) the process runs on.
     public let runtime: ProcessRuntime
     let state: Mutex<ProcessState>
+    /// Messages moved out of the shared queue and not yet received, oldest first. Only the
+    /// owner's receive operations (and `demonitor(_:flush:)`) touch it: that is the invariant
+    /// behind `@unchecked Sendable`.
+    var inbox: Deque<any Sendable> = []
+    /// `inbox.count`, for readers on other threads.
+    let inboxCount = Atomic<Int>(0)
+    /// Set once the process has exited, so the receive fast path can check without the lock.
+    let hasExited = Atomic<Bool>(false)
 
     init(pid: Pid, runtime: ProcessRuntime) {
         self.pid = pid
@@ -41,7 +51,7 @@ public final class ProcessContext: Sendable {
                 return nil
             }
             s.waiter = nil
-            // A FIFO receiver parks only on an empty queue, so handing over is in order.
+            // A FIFO receiver parks only with an empty inbox and queue: handing over is in order.
             if waiter.takesAnyMessage {
                 return (waiter.continuation, .message(message))
             }
@@ -62,6 +72,7 @@ public final class ProcessContext: Sendable {
             return s.takeRemains()
         }
         guard let taken else { return false }
+        hasExited.store(true, ordering: .releasing)
         taken.waiter?.continuation.resume(returning: .exited(reason))
         taken.task?.cancel()
         runtime.processExited(self, reason: reason, remains: taken)

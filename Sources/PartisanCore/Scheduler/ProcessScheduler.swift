@@ -123,9 +123,10 @@ public final class ProcessScheduler: TaskExecutor, @unchecked Sendable {
             return true
         }
         worker.pending.add(1, ordering: .sequentiallyConsistent)
-        // A displaced job is ordinary queued work for an idle worker. A next-slot job needs
-        // some worker awake to rescue it if this one stays busy; a spinner will do.
-        if displaced || spinners.load(ordering: .sequentiallyConsistent) == 0 { wakeOne() }
+        // Queued work (a displaced job, or a next-slot job this worker may not get to soon)
+        // needs some worker awake to take it; a spinning one will find it without a wake-up.
+        _ = displaced
+        if spinners.load(ordering: .sequentiallyConsistent) == 0 { wakeOne() }
     }
 
     private func wakeOne() {
