@@ -11,3 +11,7 @@ extension Data: TermNativeEncodable, TermNativeDecodable {
     func nativeTerm(encoder: TermEncoderImpl, at key: (any CodingKey)?) throws -> Term { .binary([UInt8](self)) }
     static func decodeNative(from decoder: TermDecoderImpl) throws -> Data? { decoder.term.binaryValue.map { Data($0) } }
 }
+
+extension Data: ETFDirectEncodable {
+    func writeETF(to encoder: ETFStreamEncoder) throws { try withUnsafeBytes { try encoder.appendBinary($0) } }
+}

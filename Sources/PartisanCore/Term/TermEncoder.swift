@@ -40,12 +40,23 @@ public struct TermEncoder: Sendable {
     }
 
     /// Encodes `value` as ETF bytes, version byte included: `term_to_binary(Term)`.
+    ///
+    /// Writes the bytes directly, without building the term; the result is byte for byte
+    /// `ETF.encode(encode(value))`. Values the direct writer cannot reproduce exactly (see
+    /// `ETFStreamEncoder`), and every error, go through ``encode(_:)`` and ``ETF``, so errors
+    /// are the same too (`value.encode(to:)` then runs a second time).
     public func encodeETF<T: Encodable>(_ value: T) throws -> [UInt8] {
-        try ETF.encode(encode(value), options: etfOptions)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(128)
+        try encodeETF(value, appendingTo: &bytes)
+        return bytes
     }
 
     /// Appends the ETF bytes of `value`, version byte included, to `buffer`.
+    ///
+    /// On error, `buffer` may hold a partial encoding after its original contents.
     public func encodeETF<T: Encodable>(_ value: T, appendingTo buffer: inout [UInt8]) throws {
+        if ETFStreamEncoder.encode(value, appendingTo: &buffer, options: etfOptions) { return }
         try ETF.encode(encode(value), appendingTo: &buffer, options: etfOptions)
     }
 }
