@@ -100,7 +100,8 @@ extension Array: ETFDirectEncodable where Element: Encodable {
         let start = encoder.bytes.count
         encoder.bytes.append(ETFTag.list)
         encoder.appendUInt32(0)
-        for (i, element) in enumerated() { try encoder.encodeValue(element, at: ETFLazyIndexKey(intValue: i)) }
+        // Indices, not `enumerated()`: unspecialized, its tuples cost a metadata lookup each.
+        for i in indices { try encoder.encodeValue(self[i], at: ETFLazyIndexKey(intValue: i)) }
         encoder.finishList(start: start, count: count)
     }
 }
@@ -113,13 +114,16 @@ extension Dictionary: ETFDirectEncodable where Key: Encodable, Value: Encodable 
         defer { encoder.nativeDepth -= 1 }
         if Key.self == String.self {
             // Binary keys: byte order. Distinct strings have distinct UTF-8, so no duplicates.
-            let pairs = unsafeBitCast(self, to: [String: Value].self)
-                .sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+            // Keys and values views iterate in the same order; no (key, value) tuples, which
+            // unspecialized code would look up metadata for.
+            let keys = Array(unsafeBitCast(self.keys, to: Dictionary<String, Value>.Keys.self))
+            let values = Array(self.values)
+            let order = keys.indices.sorted { keys[$0].utf8.lexicographicallyPrecedes(keys[$1].utf8) }
             encoder.bytes.append(ETFTag.map)
-            encoder.appendUInt32(UInt32(truncatingIfNeeded: pairs.count))
-            for (key, value) in pairs {
-                try encoder.appendString(key)
-                try encoder.encodeValue(value, at: TermIndexKey(stringValue: key))
+            encoder.appendUInt32(UInt32(truncatingIfNeeded: keys.count))
+            for i in order {
+                try encoder.appendString(keys[i])
+                try encoder.encodeValue(values[i], at: TermIndexKey(stringValue: keys[i]))
             }
             return
         }

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Encodes an `Encodable` value straight to ETF bytes, without building a ``Term``: the fast
 /// path of ``TermEncoder/encodeETF(_:)``. The bytes are the ones `ETF.encode(TermEncoder().encode(v))`
 /// writes, byte for byte.
@@ -15,14 +17,17 @@
 /// Whatever the stream cannot express exactly (reusing a finished container, `superEncoder`,
 /// nested enum-shaped payloads, any thrown error) sets `failed` or throws; the caller then
 /// encodes through the `Term` path, which is the reference behaviour, errors included.
-final class ETFStreamEncoder: Encoder {
+///
+/// Instances are pooled (`take`/`recycle`) so their stacks keep their capacity between
+/// messages; an instance is used by one thread at a time, from `take` to `recycle`.
+final class ETFStreamEncoder: Encoder, @unchecked Sendable {
     // Every access to this state comes from the single thread running `encode(to:)`, and no
     // access overlaps another (no inout escapes a method), so dynamic exclusivity checks,
     // a large share of the encoding time, are skipped.
-    @exclusivity(unchecked) var bytes: [UInt8]
-    let latin1Atoms: Bool
-    let maxDepth: Int
-    let options: ETF.EncodingOptions
+    @exclusivity(unchecked) var bytes: [UInt8] = []
+    private(set) var latin1Atoms = true
+    private(set) var maxDepth = 512
+    private(set) var options = ETF.EncodingOptions()
     @exclusivity(unchecked) var frames: [ETFEncodingFrame] = []
     @exclusivity(unchecked) var entries: [ETFKeyedEntry] = []
     @exclusivity(unchecked) var path: [any CodingKey] = []
@@ -40,26 +45,40 @@ final class ETFStreamEncoder: Encoder {
     var codingPath: [any CodingKey] { path }
     var userInfo: [CodingUserInfoKey: Any] { [:] }
 
-    init(bytes: [UInt8], options: ETF.EncodingOptions) {
-        self.bytes = bytes
-        self.options = options
-        self.latin1Atoms = options.atomEncoding == .latin1WhenPossible
-        self.maxDepth = options.maxDepth
-    }
+    private static let pool = Mutex<[ETFStreamEncoder]>([])
 
     /// Appends the ETF of `value` (version byte included) to `buffer`; returns `false`, with
     /// `buffer` unchanged, when the caller must use the `Term` path instead.
     static func encode<T: Encodable>(_ value: T, appendingTo buffer: inout [UInt8], options: ETF.EncodingOptions) -> Bool {
         let mark = buffer.count
-        let encoder = ETFStreamEncoder(bytes: buffer, options: options)
+        let encoder = pool.withLock { $0.popLast() } ?? ETFStreamEncoder()
+        encoder.options = options
+        encoder.latin1Atoms = options.atomEncoding == .latin1WhenPossible
+        encoder.maxDepth = options.maxDepth
+        encoder.bytes = buffer
         buffer = []
         encoder.bytes.append(ETF.version)
         var ok = true
         do { try encoder.encodeValue(value) } catch { ok = false }
+        ok = ok && !encoder.failed && encoder.frames.isEmpty
         buffer = encoder.bytes
-        if ok && !encoder.failed && encoder.frames.isEmpty { return true }
+        encoder.recycle()
+        if ok { return true }
         buffer.removeSubrange(mark...)
         return false
+    }
+
+    /// Clears the state and returns the instance to the pool (small stacks only).
+    private func recycle() {
+        bytes = []
+        frames.removeAll(keepingCapacity: true)
+        entries.removeAll(keepingCapacity: true)
+        path.removeAll(keepingCapacity: true)
+        (level, valueStart, nativeDepth, failed) = (0, 0, 0, false)
+        guard scratch.capacity <= 1 << 16, entries.capacity <= 1 << 12 else { return }
+        Self.pool.withLock { pool in
+            if pool.count < 16 { pool.append(self) }
+        }
     }
 
     // MARK: Values
@@ -67,6 +86,11 @@ final class ETFStreamEncoder: Encoder {
     /// Writes one value: natively when its type has a direct form, else through its
     /// `encode(to:)` with this encoder.
     func encodeValue<T: Encodable>(_ value: T) throws {
+        // The commonest leaves first: comparing metatypes is much cheaper than the cast below.
+        if T.self == String.self { return try appendString(unsafeBitCast(value, to: String.self)) }
+        if T.self == Int.self { return appendInt64(Int64(unsafeBitCast(value, to: Int.self))) }
+        if T.self == Double.self { return try appendDouble(unsafeBitCast(value, to: Double.self)) }
+        if T.self == Bool.self { return appendBool(unsafeBitCast(value, to: Bool.self)) }
         if let direct = value as? any ETFDirectEncodable {
             try direct.writeETF(to: self)
             return

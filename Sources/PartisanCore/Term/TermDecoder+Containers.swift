@@ -46,7 +46,7 @@ struct TermKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProtoco
         return value
     }
 
-    private func path(_ key: Key) -> [any CodingKey] { codingPath + [key] }
+    private func path(_ key: Key) -> [any CodingKey] { decoder.path(key) }
 
     func contains(_ key: Key) -> Bool { lookup(key) != nil }
 
@@ -92,19 +92,19 @@ struct TermKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProtoco
     func nestedContainer<NestedKey: CodingKey>(
         keyedBy type: NestedKey.Type, forKey key: Key
     ) throws -> KeyedDecodingContainer<NestedKey> {
-        try TermDecoderImpl(term: value(key), codingPath: path(key)).container(keyedBy: NestedKey.self)
+        try TermDecoderImpl(term: value(key), parent: decoder, key: key).container(keyedBy: NestedKey.self)
     }
 
     func nestedUnkeyedContainer(forKey key: Key) throws -> any UnkeyedDecodingContainer {
-        try TermDecoderImpl(term: value(key), codingPath: path(key)).unkeyedContainer()
+        try TermDecoderImpl(term: value(key), parent: decoder, key: key).unkeyedContainer()
     }
 
     func superDecoder() throws -> any Decoder {
-        TermDecoderImpl(term: lookup(Key(stringValue: "super")!) ?? .undefined, codingPath: codingPath)
+        TermDecoderImpl(term: lookup(Key(stringValue: "super")!) ?? .undefined, parent: decoder, key: nil)
     }
 
     func superDecoder(forKey key: Key) throws -> any Decoder {
-        TermDecoderImpl(term: lookup(key) ?? .undefined, codingPath: path(key))
+        TermDecoderImpl(term: lookup(key) ?? .undefined, parent: decoder, key: key)
     }
 }
 
@@ -140,16 +140,16 @@ struct TermUnkeyedDecodingContainer: UnkeyedDecodingContainer {
     }
 
     mutating func decode(_ type: Bool.Type) throws -> Bool {
-        let path = codingPath + [key]
-        return try TermDecoderImpl.bool(next(type), path: path)
+        let elementKey = key
+        return try TermDecoderImpl.bool(next(type), path: decoder.path(elementKey))
     }
     mutating func decode(_ type: String.Type) throws -> String {
-        let path = codingPath + [key]
-        return try TermDecoderImpl.string(next(type), path: path)
+        let elementKey = key
+        return try TermDecoderImpl.string(next(type), path: decoder.path(elementKey))
     }
     mutating func decode(_ type: Double.Type) throws -> Double {
-        let path = codingPath + [key]
-        return try TermDecoderImpl.double(next(type), path: path)
+        let elementKey = key
+        return try TermDecoderImpl.double(next(type), path: decoder.path(elementKey))
     }
     mutating func decode(_ type: Float.Type) throws -> Float { Float(try decode(Double.self)) }
     mutating func decode(_ type: Int.Type) throws -> Int { try int() }
@@ -164,8 +164,8 @@ struct TermUnkeyedDecodingContainer: UnkeyedDecodingContainer {
     mutating func decode(_ type: UInt64.Type) throws -> UInt64 { try int() }
 
     private mutating func int<I: FixedWidthInteger>() throws -> I {
-        let path = codingPath + [key]
-        return try TermDecoderImpl.integer(next(I.self), as: I.self, path: path)
+        let elementKey = key
+        return try TermDecoderImpl.integer(next(I.self), as: I.self, path: decoder.path(elementKey))
     }
 
     mutating func decode<T: Decodable>(_ type: T.Type) throws -> T {
@@ -174,18 +174,18 @@ struct TermUnkeyedDecodingContainer: UnkeyedDecodingContainer {
     }
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws -> KeyedDecodingContainer<NestedKey> {
-        let path = codingPath + [key]
-        return try TermDecoderImpl(term: next([String: Term].self), codingPath: path).container(keyedBy: NestedKey.self)
+        let elementKey = key
+        return try TermDecoderImpl(term: next([String: Term].self), parent: decoder, key: elementKey).container(keyedBy: NestedKey.self)
     }
 
     mutating func nestedUnkeyedContainer() throws -> any UnkeyedDecodingContainer {
-        let path = codingPath + [key]
-        return try TermDecoderImpl(term: next([Term].self), codingPath: path).unkeyedContainer()
+        let elementKey = key
+        return try TermDecoderImpl(term: next([Term].self), parent: decoder, key: elementKey).unkeyedContainer()
     }
 
     mutating func superDecoder() throws -> any Decoder {
-        let path = codingPath + [key]
-        return TermDecoderImpl(term: try next(Term.self), codingPath: path)
+        let elementKey = key
+        return TermDecoderImpl(term: try next(Term.self), parent: decoder, key: elementKey)
     }
 }
 

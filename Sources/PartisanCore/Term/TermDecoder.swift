@@ -23,7 +23,7 @@ public struct TermDecoder: Sendable {
 
     /// Decodes a `T` from `term`.
     public func decode<T: Decodable>(_ type: T.Type, from term: Term) throws -> T {
-        try TermDecoderImpl(term: term, codingPath: []).unbox(term, as: T.self, at: nil)
+        try TermDecoderImpl(term: term).unbox(term, as: T.self, at: nil)
     }
 
     /// Decodes a `T` from ETF bytes, version byte included: `binary_to_term(Bytes)` then
@@ -39,14 +39,42 @@ public struct TermDecoder: Sendable {
 }
 
 /// The `Decoder` handed to `init(from:)` implementations: one term at one coding path.
+///
+/// The path is a chain of parents, built into an array only when asked for (errors, or an
+/// `init(from:)` that reads it): building it for every value dominated decoding.
 final class TermDecoderImpl: Decoder {
     let term: Term
-    let codingPath: [any CodingKey]
+    private let parent: TermDecoderImpl?
+    private let key: (any CodingKey)?
     var userInfo: [CodingUserInfoKey: Any] { [:] }
 
-    init(term: Term, codingPath: [any CodingKey]) {
+    var codingPath: [any CodingKey] {
+        var keys: [any CodingKey] = []
+        var node: TermDecoderImpl? = self
+        while let current = node {
+            if let key = current.key { keys.append(key) }
+            node = current.parent
+        }
+        return keys.reversed()
+    }
+
+    /// A decoder for `term` at the root (empty path).
+    init(term: Term) {
         self.term = term
-        self.codingPath = codingPath
+        self.parent = nil
+        self.key = nil
+    }
+
+    /// A decoder for `term` at `key` below `parent` (at `parent`'s path when `key` is nil).
+    init(term: Term, parent: TermDecoderImpl, key: (any CodingKey)?) {
+        self.term = term
+        self.parent = parent
+        self.key = key
+    }
+
+    /// The path of the value at `key` below this decoder.
+    func path(_ key: (any CodingKey)?) -> [any CodingKey] {
+        key.map { codingPath + [$0] } ?? codingPath
     }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
@@ -70,15 +98,14 @@ final class TermDecoderImpl: Decoder {
 
     /// Decodes a `T` from `term`, the value at `key` below this decoder's path.
     func unbox<T: Decodable>(_ term: Term, as type: T.Type, at key: (any CodingKey)?) throws -> T {
-        let path = key.map { codingPath + [$0] } ?? codingPath
-        switch type {
-        case is String.Type: return try TermDecoderImpl.string(term, path: path) as! T
-        case is Int.Type: return try TermDecoderImpl.integer(term, as: Int.self, path: path) as! T
-        case is Double.Type: return try TermDecoderImpl.double(term, path: path) as! T
-        case is Bool.Type: return try TermDecoderImpl.bool(term, path: path) as! T
-        default: break
+        // Metatype comparisons and bit casts: `is`/`as!` are dynamic casts in generic code.
+        if T.self == String.self { return unsafeBitCast(try TermDecoderImpl.string(term, path: self.path(key)), to: T.self) }
+        if T.self == Int.self {
+            return unsafeBitCast(try TermDecoderImpl.integer(term, as: Int.self, path: self.path(key)), to: T.self)
         }
-        let child = TermDecoderImpl(term: term, codingPath: path)
+        if T.self == Double.self { return unsafeBitCast(try TermDecoderImpl.double(term, path: self.path(key)), to: T.self) }
+        if T.self == Bool.self { return unsafeBitCast(try TermDecoderImpl.bool(term, path: self.path(key)), to: T.self) }
+        let child = TermDecoderImpl(term: term, parent: self, key: key)
         if let native = type as? any TermNativeDecodable.Type, let value = try native.decodeNative(from: child) {
             return value as! T
         }
@@ -95,48 +122,48 @@ final class TermDecoderImpl: Decoder {
         term == .atom("undefined") || term == .atom("nil")
     }
 
-    static func string(_ term: Term, path: [any CodingKey]) throws -> String {
+    static func string(_ term: Term, path: @autoclosure () -> [any CodingKey]) throws -> String {
         switch term {
         case .atom(let name): return name
         case .binary(let bytes):
             if let text = String(validating: bytes, as: UTF8.self) { return text }
-            throw DecodingError.dataCorrupted(.init(codingPath: path, debugDescription: "binary is not valid UTF-8"))
+            throw DecodingError.dataCorrupted(.init(codingPath: path(), debugDescription: "binary is not valid UTF-8"))
         case .list:
             if let text = term.stringValue { return text }
         default: break
         }
         throw DecodingError.typeMismatch(
-            String.self, .init(codingPath: path, debugDescription: "expected a binary, atom or charlist, found \(term.kindName)"))
+            String.self, .init(codingPath: path(), debugDescription: "expected a binary, atom or charlist, found \(term.kindName)"))
     }
 
-    static func bool(_ term: Term, path: [any CodingKey]) throws -> Bool {
+    static func bool(_ term: Term, path: @autoclosure () -> [any CodingKey]) throws -> Bool {
         if let value = term.boolValue { return value }
         throw DecodingError.typeMismatch(
-            Bool.self, .init(codingPath: path, debugDescription: "expected true or false, found \(term.kindName)"))
+            Bool.self, .init(codingPath: path(), debugDescription: "expected true or false, found \(term.kindName)"))
     }
 
-    static func double(_ term: Term, path: [any CodingKey]) throws -> Double {
+    static func double(_ term: Term, path: @autoclosure () -> [any CodingKey]) throws -> Double {
         switch term {
         case .float(let value): return value
         case .integer(let value): return Double(value)
         case .bigInteger(let big): return big.doubleValue
         default:
             throw DecodingError.typeMismatch(
-                Double.self, .init(codingPath: path, debugDescription: "expected a float, found \(term.kindName)"))
+                Double.self, .init(codingPath: path(), debugDescription: "expected a float, found \(term.kindName)"))
         }
     }
 
-    static func integer<I: FixedWidthInteger>(_ term: Term, as type: I.Type, path: [any CodingKey]) throws -> I {
+    static func integer<I: FixedWidthInteger>(_ term: Term, as type: I.Type, path: @autoclosure () -> [any CodingKey]) throws -> I {
         let result: I?
         switch term {
         case .integer(let value): result = I(exactly: value)
         case .bigInteger(let big): result = big.uint64Value.flatMap { I(exactly: $0) }
         default:
             throw DecodingError.typeMismatch(
-                I.self, .init(codingPath: path, debugDescription: "expected an integer, found \(term.kindName)"))
+                I.self, .init(codingPath: path(), debugDescription: "expected an integer, found \(term.kindName)"))
         }
         guard let value = result else {
-            throw DecodingError.dataCorrupted(.init(codingPath: path, debugDescription: "\(term) does not fit in \(I.self)"))
+            throw DecodingError.dataCorrupted(.init(codingPath: path(), debugDescription: "\(term) does not fit in \(I.self)"))
         }
         return value
     }

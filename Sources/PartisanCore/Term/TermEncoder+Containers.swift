@@ -134,17 +134,19 @@ struct TermSingleValueEncodingContainer: SingleValueEncodingContainer {
 }
 
 /// The coding key of an element of an unkeyed container or of a map entry.
+/// Its `Index N` text is built only when asked for (error paths), not per element.
 struct TermIndexKey: CodingKey {
-    let stringValue: String
     let intValue: Int?
+    private let name: String?
+    var stringValue: String { name ?? "Index \(intValue ?? 0)" }
 
     init(index: Int) {
-        self.stringValue = "Index \(index)"
+        self.name = nil
         self.intValue = index
     }
 
     init(stringValue: String) {
-        self.stringValue = stringValue
+        self.name = stringValue
         self.intValue = nil
     }
 

@@ -69,7 +69,7 @@ extension Dictionary: TermNativeDecodable where Key: Decodable, Value: Decodable
         var result: [Key: Value] = [:]
         result.reserveCapacity(map.count)
         for (k, v) in map {
-            let codingKey = TermIndexKey(stringValue: k.description)
+            let codingKey = TermMapKey(key: k)
             let key = try decoder.unbox(k, as: Key.self, at: codingKey)
             if result.updateValue(try decoder.unbox(v, as: Value.self, at: codingKey), forKey: key) != nil {
                 throw DecodingError.dataCorrupted(
@@ -78,4 +78,14 @@ extension Dictionary: TermNativeDecodable where Key: Decodable, Value: Decodable
         }
         return result
     }
+}
+
+/// The coding key of a map entry while decoding: the key term, printed only when asked for.
+struct TermMapKey: CodingKey {
+    let key: Term
+    var stringValue: String { key.description }
+    var intValue: Int? { nil }
+    init(key: Term) { self.key = key }
+    init?(stringValue: String) { nil }
+    init?(intValue: Int) { nil }
 }
