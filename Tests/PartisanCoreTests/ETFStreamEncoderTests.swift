@@ -77,8 +77,47 @@ import Testing
         #expect(try check([pid: 1]))
     }
 
+    @Test func random_values_encode_to_the_same_bytes_both_ways() throws {
+        var rng = SplitMix64(seed: 0x5EED)
+        func text() -> String {
+            let alphabet = Array("abcxyz é→🙂")
+            return String((0..<Int.random(in: 0...6, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! })
+        }
+        func msg() -> Msg { Msg(id: Int.random(in: -1 << 40...1 << 40, using: &rng), from: text()) }
+        for _ in 0..<300 {
+            let wide = Wide(
+                zeta: Int8.random(in: .min ... .max, using: &rng),
+                alpha: (0..<Int.random(in: 0...4, using: &rng)).map { _ in Int.random(in: -300...300, using: &rng) },
+                mid: Bool.random(using: &rng) ? nil : Double.random(in: -1e9...1e9, using: &rng),
+                b: Dictionary(uniqueKeysWithValues: (0..<Int.random(in: 0...3, using: &rng)).map { i in ("\(text())\(i)", [UInt8(i)]) }),
+                a: Dictionary(uniqueKeysWithValues: (0..<Int.random(in: 0...3, using: &rng)).map { i in (i * 7 - 5, text()) }),
+                nested: (0..<Int.random(in: 0...3, using: &rng)).map { _ in Bool.random(using: &rng) ? msg() : nil },
+                flag: Bool.random(using: &rng), big: UInt64.random(in: .min ... .max, using: &rng),
+                data: Data((0..<Int.random(in: 0...3, using: &rng)).map { UInt8($0) }),
+                set: Set((0..<Int.random(in: 0...3, using: &rng)).map { $0 * 100 }))
+            #expect(try check(wide))
+            let shapes: [Shape] = [.circle(Double.random(in: 0...1, using: &rng)), .pair(Int.random(in: 0...999, using: &rng), label: text()), .wrapped(msg())]
+            #expect(try check(shapes))
+            let decoded = try TermDecoder().decode(Wide.self, fromETF: TermEncoder().encodeETF(wide))
+            #expect(decoded == wide)
+        }
+    }
+
     @Test func falls_back_for_non_finite_floats_with_the_same_error() throws {
         #expect(throws: EncodingError.self) { try TermEncoder().encodeETF([Double.nan]) }
         #expect(throws: ETFError.self) { try TermEncoder().encodeETF(Term.atom(String(repeating: "a", count: 300))) }
+    }
+}
+
+/// A small seeded generator, so random tests are reproducible.
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }
