@@ -143,7 +143,8 @@ enum LocalScenarios {
             for _ in 0..<count {
                 runtime.spawn { ctx in
                     started.add(1, ordering: .relaxed)
-                    try await ctx.waitForever()
+                    // Idle the way a server does: waiting in a typed receive.
+                    _ = try await ctx.receive(Int.self)
                 }
             }
             while started.load(ordering: .relaxed) < target { try await Task.sleep(for: .milliseconds(1)) }

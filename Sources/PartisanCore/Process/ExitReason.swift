@@ -28,6 +28,16 @@ public enum ExitReason: Hashable, Sendable, CustomStringConvertible {
     /// Any other reason, as an Erlang term (for reasons from other nodes and custom reasons).
     indirect case other(Term)
 
+    /// The reason a body that threw `error` ends with: the signal's reason if the error is
+    /// ``ProcessError/exiting(_:)`` (the process was ended while running), a crash otherwise.
+    init(endingWith error: any Error) {
+        if case .exiting(let reason) = error as? ProcessError {
+            self = reason
+        } else {
+            self = .crashed(ProcessCrash(error))
+        }
+    }
+
     /// Whether a linked process that does not trap exits survives this reason (only
     /// `.normal`).
     public var isNormal: Bool { self == .normal }

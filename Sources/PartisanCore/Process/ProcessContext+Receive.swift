@@ -60,16 +60,17 @@ extension ProcessContext {
     /// ``ProcessError/exiting(_:)``.
     public func waitForever() async throws(ProcessError) -> Never {
         while true {
-            _ = try await receiveMessage(deadline: nil, takesAnyMessage: false) { _ in false }
+            if hasExited.load(ordering: .acquiring), let reason = state.withLock({ $0.exitReason }) {
+                throw .exiting(reason)
+            }
+            await park(until: nil)
+            // New messages stay queued: move them aside so the next park waits for more.
+            _ = refillInbox()
         }
     }
 
     /// The number of messages waiting in the mailbox.
     public var mailboxCount: Int { state.withLock { $0.queue.count } + inboxCount.load(ordering: .relaxed) }
-
-    /// The monotonic clock's now (for inlinable receives).
-    @usableFromInline
-    static func now() -> UInt64 { MonotonicClock.now() }
 
     /// The monotonic deadline `timeout` from now (for inlinable receives).
     @usableFromInline
@@ -82,54 +83,48 @@ extension ProcessContext {
     ///
     /// Non-generic on purpose: a generic loop is not specialised across modules and pays for
     /// generic metadata on every call.
-    @inlinable @inline(__always)
+    @usableFromInline
     func receiveMessage(
         deadline: UInt64?, takesAnyMessage: Bool, matching: (any Sendable) -> Bool
     ) async throws(ProcessError) -> (any Sendable)? {
-        // Async frames live in the task's allocator for as long as the process waits, so
-        // the loop keeps few locals: scanning is synchronous, parking is a small function.
+        // A waiting process keeps this frame alive in its task's allocator, so it holds only
+        // integers across the one suspension point; `take` does the work synchronously.
         var scanned = 0
         while true {
-            switch scan(from: &scanned, takesAnyMessage: takesAnyMessage, matching: matching) {
-            case .found(let message): return message
-            case .exited(let reason): throw .exiting(reason)
-            case .notFound: break
+            if let message = try take(from: &scanned, takesAnyMessage: takesAnyMessage, matching: matching) {
+                return message
             }
-            if let deadline, deadline <= ProcessContext.now() { return nil }
-            switch await park(takesAnyMessage: takesAnyMessage, deadline: deadline) {
-            case .message(let message): return message
-            case .rescan: continue
-            case .timedOut: return nil
-            case .exited(let reason): throw .exiting(reason)
-            }
+            if let deadline, deadline <= MonotonicClock.now() { return nil }
+            await park(until: deadline)
         }
     }
 
     /// Takes the first message from inbox index `scanned` on that matches, advancing
     /// `scanned` past the ones that did not; moves the shared queue into the inbox (one lock)
-    /// when the inbox has nothing more.
-    @usableFromInline
-    func scan(from scanned: inout Int, takesAnyMessage: Bool, matching: (any Sendable) -> Bool) -> ScanResult {
+    /// when the inbox has nothing more. Throws if the process has exited.
+    private func take(
+        from scanned: inout Int, takesAnyMessage: Bool, matching: (any Sendable) -> Bool
+    ) throws(ProcessError) -> (any Sendable)? {
         while true {
             if hasExited.load(ordering: .acquiring), let reason = state.withLock({ $0.exitReason }) {
-                return .exited(reason)
+                throw .exiting(reason)
             }
             if takesAnyMessage {
                 if let message = inbox.popFirst() {
                     inboxCount.store(inbox.count, ordering: .relaxed)
-                    return .found(message)
+                    return message
                 }
             } else {
                 while scanned < inbox.count {
                     if matching(inbox[scanned]) {
                         let message = inbox.remove(at: scanned)
                         inboxCount.store(inbox.count, ordering: .relaxed)
-                        return .found(message)
+                        return message
                     }
                     scanned += 1
                 }
             }
-            guard refillInbox() else { return .notFound }
+            guard refillInbox() else { return nil }
         }
     }
 
@@ -148,62 +143,35 @@ extension ProcessContext {
         }
     }
 
-    /// Parks until a message arrives in the shared queue, the deadline passes or the process
-    /// exits.
-    @inlinable @inline(__always)
-    func park(takesAnyMessage: Bool, deadline: UInt64?) async -> Wakeup {
-        var timer: AnyObject?
-        let wakeup: Wakeup = await withUnsafeContinuation { continuation in
-            let (immediate, scheduled) = installWaiter(
-                continuation, takesAnyMessage: takesAnyMessage, deadline: deadline)
-            timer = scheduled
-            if let immediate { continuation.resume(returning: immediate) }
-        }
-        if let timer { cancelReceiveTimer(timer) }
-        return wakeup
-    }
-
-    /// Installs a parked receive, unless a message already arrived in the shared queue or the
-    /// process exited (then returns how to wake at once). Schedules the deadline's timer,
-    /// which is returned for cancelling.
-    @usableFromInline
-    func installWaiter(
-        _ continuation: UnsafeContinuation<Wakeup, Never>, takesAnyMessage: Bool, deadline: UInt64?
-    ) -> (Wakeup?, AnyObject?) {
-        state.withLock { s in
-            if let reason = s.exitReason { return (.exited(reason), nil) }
-            if !s.queue.isEmpty { return (.rescan, nil) }
-            s.waitCount &+= 1
-            s.waiter = Waiter(continuation: continuation, takesAnyMessage: takesAnyMessage, token: s.waitCount)
-            guard let deadline else { return (nil, nil) }
-            let token = s.waitCount
-            let timer = TimerService.shared.schedule(at: deadline) { [weak self] in
-                self?.receiveTimedOut(token: token)
+    /// Suspends until a message arrives in the shared queue, the deadline passes or the
+    /// process exits (or returns at once if one of these already happened).
+    private func park(until deadline: UInt64?) async {
+        var timer: TimerService.Timer?
+        await withUnsafeContinuation { (continuation: UnsafeContinuation<Void, Never>) in
+            let parked: Bool = state.withLock { s in
+                guard s.exitReason == nil, s.queue.isEmpty else { return false }
+                s.waitCount &+= 1
+                s.waiter = Waiter(continuation: continuation, token: s.waitCount)
+                if let deadline {
+                    let token = s.waitCount
+                    timer = TimerService.shared.schedule(at: deadline) { [weak self] in
+                        self?.receiveTimedOut(token: token)
+                    }
+                }
+                return true
             }
-            return (nil, timer)
+            if !parked { continuation.resume() }
         }
-    }
-
-    /// Cancels the timer of a receive that was woken before its deadline.
-    @usableFromInline
-    func cancelReceiveTimer(_ timer: AnyObject) {
-        TimerService.shared.cancel(timer as! TimerService.Timer)
+        if let timer { TimerService.shared.cancel(timer) }
     }
 
     /// Wakes the receive identified by `token` if it is still parked.
     private func receiveTimedOut(token: UInt64) {
-        let continuation: UnsafeContinuation<Wakeup, Never>? = state.withLock { s in
+        let continuation: UnsafeContinuation<Void, Never>? = state.withLock { s in
             guard let waiter = s.waiter, waiter.token == token else { return nil }
             s.waiter = nil
             return waiter.continuation
         }
-        continuation?.resume(returning: .timedOut)
+        continuation?.resume()
     }
-}
-
-@usableFromInline
-enum ScanResult {
-    case found(any Sendable)
-    case notFound
-    case exited(ExitReason)
 }

@@ -30,9 +30,13 @@ public final class ProcessContext: @unchecked Sendable {
     /// Set once the process has exited, so the receive fast path can check without the lock.
     let hasExited = Atomic<Bool>(false)
 
-    init(pid: Pid, runtime: ProcessRuntime) {
+    /// The process's body.
+    let body: @Sendable (ProcessContext) async throws -> Void
+
+    init(pid: Pid, runtime: ProcessRuntime, body: @escaping @Sendable (ProcessContext) async throws -> Void) {
         self.pid = pid
         self.runtime = runtime
+        self.body = body
         self.state = Mutex(ProcessState())
     }
 
@@ -42,23 +46,18 @@ public final class ProcessContext: @unchecked Sendable {
     /// Whether the process has not exited yet.
     public var isAlive: Bool { state.withLock { $0.exitReason == nil } }
 
-    /// Delivers `message` to this mailbox; a dead process drops it (as Erlang does).
-    func deliver(_ message: any Sendable) {
-        let wake: (UnsafeContinuation<Wakeup, Never>, Wakeup)? = state.withLock { s in
+    /// Delivers `message` to this mailbox; a dead process drops it (as Erlang does). With an
+    /// `alias`, the message is delivered only while that alias is active. A parked receive is
+    /// resumed and looks at the new message itself.
+    func deliver(_ message: any Sendable, viaAlias alias: Ref? = nil) {
+        let parked: UnsafeContinuation<Void, Never>? = state.withLock { s in
             guard s.exitReason == nil else { return nil }
-            guard let waiter = s.waiter else {
-                s.queue.append(message)
-                return nil
-            }
-            s.waiter = nil
-            // A FIFO receiver parks only with an empty inbox and queue: handing over is in order.
-            if waiter.takesAnyMessage {
-                return (waiter.continuation, .message(message))
-            }
+            if let alias, !s.aliases.contains(alias) { return nil }
             s.queue.append(message)
-            return (waiter.continuation, .rescan)
+            defer { s.waiter = nil }
+            return s.waiter?.continuation
         }
-        if let (continuation, wakeup) = wake { continuation.resume(returning: wakeup) }
+        parked?.resume()
     }
 
     /// Ends the process with `reason` unless it already ended: wakes a parked receive,
@@ -73,7 +72,7 @@ public final class ProcessContext: @unchecked Sendable {
         }
         guard let taken else { return false }
         hasExited.store(true, ordering: .releasing)
-        taken.waiter?.continuation.resume(returning: .exited(reason))
+        taken.waiter?.continuation.resume()
         taken.task?.cancel()
         runtime.processExited(self, reason: reason, remains: taken)
         return true
@@ -95,24 +94,10 @@ public final class ProcessContext: @unchecked Sendable {
     }
 }
 
-/// How a parked receive is woken.
-@usableFromInline
-enum Wakeup: Sendable {
-    /// A FIFO receive is handed the message directly.
-    case message(any Sendable)
-    /// New messages arrived; scan them.
-    case rescan
-    /// The receive's deadline passed.
-    case timedOut
-    /// The process exited while waiting.
-    case exited(ExitReason)
-}
-
-/// A receive parked on an empty (or fully scanned) mailbox.
+/// A receive parked on an empty mailbox. Whoever resumes it (a sender, the timer, an exit)
+/// only wakes it: the receive then looks at the mailbox, the exit state and its deadline.
 struct Waiter {
-    let continuation: UnsafeContinuation<Wakeup, Never>
-    /// Whether any message satisfies the receive (so it can be handed over directly).
-    let takesAnyMessage: Bool
+    let continuation: UnsafeContinuation<Void, Never>
     /// Identifies this wait, so a late timer does not wake a later one.
     let token: UInt64
 }
@@ -131,6 +116,8 @@ struct ProcessState {
     /// Monitors this process holds on others: reference → target.
     var monitoring: [Ref: Pid] = [:]
     var registeredName: String?
+    /// Active aliases (usually none or one: the tag of a pending call).
+    var aliases: [Ref] = []
     var task: Task<Void, Never>?
 
     /// What a dying process leaves for the runtime to clean up and notify.
@@ -151,6 +138,7 @@ struct ProcessState {
             monitoredBy = [:]
             monitoring = [:]
             registeredName = nil
+            aliases = []
             queue = []
         }
         return Remains(

@@ -104,26 +104,27 @@ public final class ProcessRuntime: Sendable {
         _ body: @escaping @Sendable (ProcessContext) async throws -> Void
     ) -> ProcessContext {
         let (pid, serial) = nextPid()
-        let process = ProcessContext(pid: pid, runtime: self)
+        let process = ProcessContext(pid: pid, runtime: self, body: body)
         if options.contains(.trapExit) { process.state.withLock { $0.trapExit = true } }
         prepare(process)
         table.insert(process, serial: serial)
-        let run: @Sendable () async -> Void = {
-            let reason: ExitReason
+        // The task's closure captures only the process (a single reference needs no closure
+        // context allocation), and its frame stays small: it lives as long as the process.
+        let run: @concurrent @Sendable () async -> Void = {
             do {
-                try await body(process)
-                reason = .normal
-            } catch let error as ProcessError {
-                if case .exiting(let signalled) = error { reason = signalled } else { reason = .crashed(ProcessCrash(error)) }
+                try await ProcessContext.$current.withValue(process) { try await process.body(process) }
+                process.terminate(.normal)
             } catch {
-                reason = .crashed(ProcessCrash(error))
+                process.terminate(ExitReason(endingWith: error))
             }
-            process.terminate(reason)
         }
         // A task with an executor preference pays for it on every hop, so only ask for one
         // when there is a scheduler to prefer.
-        let task = scheduler.map { Task(executorPreference: $0, operation: run) } ?? Task(operation: run)
-        process.attach(task)
+        if let scheduler {
+            process.attach(Task(executorPreference: scheduler, operation: run))
+        } else {
+            process.attach(Task(operation: run))
+        }
         return process
     }
 

@@ -11,6 +11,9 @@ public protocol RemoteRouter: Sendable {
     func send(_ message: any Sendable, to pid: Pid, from sender: Pid)
     /// Sends `message` from `sender` to a name registered on another node.
     func send(_ message: any Sendable, to name: RegisteredName, from sender: Pid)
+    /// Sends `message` to an alias of a process on another node (delivered there only while
+    /// the alias is active).
+    func send(_ message: any Sendable, to alias: Alias, from sender: Pid)
     /// Sends an exit signal (`viaLink` marks a link's signal) to a process on another node.
     func sendExitSignal(to pid: Pid, from sender: Pid, reason: ExitReason, viaLink: Bool)
     /// Sets up a link from local `pid` to remote `other`; returns the failure reason
