@@ -29,6 +29,14 @@ extension ProcessContext {
         return alias
     }
 
+    /// Makes an alias with an existing unique reference of this process, such as a monitor's
+    /// (as OTP's `monitor(process, Pid, [{alias, demonitor}])` does for calls), saving a new
+    /// reference per call.
+    public func makeAlias(reusing ref: Ref) -> Alias {
+        activate(ref)
+        return Alias(pid: pid, ref: ref)
+    }
+
     /// Deactivates `alias`: messages sent to it from now on are dropped. Returns whether it
     /// was active.
     @discardableResult

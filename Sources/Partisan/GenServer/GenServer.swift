@@ -1,0 +1,159 @@
+/// A server process that owns its state and answers calls, casts and other messages:
+/// Erlang's `gen_server`.
+///
+/// The conforming type *is* the state: the runtime keeps one value in the server's process and
+/// calls the `mutating` handlers on it, one message at a time, in arrival order. Handlers are
+/// `async`, so a server may call other servers.
+///
+/// ## The callback contract
+///
+/// - ``initialize(context:)`` runs in the new process before `start` returns. Return
+///   `.ok()` (optionally with an action), `.ignore` (start returns
+///   ``GenServerStartError/ignored`` and the process exits `normal`) or `.stop(reason)`; throwing
+///   fails the start with ``GenServerStartError/failed(_:)`` carrying the crash.
+/// - ``handleCall(_:from:context:)`` answers ``GenServerRef/call(_:timeout:)``. Return
+///   `.reply(value)`, `.noreply()` (reply later with ``CallerRef/reply(_:)``, from any
+///   process), `.stop(reason, reply:)`.
+/// - ``handleCast(_:context:)`` handles ``GenServerRef/cast(_:)``; ``handleInfo(_:context:)``
+///   handles every other message: plain sends, `DownMessage`, `ExitMessage` (when trapping
+///   exits), and ``GenServerTimeout`` after a `.timeout` action. Both return `.noreply()` or
+///   `.stop(reason)`.
+/// - ``handleContinue(_:context:)`` runs right after a handler that returned the
+///   `.continue(value)` action, before any new message.
+/// - ``terminate(reason:context:)`` runs when the server stops: a `.stop` result, a crash in a
+///   handler (the reason is `.crashed` with the error), ``GenServerRef/stop(_:timeout:)``, or
+///   an exit signal from its parent while it traps exits. It does not run when the process is
+///   killed by a signal it does not trap (Erlang's rule).
+///
+/// Every handler except `handleCall` has a default. Errors thrown by a handler crash the server:
+/// `terminate` runs, linked processes get the exit signal, and pending callers get
+/// ``GenServerError/exit(_:)``.
+public protocol GenServer: Sendable {
+    /// The requests ``GenServerRef/call(_:timeout:)`` sends.
+    associatedtype Call: Sendable = Never
+    /// The answer to a call.
+    associatedtype Reply: Sendable = Never
+    /// The requests ``GenServerRef/cast(_:)`` sends.
+    associatedtype Cast: Sendable = Never
+    /// The value a `.continue` action hands to ``handleContinue(_:context:)``.
+    associatedtype Continue: Sendable = Never
+
+    /// Prepares the server in its own process; `start` waits for it.
+    mutating func initialize(context: GenServerContext) async throws -> InitResult<Continue>
+
+    /// Answers a call.
+    mutating func handleCall(
+        _ request: Call, from: CallerRef<Reply>, context: GenServerContext
+    ) async throws -> CallResult<Reply, Continue>
+
+    /// Handles a cast.
+    mutating func handleCast(_ request: Cast, context: GenServerContext) async throws -> NoReplyResult<Continue>
+
+    /// Handles any other message.
+    mutating func handleInfo(_ message: any Sendable, context: GenServerContext) async throws -> NoReplyResult<Continue>
+
+    /// Continues work a handler deferred with the `.continue` action.
+    mutating func handleContinue(_ value: Continue, context: GenServerContext) async throws -> NoReplyResult<Continue>
+
+    /// Cleans up when the server stops (not when it is killed by an untrapped signal).
+    mutating func terminate(reason: ExitReason, context: GenServerContext) async
+}
+
+extension GenServer {
+    /// Default: start with no action.
+    public mutating func initialize(context: GenServerContext) async throws -> InitResult<Continue> { .ok() }
+
+    /// Default: ignore the cast.
+    public mutating func handleCast(_ request: Cast, context: GenServerContext) async throws -> NoReplyResult<Continue> {
+        .noreply()
+    }
+
+    /// Default: log the unexpected message at debug level and carry on (as `gen_server` does).
+    public mutating func handleInfo(_ message: any Sendable, context: GenServerContext) async throws
+        -> NoReplyResult<Continue>
+    {
+        context.process.runtime.logger.debug(
+            "gen_server got an unexpected message", metadata: ["pid": "\(context.pid)", "message": "\(message)"])
+        return .noreply()
+    }
+
+    /// Default: nothing to continue.
+    public mutating func handleContinue(_ value: Continue, context: GenServerContext) async throws
+        -> NoReplyResult<Continue>
+    {
+        .noreply()
+    }
+
+    /// Default: nothing to clean up.
+    public mutating func terminate(reason: ExitReason, context: GenServerContext) async {}
+}
+
+/// What a server does after a handler, besides waiting for the next message.
+public enum ServerAction<Continue: Sendable>: Sendable {
+    /// Wait for the next message.
+    case none
+    /// If no message arrives within the duration, ``GenServer/handleInfo(_:context:)`` gets
+    /// ``GenServerTimeout`` (Erlang's `timeout` in a handler result).
+    case timeout(Duration)
+    /// Call ``GenServer/handleContinue(_:context:)`` with the value before any new message.
+    case `continue`(Continue)
+    /// Accepted for compatibility with `gen_server`; a waiting process is already small.
+    case hibernate
+}
+
+/// The message ``GenServer/handleInfo(_:context:)`` gets when a `.timeout` action expires.
+public struct GenServerTimeout: Sendable, Hashable {
+    /// Creates the timeout message.
+    public init() {}
+}
+
+/// The result of ``GenServer/initialize(context:)``.
+public struct InitResult<Continue: Sendable>: Sendable {
+    enum Kind: Sendable {
+        case ok(ServerAction<Continue>)
+        case ignore
+        case stop(ExitReason)
+    }
+    let kind: Kind
+
+    /// The server is ready; then `action`.
+    public static func ok(_ action: ServerAction<Continue> = .none) -> Self { Self(kind: .ok(action)) }
+    /// Don't run: `start` returns ``GenServerStartError/ignored`` and the process exits `normal`.
+    public static var ignore: Self { Self(kind: .ignore) }
+    /// Don't run: `start` fails with ``GenServerStartError/failed(_:)`` and the process exits with
+    /// `reason`.
+    public static func stop(_ reason: ExitReason) -> Self { Self(kind: .stop(reason)) }
+}
+
+/// The result of ``GenServer/handleCall(_:from:context:)``.
+public struct CallResult<Reply: Sendable, Continue: Sendable>: Sendable {
+    enum Kind: Sendable {
+        case reply(Reply, ServerAction<Continue>)
+        case noreply(ServerAction<Continue>)
+        case stop(ExitReason, reply: Reply?)
+    }
+    let kind: Kind
+
+    /// Answer the caller with `value`; then `action`.
+    public static func reply(_ value: Reply, _ action: ServerAction<Continue> = .none) -> Self {
+        Self(kind: .reply(value, action))
+    }
+    /// Don't answer now: reply later with ``CallerRef/reply(_:)``; then `action`.
+    public static func noreply(_ action: ServerAction<Continue> = .none) -> Self { Self(kind: .noreply(action)) }
+    /// Stop with `reason`, answering the caller first if `reply` is given.
+    public static func stop(_ reason: ExitReason, reply: Reply? = nil) -> Self { Self(kind: .stop(reason, reply: reply)) }
+}
+
+/// The result of the handlers that do not answer a caller: cast, info and continue.
+public struct NoReplyResult<Continue: Sendable>: Sendable {
+    enum Kind: Sendable {
+        case noreply(ServerAction<Continue>)
+        case stop(ExitReason)
+    }
+    let kind: Kind
+
+    /// Carry on; then `action`.
+    public static func noreply(_ action: ServerAction<Continue> = .none) -> Self { Self(kind: .noreply(action)) }
+    /// Stop with `reason`.
+    public static func stop(_ reason: ExitReason) -> Self { Self(kind: .stop(reason)) }
+}

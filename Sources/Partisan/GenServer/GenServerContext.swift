@@ -1,0 +1,100 @@
+/// What a server's handlers get besides the message: the server's own process.
+public struct GenServerContext: Sendable {
+    /// The server's process: send, monitor, link, spawn, receive helpers.
+    public let process: ProcessContext
+    /// The process that started the server with a link (a supervisor), if any: an exit signal
+    /// from it stops the server with `terminate` when the server traps exits.
+    public let parent: Pid?
+
+    /// The server's pid.
+    public var pid: Pid { process.pid }
+
+    /// The node the server runs on.
+    public var node: Node { process.node }
+}
+
+/// The caller of a pending call: Erlang's `From`. Reply with ``reply(_:)``, now or later,
+/// from any process; a reply after the caller gave up (timed out, or exited) is dropped.
+public struct CallerRef<Reply: Sendable>: Sendable, Hashable {
+    /// Where the reply goes: an alias of the calling process, active only during the call.
+    public let alias: Alias
+    let runtime: ProcessRuntime
+
+    /// The calling process.
+    public var pid: Pid { alias.pid }
+
+    /// Sends the reply (Erlang's `gen_server:reply/2`).
+    public func reply(_ value: Reply) {
+        runtime.send(GenServerReply(tag: alias.ref, value: value), to: alias)
+    }
+
+    public static func == (lhs: Self, rhs: Self) -> Bool { lhs.alias == rhs.alias }
+    public func hash(into hasher: inout Hasher) { hasher.combine(alias) }
+}
+
+/// Why a call failed: the cases to switch on.
+public enum GenServerError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// No answer within the timeout. A reply that comes later is dropped.
+    case timeout
+    /// The server did not exist (or no process had the name) when called.
+    case noproc
+    /// The server's node was unreachable or went down during the call.
+    case noconnection
+    /// The server exited during the call with this reason.
+    case exit(ExitReason)
+    /// The calling process itself was ended during the call.
+    case callerExiting(ExitReason)
+    /// The server answered with a value of another type than the call's `Reply`.
+    case badReply(String)
+
+    public var description: String {
+        switch self {
+        case .timeout: "the call timed out"
+        case .noproc: "no such server"
+        case .noconnection: "the server's node is unreachable"
+        case .exit(let reason): "the server exited during the call: \(reason)"
+        case .callerExiting(let reason): "the calling process is exiting: \(reason)"
+        case .badReply(let type): "the server replied with an unexpected \(type)"
+        }
+    }
+}
+
+/// Why a server did not start.
+public enum GenServerStartError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// `initialize` returned `.ignore`.
+    case ignored
+    /// The name is taken by another process (Erlang's `{already_started, Pid}`).
+    case alreadyStarted(Pid)
+    /// `initialize` returned `.stop(reason)`, threw (`.crashed`), or the process died before
+    /// finishing it.
+    case failed(ExitReason)
+    /// The name is not a valid registered name.
+    case invalidName(String)
+
+    public var description: String {
+        switch self {
+        case .ignored: "the server's initialize returned ignore"
+        case .alreadyStarted(let pid): "a process is already registered under the name: \(pid)"
+        case .failed(let reason): "the server failed to start: \(reason)"
+        case .invalidName(let name): "invalid server name \"\(name)\""
+        }
+    }
+}
+
+/// How long a client waits: Erlang's `Timeout` (milliseconds or `infinity`).
+public enum CallTimeout: Sendable, Hashable {
+    /// Wait at most this long.
+    case after(Duration)
+    /// Wait as long as it takes.
+    case infinity
+
+    /// Wait at most `seconds` seconds.
+    public static func seconds(_ seconds: Int) -> Self { .after(.seconds(seconds)) }
+    /// Wait at most `milliseconds` milliseconds.
+    public static func milliseconds(_ milliseconds: Int) -> Self { .after(.milliseconds(milliseconds)) }
+
+    var duration: Duration? {
+        if case .after(let duration) = self { return duration }
+        return nil
+    }
+}
