@@ -38,12 +38,12 @@ public struct Ref: Hashable, Sendable, CustomStringConvertible {
         lhs.words == rhs.words && lhs.creation == rhs.creation && lhs.node == rhs.node
     }
 
+    /// Hashes the words and the creation only: they already make a reference unique on its
+    /// node, and hashing the node's name would dominate the cost of monitor tables. Equality
+    /// still compares the node.
     public func hash(into hasher: inout Hasher) {
-        hasher.combine(words.0)
-        hasher.combine(words.1)
-        hasher.combine(words.2)
-        hasher.combine(creation)
-        hasher.combine(node)
+        hasher.combine(UInt64(words.0) | UInt64(words.1) << 32)
+        hasher.combine(UInt64(words.2) | UInt64(creation) << 32)
     }
 }
 

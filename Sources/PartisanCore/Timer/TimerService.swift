@@ -38,6 +38,10 @@ final class TimerService: @unchecked Sendable {
     // Guarded by `mutex`.
     private var heap: [Timer] = []
     private var nextSequence: UInt64 = 0
+    /// The deadline the timer thread sleeps until (`.max` when it waits for any timer). A new
+    /// timer needs to wake it only if it is due earlier, so the common case — a call's 5 s
+    /// timeout scheduled and cancelled within microseconds — costs no system call.
+    private var sleepingUntil: UInt64 = .max
 
     private init() {
         mutex = .allocate(capacity: 1)
@@ -70,10 +74,10 @@ final class TimerService: @unchecked Sendable {
         timer.index = heap.count
         heap.append(timer)
         siftUp(heap.count - 1)
-        let becameFirst = heap[0] === timer
+        let wake = deadline < sleepingUntil
+        if wake { sleepingUntil = deadline }
         pthread_mutex_unlock(mutex)
-        // Only a new earliest deadline needs to wake the thread.
-        if becameFirst { pthread_cond_signal(condition) }
+        if wake { pthread_cond_signal(condition) }
         return timer
     }
 
@@ -105,6 +109,7 @@ final class TimerService: @unchecked Sendable {
         pthread_mutex_lock(mutex)
         while true {
             guard let first = heap.first else {
+                sleepingUntil = .max
                 pthread_cond_wait(condition, mutex)
                 continue
             }
@@ -116,6 +121,7 @@ final class TimerService: @unchecked Sendable {
                 pthread_mutex_lock(mutex)
                 continue
             }
+            sleepingUntil = first.deadline
             var until = timespec(
                 tv_sec: Int(first.deadline / 1_000_000_000), tv_nsec: Int(first.deadline % 1_000_000_000))
             pthread_cond_timedwait(condition, mutex, &until)
