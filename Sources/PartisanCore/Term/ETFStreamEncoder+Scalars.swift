@@ -38,20 +38,7 @@ extension ETFStreamEncoder {
     }
 
     func appendInt64(_ value: Int64) {
-        if value >= 0 && value <= 255 {
-            bytes.append(ETFTag.smallInteger)
-            bytes.append(UInt8(value))
-        } else if value >= Int64(Int32.min) && value <= Int64(Int32.max) {
-            bytes.append(ETFTag.integer)
-            appendUInt32(UInt32(bitPattern: Int32(value)))
-        } else {
-            let magnitude = value.magnitude
-            let count = (64 - magnitude.leadingZeroBitCount + 7) / 8
-            bytes.append(ETFTag.smallBig)
-            bytes.append(UInt8(count))
-            bytes.append(value < 0 ? 1 : 0)
-            for i in 0..<count { bytes.append(UInt8(truncatingIfNeeded: magnitude >> (8 * UInt64(i)))) }
-        }
+        ETFWriter.appendInteger(value, to: &bytes)
     }
 
     func appendUInt64(_ value: UInt64) {

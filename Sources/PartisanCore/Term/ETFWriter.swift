@@ -130,12 +130,19 @@ struct ETFWriter {
     }
 
     private mutating func writeInteger(_ value: Int64) {
+        ETFWriter.appendInteger(value, to: &bytes)
+    }
+
+    /// Appends `value` as Erlang's `term_to_binary` does: `SMALL_INTEGER_EXT` for 0...255,
+    /// `INTEGER_EXT` for 32-bit values, `SMALL_BIG_EXT` otherwise. Shared with the direct
+    /// Codable encoder.
+    static func appendInteger(_ value: Int64, to bytes: inout [UInt8]) {
         if value >= 0 && value <= 255 {
             bytes.append(ETFTag.smallInteger)
             bytes.append(UInt8(value))
         } else if value >= Int64(Int32.min) && value <= Int64(Int32.max) {
             bytes.append(ETFTag.integer)
-            appendUInt32(UInt32(bitPattern: Int32(value)))
+            withUnsafeBytes(of: UInt32(bitPattern: Int32(value)).bigEndian) { bytes.append(contentsOf: $0) }
         } else {
             let magnitude = value.magnitude
             let count = (64 - magnitude.leadingZeroBitCount + 7) / 8
