@@ -80,3 +80,37 @@ func repeatRate(
     }
     return rates
 }
+
+/// Runs `measure` once as a discarded warm-up and then `settings.runs` times. Each run returns
+/// latency samples in microseconds and a rate; the result's value is the median of the runs'
+/// p50s, with the medians of their p99s and rates beside it.
+func repeatLatency(
+    _ settings: BenchSettings, scenario: String, rateKey: String,
+    _ measure: @Sendable () async throws -> (samples: [Double], rate: Double)
+) async throws -> BenchResult {
+    var p50s: [Double] = []
+    var p99s: [Double] = []
+    var rates: [Double] = []
+    for run in 0...settings.runs {
+        let (samples, rate) = try await measure()
+        let stats = Stats(samples)
+        progress("\(scenario): run \(run): p50 \(stats.median) µs, p99 \(stats.percentile(99)) µs, \(Int(rate)) \(rateKey)")
+        if run == 0 { continue }  // warm-up
+        p50s.append(stats.median)
+        p99s.append(stats.percentile(99))
+        rates.append(rate)
+    }
+    return BenchResult(
+        scenario: scenario, value: Stats(p50s).median, unit: "us",
+        details: [
+            ("p50_us", .number(Stats(p50s).median)), ("p99_us", .number(Stats(p99s).median)),
+            (rateKey, .number(Stats(rates).median)), ("runs", .numbers(p50s)),
+        ])
+}
+
+extension Duration {
+    /// The duration in seconds, as a `Double`.
+    var inSeconds: Double {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
+    }
+}

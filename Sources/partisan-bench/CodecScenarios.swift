@@ -18,8 +18,7 @@ enum CodecScenarios {
                 check &+= try decoder.decode(CodecSample.self, fromETF: bytes).items.count
             }
             precondition(check == count * CodecSample.sample.items.count, "the codec lost data")
-            let elapsed = clock.now - start
-            return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            return (clock.now - start).inSeconds
         }
         let roundTrips = Stats(rates).median
         return BenchResult(

@@ -30,47 +30,29 @@ enum GenServerScenarios {
         }
     }
 
-    private static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-    }
-
     /// p50/p99 of 200,000 timed calls from one client process, and the rate of back-to-back
     /// untimed calls.
     static func call(_ settings: BenchSettings) async throws -> BenchResult {
-        var p50s: [Double] = []
-        var p99s: [Double] = []
-        var rates: [Double] = []
-        for run in 0...settings.runs {
+        try await repeatLatency(settings, scenario: "genserver-call", rateKey: "calls_per_s") {
             let runtime = settings.runtime()
             let server = try await runtime.startGenServer(BenchServer())
-            let (samples, rate) = try await runtime.withProcess { me in
+            let measured = try await runtime.withProcess { _ in
                 let clock = ContinuousClock()
                 var samples: [Double] = []
                 samples.reserveCapacity(200_000)
                 for _ in 0..<200_000 {
                     let start = clock.now
                     _ = try await server.call(.ping)
-                    samples.append(seconds(clock.now - start) * 1e6)
+                    samples.append((clock.now - start).inSeconds * 1e6)
                 }
                 let untimed = max(10_000, Int(200_000 * settings.seconds))
                 let begin = clock.now
                 for _ in 0..<untimed { _ = try await server.call(.ping) }
-                return (samples, Double(untimed) / seconds(clock.now - begin))
+                return (samples, Double(untimed) / (clock.now - begin).inSeconds)
             }
             try await server.stop()
-            let stats = Stats(samples)
-            progress("genserver-call: run \(run): p50 \(stats.median) µs, p99 \(stats.percentile(99)) µs, \(Int(rate)) calls/s")
-            if run == 0 { continue }
-            p50s.append(stats.median)
-            p99s.append(stats.percentile(99))
-            rates.append(rate)
+            return measured
         }
-        return BenchResult(
-            scenario: "genserver-call", value: Stats(p50s).median, unit: "us",
-            details: [
-                ("p50_us", .number(Stats(p50s).median)), ("p99_us", .number(Stats(p99s).median)),
-                ("calls_per_s", .number(Stats(rates).median)), ("runs", .numbers(p50s)),
-            ])
     }
 
     /// N casts from one process, then a call that returns the count (so all were handled).
@@ -84,7 +66,7 @@ enum GenServerScenarios {
                 for _ in 0..<count { server.cast(.bump) }
                 let handled = try await server.call(.count, timeout: .infinity)
                 precondition(handled == count, "lost casts: \(handled) of \(count)")
-                return seconds(clock.now - start)
+                return (clock.now - start).inSeconds
             }
             try await server.stop()
             return elapsed

@@ -19,10 +19,6 @@ enum LocalScenarios {
     private struct Ping: Sendable { let from: Pid }
     private struct Pong: Sendable {}
 
-    private static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-    }
-
     /// One-way messages per second from `pairs` senders, each to its own receiver, summed.
     private static func sendThroughput(_ settings: BenchSettings, pairs: Int, count: Int) async throws -> Double {
         let runtime = settings.runtime()
@@ -43,7 +39,7 @@ enum LocalScenarios {
                 }
             }
             for _ in 0..<pairs { _ = try await me.receive(Done.self) }
-            return seconds(clock.now - start)
+            return (clock.now - start).inSeconds
         }
     }
 
@@ -66,12 +62,9 @@ enum LocalScenarios {
     }
 
     static func localPingPong(_ settings: BenchSettings) async throws -> BenchResult {
-        var p50s: [Double] = []
-        var p99s: [Double] = []
-        var rates: [Double] = []
-        for run in 0...settings.runs {
+        try await repeatLatency(settings, scenario: "local-pingpong", rateKey: "round_trips_per_s") {
             let roundTrips = 200_000
-            let (samples, total) = try await settings.runtime().withProcess { me in
+            return try await settings.runtime().withProcess { me in
                 let echo = me.spawn { ctx in
                     while true {
                         let ping = try await ctx.receive(Ping.self)
@@ -87,23 +80,11 @@ enum LocalScenarios {
                     let start = clock.now
                     me.send(Ping(from: me.pid), to: echo)
                     _ = try await me.receive(Pong.self)
-                    samples.append(seconds(clock.now - start) * 1e6)
+                    samples.append((clock.now - start).inSeconds * 1e6)
                 }
-                return (samples, seconds(clock.now - begin))
+                return (samples, Double(roundTrips) / (clock.now - begin).inSeconds)
             }
-            let stats = Stats(samples)
-            progress("local-pingpong: run \(run): p50 \(stats.median) µs, p99 \(stats.percentile(99)) µs")
-            if run == 0 { continue }  // warm-up
-            p50s.append(stats.median)
-            p99s.append(stats.percentile(99))
-            rates.append(Double(roundTrips) / total)
         }
-        return BenchResult(
-            scenario: "local-pingpong", value: Stats(p50s).median, unit: "us",
-            details: [
-                ("p50_us", .number(Stats(p50s).median)), ("p99_us", .number(Stats(p99s).median)),
-                ("round_trips_per_s", .number(Stats(rates).median)), ("runs", .numbers(p50s)),
-            ])
     }
 
     static func spawnRate(_ settings: BenchSettings) async throws -> BenchResult {
@@ -124,7 +105,7 @@ enum LocalScenarios {
             }
             // Poll gently: a busy poll would take a core from the processes being measured.
             while runtime.processCount > 0 { try await Task.sleep(for: .microseconds(500)) }
-            return seconds(clock.now - start)
+            return (clock.now - start).inSeconds
         }
         return BenchResult(
             scenario: "spawn", value: Stats(rates).median, unit: "procs/s", details: [("runs", .numbers(rates))])
