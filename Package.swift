@@ -62,7 +62,10 @@ let package = Package(
         ),
         .testTarget(
             name: "PartisanTests",
-            dependencies: ["Partisan", "PartisanTestSupport"],
+            dependencies: [
+                "Partisan", "PartisanTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict
         ),
     ]
