@@ -72,7 +72,8 @@ import Testing
 
     @Test func count_children_counts_specs_running_supervisors_and_workers() async throws {
         let sup = try await node.startSupervisor(children: [
-            .probe("a", journal), .supervisor(id: "sub", children: [.probe("b", journal)]), .worker(id: "idle") { _ in nil },
+            .probe("a", journal), .supervisor(id: "sub", children: [.probe("b", journal)]),
+            .worker(id: "idle") { _ in nil },
         ])
         #expect(try await sup.countChildren() == ChildCounts(specs: 3, active: 2, supervisors: 1, workers: 2))
         try await sup.stop()

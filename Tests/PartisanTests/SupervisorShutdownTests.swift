@@ -45,7 +45,8 @@ import Testing
     }
 
     @Test func a_supervisor_that_reaches_its_intensity_exits_shutdown_and_its_parent_sees_it() async throws {
-        let inner = ChildSpec.supervisor(id: "inner", flags: SupervisorFlags(intensity: 0), children: [.probe("b", journal)])
+        let inner = ChildSpec.supervisor(
+            id: "inner", flags: SupervisorFlags(intensity: 0), children: [.probe("b", journal)])
         let top = try await node.startSupervisor(
             SupervisorFlags(intensity: 5, period: .seconds(60)), children: [inner], options: events.options)
         let innerPid = try #require(try await top.whichChildren().first?.pid)
@@ -59,7 +60,8 @@ import Testing
 
     @Test func a_supervisor_stops_its_children_when_its_parent_exits() async throws {
         let supPid = try await node.withProcess { parent in
-            try await parent.startSupervisor(children: [.probe("a", journal), .probe("b", journal)], linkage: .linked).pid!
+            let children: [ChildSpec] = [.probe("a", journal), .probe("b", journal)]
+            return try await parent.startSupervisor(children: children, linkage: .linked).pid!
         }
         // The parent returned (exit `normal`); the supervisor follows it.
         try await eventually { !node.isAlive(supPid) }

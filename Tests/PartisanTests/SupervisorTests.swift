@@ -27,7 +27,8 @@ import Testing
 
     @Test func a_child_that_fails_to_start_fails_the_start_and_stops_the_ones_started() async throws {
         let failing = ChildSpec.worker(id: "bad") { _ in throw ProbeFailure() }
-        await #expect(throws: SupervisorStartError.childFailed(id: "bad", reason: .crashed(ProcessCrash(ProbeFailure())))) {
+        let expected = SupervisorStartError.childFailed(id: "bad", reason: .crashed(ProcessCrash(ProbeFailure())))
+        await #expect(throws: expected) {
             try await node.startSupervisor(
                 children: [.probe("a", journal), .probe("b", journal), failing, .probe("d", journal)])
         }
@@ -202,7 +203,8 @@ import Testing
         let flaky = ChildSpec.worker(id: "flaky") { sup in
             attempts.append("try")
             if attempts.all.count > 1 { throw ProbeFailure() }
-            return try await sup.startGenServer(Probe(id: "flaky", journal: Journal()), name: "flaky", linkage: .linked).pid
+            let probe = Probe(id: "flaky", journal: Journal())
+            return try await sup.startGenServer(probe, name: "flaky", linkage: .linked).pid
         }
         let sup = try await node.startSupervisor(
             SupervisorFlags(intensity: 3, period: .seconds(60)), children: [flaky], options: events.options)

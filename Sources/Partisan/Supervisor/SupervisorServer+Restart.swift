@@ -27,7 +27,8 @@ extension SupervisorServer {
             }
         default:
             context.process.runtime.logger.debug(
-                "supervisor got an unexpected message", metadata: ["supervisor": "\(context.pid)", "message": "\(message)"])
+                "supervisor got an unexpected message",
+                metadata: ["supervisor": "\(context.pid)", "message": "\(message)"])
             outcome = .carryOn
         }
         switch outcome {

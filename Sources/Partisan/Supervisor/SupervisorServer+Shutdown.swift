@@ -26,8 +26,9 @@ extension SupervisorServer {
             down = try await waitDown(ref, context: context)
         case .timeout(let limit):
             context.process.exit(pid, .shutdown)
-            if let reason = try await context.process.receive(DownMessage.self, timeout: limit, where: { $0.ref == ref }) {
-                down = reason.reason
+            let inTime = try await context.process.receive(DownMessage.self, timeout: limit) { $0.ref == ref }
+            if let inTime {
+                down = inTime.reason
             } else {
                 context.process.exit(pid, .kill)
                 down = try await waitDown(ref, context: context)
@@ -56,7 +57,9 @@ extension SupervisorServer {
 
     /// Stops `stopping` at once: signal all, wait for all within the shutdown time, kill the
     /// rest (OTP's asynchronous termination of `simple_one_for_one` children).
-    private func stopAll(_ stopping: [Pid: ChildSpec], shutdown: Shutdown, context: GenServerContext) async throws(ProcessError) {
+    private func stopAll(
+        _ stopping: [Pid: ChildSpec], shutdown: Shutdown, context: GenServerContext
+    ) async throws(ProcessError) {
         var pending: [Ref: Pid] = [:]
         for pid in stopping.keys {
             pending[context.process.monitor(pid)] = pid
@@ -84,7 +87,8 @@ extension SupervisorServer {
             reasons[down.pid] = down.reason
         }
         for (pid, reason) in reasons {
-            reportStop(pid, spec: stopping[pid]!, reason: await unlinkFlush(pid, default: reason, context: context), context: context)
+            let reason = await unlinkFlush(pid, default: reason, context: context)
+            reportStop(pid, spec: stopping[pid]!, reason: reason, context: context)
         }
     }
 
@@ -117,7 +121,9 @@ extension SupervisorServer {
             report(.shutdownError(id: spec.id, pid: pid, reason: reason), context: context)
             context.process.runtime.logger.error(
                 "supervised child exited with an unexpected reason while being shut down",
-                metadata: ["supervisor": "\(context.pid)", "child": "\(spec.id)", "pid": "\(pid)", "reason": "\(reason)"])
+                metadata: [
+                    "supervisor": "\(context.pid)", "child": "\(spec.id)", "pid": "\(pid)", "reason": "\(reason)",
+                ])
         }
     }
 }

@@ -170,7 +170,8 @@ struct SupervisorServer: GenServer {
         case (.whichChildren, .fixed):
             return .children(children.map { ChildInfo(id: $0.spec.id, status: $0.status, type: $0.spec.type) })
         case (.whichChildren, .dynamic(let template)):
-            return .children(dynamicChildren.keys.sorted().map { ChildInfo(id: template.id, status: .running($0), type: template.type) })
+            let running = dynamicChildren.keys.sorted()
+            return .children(running.map { ChildInfo(id: template.id, status: .running($0), type: template.type) })
         case (.countChildren, .fixed):
             let supervisors = children.filter { $0.spec.type == .supervisor }.count
             return .counts(
