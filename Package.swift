@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "Partisan", targets: ["Partisan"]),
         .executable(name: "partisan-demo", targets: ["partisan-demo"]),
         .executable(name: "partisan-bench", targets: ["partisan-bench"]),
+        .executable(name: "partisan-kv-example", targets: ["partisan-kv-example"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
@@ -45,7 +46,15 @@ let package = Package(
             dependencies: [
                 "Partisan",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: strict
+        ),
+        // A supervised key-value store whose worker crashes on a poison key and comes back.
+        .executableTarget(
+            name: "partisan-kv-example",
+            dependencies: ["Partisan"],
+            path: "Examples/partisan-kv-example",
             swiftSettings: strict
         ),
         // Shared test helpers: deadlines, waiting for conditions, the Erlang oracle.
@@ -62,7 +71,10 @@ let package = Package(
         ),
         .testTarget(
             name: "PartisanTests",
-            dependencies: ["Partisan", "PartisanTestSupport"],
+            dependencies: [
+                "Partisan", "PartisanTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict
         ),
     ]
