@@ -2,8 +2,8 @@ import Partisan
 import PartisanTestSupport
 import Testing
 
-/// What a `Probe` server reports to its observer.
-enum ProbeEvent: Sendable, Equatable {
+/// What a `LifecycleProbe` server reports to its observer.
+enum LifecycleEvent: Sendable, Equatable {
     case initialized
     case continued(String)
     case timedOut
@@ -14,7 +14,7 @@ enum ProbeEvent: Sendable, Equatable {
 }
 
 /// A server that reports its callbacks to an observer process.
-struct Probe: GenServer {
+struct LifecycleProbe: GenServer {
     enum Init: Sendable { case ok, okTimeout(Duration), okContinue, ignore, stop, crash }
     enum Call: Sendable { case ping, stopWith(ExitReason), stuck, monitor(Pid) }
     enum Cast: Sendable { case crash, idleTimeout(Duration) }
@@ -25,7 +25,7 @@ struct Probe: GenServer {
     let start: Init
     var trapExit = false
 
-    func report(_ event: ProbeEvent, _ context: GenServerContext) { context.process.send(event, to: observer) }
+    func report(_ event: LifecycleEvent, _ context: GenServerContext) { context.process.send(event, to: observer) }
 
     mutating func initialize(context: GenServerContext) async throws -> InitResult<String> {
         context.process.trapExit = trapExit
@@ -91,16 +91,16 @@ struct Probe: GenServer {
         node = try await PartisanNode.start(name: "gslife@127.0.0.1")
     }
 
-    private func next(_ me: ProcessContext) async throws -> ProbeEvent? {
-        try await me.receive(ProbeEvent.self, timeout: .seconds(10))
+    private func next(_ me: ProcessContext) async throws -> LifecycleEvent? {
+        try await me.receive(LifecycleEvent.self, timeout: .seconds(10))
     }
 
     @Test func start_registers_the_name_and_a_second_start_reports_already_started() async throws {
-        let events: [ProbeEvent?] = try await node.withProcess { me in
-            let first = try await me.startGenServer(Probe(observer: me.pid, start: .ok), name: "probe-name")
+        let events: [LifecycleEvent?] = try await node.withProcess { me in
+            let first = try await me.startGenServer(LifecycleProbe(observer: me.pid, start: .ok), name: "probe-name")
             #expect(node.whereis("probe-name") == first.pid)
             await #expect(throws: GenServerStartError.alreadyStarted(first.pid!)) {
-                try await me.startGenServer(Probe(observer: me.pid, start: .ok), name: "probe-name")
+                try await me.startGenServer(LifecycleProbe(observer: me.pid, start: .ok), name: "probe-name")
             }
             #expect(try await first.call(.ping) == "pong")
             try await first.stop()
@@ -112,13 +112,13 @@ struct Probe: GenServer {
     @Test func init_results_ignore_stop_and_a_throw_fail_the_start_without_killing_the_caller() async throws {
         try await node.withProcess { me in
             await #expect(throws: GenServerStartError.ignored) {
-                try await me.startGenServer(Probe(observer: me.pid, start: .ignore), linkage: .linked)
+                try await me.startGenServer(LifecycleProbe(observer: me.pid, start: .ignore), linkage: .linked)
             }
             await #expect(throws: GenServerStartError.failed(.shutdownWith(.atom("no")))) {
-                try await me.startGenServer(Probe(observer: me.pid, start: .stop), linkage: .linked)
+                try await me.startGenServer(LifecycleProbe(observer: me.pid, start: .stop), linkage: .linked)
             }
             await #expect(throws: GenServerStartError.failed(.crashed(ProcessCrash(CounterFailure())))) {
-                try await me.startGenServer(Probe(observer: me.pid, start: .crash), linkage: .linked)
+                try await me.startGenServer(LifecycleProbe(observer: me.pid, start: .crash), linkage: .linked)
             }
             #expect(me.isAlive)
             #expect(me.links.isEmpty)
@@ -126,8 +126,8 @@ struct Probe: GenServer {
     }
 
     @Test func continue_from_init_runs_before_any_message() async throws {
-        let events: [ProbeEvent?] = try await node.withProcess { me in
-            let probe = try await me.startGenServer(Probe(observer: me.pid, start: .okContinue))
+        let events: [LifecycleEvent?] = try await node.withProcess { me in
+            let probe = try await me.startGenServer(LifecycleProbe(observer: me.pid, start: .okContinue))
             #expect(try await probe.call(.ping) == "pong")
             try await probe.stop()
             return [try await next(me), try await next(me), try await next(me)]
@@ -136,8 +136,8 @@ struct Probe: GenServer {
     }
 
     @Test func a_timeout_action_delivers_GenServerTimeout_after_a_quiet_period() async throws {
-        let events: [ProbeEvent?] = try await node.withProcess { me in
-            let probe = try await me.startGenServer(Probe(observer: me.pid, start: .okTimeout(.milliseconds(20))))
+        let events: [LifecycleEvent?] = try await node.withProcess { me in
+            let probe = try await me.startGenServer(LifecycleProbe(observer: me.pid, start: .okTimeout(.milliseconds(20))))
             let first = [try await next(me), try await next(me)]
             probe.cast(.idleTimeout(.milliseconds(20)))
             let second = try await next(me)
@@ -148,8 +148,8 @@ struct Probe: GenServer {
     }
 
     @Test func a_message_before_the_timeout_cancels_it() async throws {
-        let events: [ProbeEvent?] = try await node.withProcess { me in
-            let probe = try await me.startGenServer(Probe(observer: me.pid, start: .okTimeout(.seconds(3600))))
+        let events: [LifecycleEvent?] = try await node.withProcess { me in
+            let probe = try await me.startGenServer(LifecycleProbe(observer: me.pid, start: .okTimeout(.seconds(3600))))
             _ = try await next(me)
             me.send("hello", to: probe.pid!)
             let info = try await next(me)
@@ -160,8 +160,8 @@ struct Probe: GenServer {
     }
 
     @Test func a_crash_in_a_handler_runs_terminate_and_signals_links() async throws {
-        let (events, exit): ([ProbeEvent?], ExitMessage) = try await node.withProcess([.trapExit]) { me in
-            let probe = try await me.startGenServer(Probe(observer: me.pid, start: .ok), linkage: .linked)
+        let (events, exit): ([LifecycleEvent?], ExitMessage) = try await node.withProcess([.trapExit]) { me in
+            let probe = try await me.startGenServer(LifecycleProbe(observer: me.pid, start: .ok), linkage: .linked)
             probe.cast(.crash)
             let events = [try await next(me), try await next(me)]
             return (events, try await me.receive(ExitMessage.self))
@@ -172,8 +172,8 @@ struct Probe: GenServer {
     }
 
     @Test func stop_with_reason_and_reply_answers_then_terminates() async throws {
-        let (answer, events): (String, [ProbeEvent?]) = try await node.withProcess { me in
-            let probe = try await me.startGenServer(Probe(observer: me.pid, start: .ok))
+        let (answer, events): (String, [LifecycleEvent?]) = try await node.withProcess { me in
+            let probe = try await me.startGenServer(LifecycleProbe(observer: me.pid, start: .ok))
             let answer = try await probe.call(.stopWith(.shutdown))
             return (answer, [try await next(me), try await next(me)])
         }
@@ -182,8 +182,8 @@ struct Probe: GenServer {
     }
 
     @Test func a_trapping_server_gets_EXIT_in_handle_info_and_DOWN_too() async throws {
-        let events: [ProbeEvent?] = try await node.withProcess { me in
-            var spec = Probe(observer: me.pid, start: .ok)
+        let events: [LifecycleEvent?] = try await node.withProcess { me in
+            var spec = LifecycleProbe(observer: me.pid, start: .ok)
             spec.trapExit = true
             let probe = try await me.startGenServer(spec)
             let friend = me.spawn { ctx in
@@ -200,14 +200,14 @@ struct Probe: GenServer {
         }
         let crash = ExitReason.crashed(ProcessCrash(CounterFailure()))
         #expect(events.first == .initialized)
-        #expect(Set(events.dropFirst().compactMap { $0.map { "\($0)" } }) == ["\(ProbeEvent.exit(crash))", "\(ProbeEvent.down(crash))"])
+        #expect(Set(events.dropFirst().compactMap { $0.map { "\($0)" } }) == ["\(LifecycleEvent.exit(crash))", "\(LifecycleEvent.down(crash))"])
     }
 
     @Test func a_parents_exit_stops_a_trapping_linked_server_with_terminate() async throws {
-        let events: [ProbeEvent?] = try await node.withProcess { me in
+        let events: [LifecycleEvent?] = try await node.withProcess { me in
             let observer = me.pid
             let parent = me.spawn { ctx in
-                var spec = Probe(observer: observer, start: .ok)
+                var spec = LifecycleProbe(observer: observer, start: .ok)
                 spec.trapExit = true
                 _ = try await ctx.startGenServer(spec, name: "child-of-parent", linkage: .linked)
                 _ = try await ctx.receive(String.self)
@@ -222,7 +222,7 @@ struct Probe: GenServer {
 
     @Test func stop_with_a_timeout_on_a_server_stuck_in_a_handler_times_out() async throws {
         try await node.withProcess { me in
-            let probe = try await me.startGenServer(Probe(observer: me.pid, start: .ok))
+            let probe = try await me.startGenServer(LifecycleProbe(observer: me.pid, start: .ok))
             _ = try await next(me)
             me.spawn { _ in _ = try? await probe.call(.stuck, timeout: .infinity) }
             #expect(try await next(me) == .info("stuck"))
@@ -234,7 +234,7 @@ struct Probe: GenServer {
 
     @Test func a_monitored_start_returns_the_monitor() async throws {
         let reason: ExitReason = try await node.withProcess { me in
-            let (probe, monitor) = try await me.startMonitoredGenServer(Probe(observer: me.pid, start: .ok))
+            let (probe, monitor) = try await me.startMonitoredGenServer(LifecycleProbe(observer: me.pid, start: .ok))
             try await probe.stop(.shutdown)
             return try await me.receive(DownMessage.self) { $0.ref == monitor }.reason
         }
