@@ -6,6 +6,7 @@ extension ProcessContext {
     ///
     /// Throws ``GenServerStartError``: `.ignored`, `.alreadyStarted(pid)` when the name is
     /// taken, `.failed(reason)` when `initialize` stops, throws or the process dies first.
+    @inlinable
     public func startGenServer<Server: GenServer>(
         _ server: Server, name: String? = nil, linkage: StartLinkage = .unlinked, options: SpawnOptions = []
     ) async throws(GenServerStartError) -> GenServerRef<Server> {
@@ -14,6 +15,7 @@ extension ProcessContext {
 
     /// Like ``startGenServer(_:name:linkage:options:)``, also returning the monitor for a
     /// `.monitored` start.
+    @inlinable
     public func startMonitoredGenServer<Server: GenServer>(
         _ server: Server, name: String? = nil, linkage: StartLinkage = .monitored, options: SpawnOptions = []
     ) async throws(GenServerStartError) -> (server: GenServerRef<Server>, monitor: Ref?) {
@@ -39,6 +41,7 @@ extension ProcessContext {
 extension ProcessRuntime {
     /// Starts `server`, unlinked, from outside any process; see
     /// ``ProcessContext/startGenServer(_:name:linkage:options:)``.
+    @inlinable
     public func startGenServer<Server: GenServer>(
         _ server: Server, name: String? = nil, options: SpawnOptions = []
     ) async throws(GenServerStartError) -> GenServerRef<Server> {
@@ -49,13 +52,14 @@ extension ProcessRuntime {
         } catch let error as GenServerStartError {
             throw error
         } catch {
-            throw .failed(error.exitReason ?? .crashed(ProcessCrash(error)))
+            throw .failed((error as? ProcessError)?.exitReason ?? .crashed(ProcessCrash(error)))
         }
     }
 }
 
 extension PartisanNode {
     /// Starts `server`, unlinked; see ``ProcessContext/startGenServer(_:name:linkage:options:)``.
+    @inlinable
     public func startGenServer<Server: GenServer>(
         _ server: Server, name: String? = nil, options: SpawnOptions = []
     ) async throws(GenServerStartError) -> GenServerRef<Server> {
@@ -69,6 +73,7 @@ extension PartisanNode {
 }
 
 extension InitAck {
+    @usableFromInline
     var failureReason: ExitReason? {
         if case .failed(let reason) = self { return reason }
         return nil

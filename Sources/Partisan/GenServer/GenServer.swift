@@ -109,12 +109,16 @@ public struct GenServerTimeout: Sendable, Hashable {
 
 /// The result of ``GenServer/initialize(context:)``.
 public struct InitResult<Continue: Sendable>: Sendable {
+    @usableFromInline
     enum Kind: Sendable {
         case ok(ServerAction<Continue>)
         case ignore
         case stop(ExitReason)
     }
-    let kind: Kind
+    @usableFromInline let kind: Kind
+
+    @usableFromInline
+    init(kind: Kind) { self.kind = kind }
 
     /// The server is ready; then `action`.
     public static func ok(_ action: ServerAction<Continue> = .none) -> Self { Self(kind: .ok(action)) }
@@ -127,12 +131,16 @@ public struct InitResult<Continue: Sendable>: Sendable {
 
 /// The result of ``GenServer/handleCall(_:from:context:)``.
 public struct CallResult<Reply: Sendable, Continue: Sendable>: Sendable {
+    @usableFromInline
     enum Kind: Sendable {
         case reply(Reply, ServerAction<Continue>)
         case noreply(ServerAction<Continue>)
         case stop(ExitReason, reply: Reply?)
     }
-    let kind: Kind
+    @usableFromInline let kind: Kind
+
+    @usableFromInline
+    init(kind: Kind) { self.kind = kind }
 
     /// Answer the caller with `value`; then `action`.
     public static func reply(_ value: Reply, _ action: ServerAction<Continue> = .none) -> Self {
@@ -146,11 +154,15 @@ public struct CallResult<Reply: Sendable, Continue: Sendable>: Sendable {
 
 /// The result of the handlers that do not answer a caller: cast, info and continue.
 public struct NoReplyResult<Continue: Sendable>: Sendable {
+    @usableFromInline
     enum Kind: Sendable {
         case noreply(ServerAction<Continue>)
         case stop(ExitReason)
     }
-    let kind: Kind
+    @usableFromInline let kind: Kind
+
+    @usableFromInline
+    init(kind: Kind) { self.kind = kind }
 
     /// Carry on; then `action`.
     public static func noreply(_ action: ServerAction<Continue> = .none) -> Self { Self(kind: .noreply(action)) }

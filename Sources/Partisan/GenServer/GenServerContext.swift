@@ -6,6 +6,12 @@ public struct GenServerContext: Sendable {
     /// from it stops the server with `terminate` when the server traps exits.
     public let parent: Pid?
 
+    @usableFromInline
+    init(process: ProcessContext, parent: Pid?) {
+        self.process = process
+        self.parent = parent
+    }
+
     /// The server's pid.
     public var pid: Pid { process.pid }
 
@@ -18,7 +24,13 @@ public struct GenServerContext: Sendable {
 public struct CallerRef<Reply: Sendable>: Sendable, Hashable {
     /// Where the reply goes: an alias of the calling process, active only during the call.
     public let alias: Alias
-    let runtime: ProcessRuntime
+    @usableFromInline let runtime: ProcessRuntime
+
+    @usableFromInline
+    init(alias: Alias, runtime: ProcessRuntime) {
+        self.alias = alias
+        self.runtime = runtime
+    }
 
     /// The calling process.
     public var pid: Pid { alias.pid }

@@ -1,21 +1,25 @@
 /// A call as it travels to the server: the request and where the answer goes.
+@usableFromInline
 struct GenServerCall: Sendable {
-    let request: any Sendable
-    let from: Alias
+    @usableFromInline let request: any Sendable
+    @usableFromInline let from: Alias
 }
 
 /// A cast as it travels to the server.
+@usableFromInline
 struct GenServerCast: Sendable {
-    let request: any Sendable
+    @usableFromInline let request: any Sendable
 }
 
 /// A call's answer, tagged with the call's alias.
+@usableFromInline
 struct GenServerReply: Sendable {
-    let tag: Ref
-    let value: any Sendable
+    @usableFromInline let tag: Ref
+    @usableFromInline let value: any Sendable
 }
 
 /// ``GenServerRef/stop(_:timeout:)``'s request: stop with `reason` (terminate runs).
+@usableFromInline
 struct GenServerStopRequest: Sendable {
-    let reason: ExitReason
+    @usableFromInline let reason: ExitReason
 }
