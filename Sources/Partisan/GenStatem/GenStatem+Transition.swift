@@ -122,6 +122,8 @@ public struct GenStatemTransition<Machine: GenStatem>: Sendable {
     /// Stays in the state and runs the state enter call again (OTP's `repeat_state`);
     /// postponed events and the state timeout are left as they are.
     public static func repeatState(_ actions: GenStatemAction<Machine>...) -> Self { Self(kind: .repeat(actions)) }
+    /// ``repeatState(_:)`` with an array of actions.
+    public static func repeatState(actions: [GenStatemAction<Machine>]) -> Self { Self(kind: .repeat(actions)) }
     /// Stops with `reason` (OTP's `{stop, Reason}`): `terminate` runs, then the process exits.
     public static func stop(_ reason: ExitReason = .normal) -> Self { Self(kind: .stop(reason, replies: [])) }
     /// Sends `replies` (`.reply` actions), then stops (OTP's `{stop_and_reply, Reason, Replies}`).
@@ -142,8 +144,12 @@ public struct GenStatemEnterResult<Machine: GenStatem>: Sendable {
 
     /// Stays in the entered state, then `actions` (replies and timeouts only).
     public static func keepState(_ actions: GenStatemAction<Machine>...) -> Self { Self(kind: .keep(actions)) }
+    /// ``keepState(_:)`` with an array of actions.
+    public static func keepState(actions: [GenStatemAction<Machine>]) -> Self { Self(kind: .keep(actions)) }
     /// Runs the state enter call again, after `actions`.
     public static func repeatState(_ actions: GenStatemAction<Machine>...) -> Self { Self(kind: .repeat(actions)) }
+    /// ``repeatState(_:)`` with an array of actions.
+    public static func repeatState(actions: [GenStatemAction<Machine>]) -> Self { Self(kind: .repeat(actions)) }
     /// Stops with `reason`.
     public static func stop(_ reason: ExitReason = .normal) -> Self { Self(kind: .stop(reason, replies: [])) }
     /// Sends `replies`, then stops.

@@ -71,15 +71,15 @@ public protocol GenStatem: Sendable {
     typealias Transition = GenStatemTransition<Self>
     /// What ``enterState(_:from:data:context:)`` returns.
     typealias EnterResult = GenStatemEnterResult<Self>
-    /// What ``initialize(context:)`` returns.
-    typealias InitResult = GenStatemInitResult<Self>
+    /// What ``initialize(context:)`` returns (not `InitResult`, which is ``GenServer``'s).
+    typealias Initialization = GenStatemInitResult<Self>
 
     /// Whether ``enterState(_:from:data:context:)`` runs on state changes (OTP's
     /// `state_enter` in `callback_mode/0`). Default `false`.
     static var stateEnter: Bool { get }
 
     /// Chooses the initial state and data in the machine's process; `start` waits for it.
-    func initialize(context: GenStatemContext) async throws -> InitResult
+    func initialize(context: GenStatemContext) async throws -> Initialization
 
     /// Handles one event in `state`.
     func handleEvent(_ event: Event, state: State, data: inout Data, context: GenStatemContext) async throws
