@@ -1,4 +1,4 @@
 /// Every scenario `partisan-bench` knows, in the order `list` prints them.
 enum Scenarios {
-    static let all: [Scenario] = LocalScenarios.all + CodecScenarios.all
+    static let all: [Scenario] = LocalScenarios.all + CodecScenarios.all + StatemScenarios.all
 }

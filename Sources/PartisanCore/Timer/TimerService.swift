@@ -38,6 +38,10 @@ final class TimerService: @unchecked Sendable {
     // Guarded by `mutex`.
     private var heap: [Timer] = []
     private var nextSequence: UInt64 = 0
+    /// The deadline the thread sleeps until (`.max`: until signalled; 0: awake). A new timer
+    /// only needs a wake-up when it is due earlier: re-arming a far timeout on every event
+    /// (a state machine's state timeout) then costs no signal.
+    private var sleepingUntil: UInt64 = 0
 
     private init() {
         mutex = .allocate(capacity: 1)
@@ -70,10 +74,10 @@ final class TimerService: @unchecked Sendable {
         timer.index = heap.count
         heap.append(timer)
         siftUp(heap.count - 1)
-        let becameFirst = heap[0] === timer
+        let wake = deadline < sleepingUntil
+        if wake { sleepingUntil = 0 }
         pthread_mutex_unlock(mutex)
-        // Only a new earliest deadline needs to wake the thread.
-        if becameFirst { pthread_cond_signal(condition) }
+        if wake { pthread_cond_signal(condition) }
         return timer
     }
 
@@ -105,7 +109,9 @@ final class TimerService: @unchecked Sendable {
         pthread_mutex_lock(mutex)
         while true {
             guard let first = heap.first else {
+                sleepingUntil = .max
                 pthread_cond_wait(condition, mutex)
+                sleepingUntil = 0
                 continue
             }
             let now = MonotonicClock.now()
@@ -118,7 +124,9 @@ final class TimerService: @unchecked Sendable {
             }
             var until = timespec(
                 tv_sec: Int(first.deadline / 1_000_000_000), tv_nsec: Int(first.deadline % 1_000_000_000))
+            sleepingUntil = first.deadline
             pthread_cond_timedwait(condition, mutex, &until)
+            sleepingUntil = 0
         }
     }
 
