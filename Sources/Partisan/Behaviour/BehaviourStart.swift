@@ -115,3 +115,21 @@ public struct BehaviourStartFailure: Error, Sendable {
     /// Set when the starter itself was ended while waiting.
     public let callerExiting: ProcessError?
 }
+
+extension InitAcknowledger {
+    /// Registers the starting `process` as `name` (if given); when the name is taken or
+    /// invalid, reports the failure to the starter and ends the process `normal`.
+    func register(_ name: String?, process: ProcessContext) throws(ProcessError) {
+        guard let name else { return }
+        do {
+            try process.runtime.register(name, process.pid)
+        } catch {
+            if case .nameTaken(_, let holder) = error {
+                self(.alreadyStarted(holder), from: process)
+            } else {
+                self(.failed(.crashed(ProcessCrash(error))), from: process)
+            }
+            try process.exit(.normal)
+        }
+    }
+}

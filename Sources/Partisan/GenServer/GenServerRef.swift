@@ -56,70 +56,25 @@ extension GenServerRef {
     public func call(_ request: Server.Call, timeout: CallTimeout = .seconds(5)) async throws(GenServerError)
         -> Server.Reply
     {
-        if let caller = ProcessContext.current {
-            return try await call(request, timeout: timeout, from: caller)
-        }
-        do {
-            return try await runtime.withProcess { caller in
-                try await self.call(request, timeout: timeout, from: caller)
-            }
-        } catch let error as GenServerError {
-            throw error
-        } catch {
-            throw .callerExiting((error as? ProcessError).flatMap(\.exitReason) ?? .crashed(ProcessCrash(error)))
-        }
+        try Self.typed(try await BehaviourCall.call(request, to: pid, timeout: timeout, runtime: runtime))
     }
 
     /// ``call(_:timeout:)`` from the given process.
     public func call(_ request: Server.Call, timeout: CallTimeout = .seconds(5), from caller: ProcessContext)
         async throws(GenServerError) -> Server.Reply
     {
-        guard let server = pid else { throw .noproc }
-        let tag = caller.monitor(server)
-        let alias = caller.makeAlias(reusing: tag)
-        caller.send(GenServerCall(request: request, from: alias), to: server)
-        let answer: (any Sendable)?
-        do {
-            let isAnswer: (any Sendable) -> Bool = {
-                ($0 as? GenServerReply)?.tag == tag || ($0 as? DownMessage)?.ref == tag
-            }
-            if let duration = timeout.duration {
-                answer = try await caller.receive(timeout: duration, where: isAnswer)
-            } else {
-                answer = try await caller.receive(where: isAnswer)
-            }
-        } catch {
-            throw .callerExiting(error.exitReason ?? .noproc)
-        }
-        caller.unalias(alias)
-        switch answer {
-        case let reply as GenServerReply:
-            caller.demonitor(tag, flush: true)
-            guard let value = reply.value as? Server.Reply else { throw .badReply("\(type(of: reply.value))") }
-            return value
-        case let down as DownMessage:
-            switch down.reason {
-            case .noproc: throw .noproc
-            case .noconnection: throw .noconnection
-            default: throw .exit(down.reason)
-            }
-        default:
-            caller.demonitor(tag, flush: true)
-            // A reply that slipped in between the timeout and the alias going inactive.
-            _ = try? await caller.receive(timeout: .zero) { ($0 as? GenServerReply)?.tag == tag }
-            throw .timeout
-        }
+        try Self.typed(try await BehaviourCall.call(request, to: pid, timeout: timeout, from: caller))
+    }
+
+    private static func typed(_ value: any Sendable) throws(GenServerError) -> Server.Reply {
+        guard let reply = value as? Server.Reply else { throw .badReply("\(type(of: value))") }
+        return reply
     }
 
     /// Sends `request` without waiting: Erlang's `gen_server:cast/2`. Never fails; a cast to a
     /// server that is not running is dropped.
     public func cast(_ request: Server.Cast) {
-        guard let server = pid else { return }
-        if let sender = ProcessContext.current {
-            sender.send(GenServerCast(request: request), to: server)
-        } else {
-            runtime.send(GenServerCast(request: request), to: server)
-        }
+        BehaviourCall.cast(request, to: pid, runtime: runtime)
     }
 
     /// Stops the server with `reason` and waits until it has exited: Erlang's
@@ -129,27 +84,7 @@ extension GenServerRef {
     /// exited with another reason, and ``GenServerError/timeout`` if it has not exited in time
     /// (for example a server stuck in a handler; the stop request stays queued).
     public func stop(_ reason: ExitReason = .normal, timeout: CallTimeout = .infinity) async throws(GenServerError) {
-        do {
-            try await runtime.withProcess { stopper in
-                guard let server = self.pid else { throw GenServerError.noproc }
-                let ref = stopper.monitor(server)
-                stopper.send(GenServerStopRequest(reason: reason), to: server)
-                let down: DownMessage?
-                if let duration = timeout.duration {
-                    down = try await stopper.receive(DownMessage.self, timeout: duration) { $0.ref == ref }
-                } else {
-                    down = try await stopper.receive(DownMessage.self) { $0.ref == ref }
-                }
-                guard let down else { throw GenServerError.timeout }
-                if down.reason == reason { return }
-                if down.reason == .noproc { throw GenServerError.noproc }
-                throw GenServerError.exit(down.reason)
-            }
-        } catch let error as GenServerError {
-            throw error
-        } catch {
-            throw .callerExiting((error as? ProcessError).flatMap(\.exitReason) ?? .crashed(ProcessCrash(error)))
-        }
+        try await BehaviourCall.stop(reason, timeout: timeout, runtime: runtime) { self.pid }
     }
 }
 

@@ -1,0 +1,113 @@
+/// The transport of a behaviour's call and stop, shared by ``GenServerRef`` and
+/// ``GenStatemRef``: both speak the same envelopes (``GenServerCall``, ``GenServerReply``,
+/// ``GenServerStopRequest``), as `gen_server` and `gen_statem` share `gen:call/4`.
+///
+/// A call monitors the server for its duration and sends the request with an alias made
+/// from the monitor's reference; the reply, a `DOWN` or the timeout ends it. The alias is
+/// deactivated before returning, so a late reply is dropped.
+enum BehaviourCall {
+    /// Calls `server` from the current process, or from a short-lived process when the
+    /// current task is not a process. Returns the raw reply.
+    static func call(
+        _ request: any Sendable, to server: Pid?, timeout: CallTimeout, runtime: ProcessRuntime
+    ) async throws(GenServerError) -> any Sendable {
+        if let caller = ProcessContext.current {
+            return try await call(request, to: server, timeout: timeout, from: caller)
+        }
+        do {
+            return try await runtime.withProcess { caller in
+                try await call(request, to: server, timeout: timeout, from: caller)
+            }
+        } catch {
+            throw GenServerError(escaping: error)
+        }
+    }
+
+    /// Calls `server` from `caller` (whose mailbox receives the answer). Returns the raw reply.
+    static func call(
+        _ request: any Sendable, to server: Pid?, timeout: CallTimeout, from caller: ProcessContext
+    ) async throws(GenServerError) -> any Sendable {
+        guard let server else { throw .noproc }
+        let tag = caller.monitor(server)
+        let alias = caller.makeAlias(reusing: tag)
+        caller.send(GenServerCall(request: request, from: alias), to: server)
+        let answer: (any Sendable)?
+        do {
+            let isAnswer: (any Sendable) -> Bool = {
+                ($0 as? GenServerReply)?.tag == tag || ($0 as? DownMessage)?.ref == tag
+            }
+            if let duration = timeout.duration {
+                answer = try await caller.receive(timeout: duration, where: isAnswer)
+            } else {
+                answer = try await caller.receive(where: isAnswer)
+            }
+        } catch {
+            throw .callerExiting(error.exitReason ?? .noproc)
+        }
+        caller.unalias(alias)
+        switch answer {
+        case let reply as GenServerReply:
+            caller.demonitor(tag, flush: true)
+            return reply.value
+        case let down as DownMessage:
+            switch down.reason {
+            case .noproc: throw .noproc
+            case .noconnection: throw .noconnection
+            default: throw .exit(down.reason)
+            }
+        default:
+            caller.demonitor(tag, flush: true)
+            // A reply that slipped in between the timeout and the alias going inactive.
+            _ = try? await caller.receive(timeout: .zero) { ($0 as? GenServerReply)?.tag == tag }
+            throw .timeout
+        }
+    }
+
+    /// Sends a cast envelope; dropped when the server is not running.
+    static func cast(_ request: any Sendable, to server: Pid?, runtime: ProcessRuntime) {
+        guard let server else { return }
+        if let sender = ProcessContext.current {
+            sender.send(GenServerCast(request: request), to: server)
+        } else {
+            runtime.send(GenServerCast(request: request), to: server)
+        }
+    }
+
+    /// Asks the server to stop with `reason` (its `terminate` runs) and waits for its exit.
+    /// `resolve` is evaluated inside the stopping process, so a name is looked up then.
+    static func stop(
+        _ reason: ExitReason, timeout: CallTimeout, runtime: ProcessRuntime, resolve: @escaping @Sendable () -> Pid?
+    ) async throws(GenServerError) {
+        do {
+            try await runtime.withProcess { stopper in
+                guard let server = resolve() else { throw GenServerError.noproc }
+                let ref = stopper.monitor(server)
+                stopper.send(GenServerStopRequest(reason: reason), to: server)
+                let down: DownMessage?
+                if let duration = timeout.duration {
+                    down = try await stopper.receive(DownMessage.self, timeout: duration) { $0.ref == ref }
+                } else {
+                    down = try await stopper.receive(DownMessage.self) { $0.ref == ref }
+                }
+                guard let down else { throw GenServerError.timeout }
+                if down.reason == reason { return }
+                if down.reason == .noproc { throw GenServerError.noproc }
+                throw GenServerError.exit(down.reason)
+            }
+        } catch {
+            throw GenServerError(escaping: error)
+        }
+    }
+}
+
+extension GenServerError {
+    /// `error` as a client sees it: itself if it already is one, the caller's own exit
+    /// otherwise.
+    init(escaping error: any Error) {
+        if let error = error as? GenServerError {
+            self = error
+        } else {
+            self = .callerExiting(error.exitReason ?? .crashed(ProcessCrash(error)))
+        }
+    }
+}

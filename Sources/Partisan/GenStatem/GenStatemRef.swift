@@ -1,0 +1,83 @@
+/// A typed handle on a state machine, by pid or by registered name: the client side of
+/// ``GenStatem``.
+///
+/// Calls use the same mechanism as ``GenServerRef`` (monitor, alias, timeout) and fail with
+/// the same ``GenServerError``s.
+public struct GenStatemRef<Machine: GenStatem>: Sendable, Hashable, CustomStringConvertible {
+    enum Target: Sendable, Hashable {
+        case pid(Pid)
+        case name(String)
+    }
+
+    let target: Target
+    /// The runtime the reference resolves names on and calls from outside processes.
+    public let runtime: ProcessRuntime
+
+    /// A reference to the machine `pid`.
+    public init(pid: Pid, on runtime: ProcessRuntime) {
+        self.target = .pid(pid)
+        self.runtime = runtime
+    }
+
+    /// A reference to whichever process is registered as `name` on `runtime` at each use.
+    public init(name: String, on runtime: ProcessRuntime) {
+        self.target = .name(name)
+        self.runtime = runtime
+    }
+
+    /// The machine's current pid, if it is running.
+    public var pid: Pid? {
+        switch target {
+        case .pid(let pid): pid
+        case .name(let name): runtime.whereis(name)
+        }
+    }
+
+    public var description: String {
+        switch target {
+        case .pid(let pid): "GenStatemRef<\(Machine.self)>(\(pid))"
+        case .name(let name): "GenStatemRef<\(Machine.self)>(\(name))"
+        }
+    }
+
+    public static func == (lhs: Self, rhs: Self) -> Bool { lhs.target == rhs.target && lhs.runtime === rhs.runtime }
+    public func hash(into hasher: inout Hasher) { hasher.combine(target) }
+}
+
+extension GenStatemRef {
+    /// Sends `request` as a `.call` event and waits for the reply: Erlang's
+    /// `gen_statem:call/3`. The machine may answer from any later event (a call postponed
+    /// until a state change is answered then), or from another process.
+    ///
+    /// Fails as ``GenServerRef/call(_:timeout:)`` does: ``GenServerError/noproc``,
+    /// ``GenServerError/exit(_:)``, ``GenServerError/timeout`` (a late reply is dropped).
+    public func call(_ request: Machine.Call, timeout: CallTimeout = .seconds(5)) async throws(GenServerError)
+        -> Machine.Reply
+    {
+        try Self.typed(try await BehaviourCall.call(request, to: pid, timeout: timeout, runtime: runtime))
+    }
+
+    /// ``call(_:timeout:)`` from the given process.
+    public func call(_ request: Machine.Call, timeout: CallTimeout = .seconds(5), from caller: ProcessContext)
+        async throws(GenServerError) -> Machine.Reply
+    {
+        try Self.typed(try await BehaviourCall.call(request, to: pid, timeout: timeout, from: caller))
+    }
+
+    private static func typed(_ value: any Sendable) throws(GenServerError) -> Machine.Reply {
+        guard let reply = value as? Machine.Reply else { throw .badReply("\(type(of: value))") }
+        return reply
+    }
+
+    /// Sends `request` as a `.cast` event without waiting: Erlang's `gen_statem:cast/2`.
+    /// Never fails; a cast to a machine that is not running is dropped.
+    public func cast(_ request: Machine.Cast) {
+        BehaviourCall.cast(request, to: pid, runtime: runtime)
+    }
+
+    /// Stops the machine with `reason` and waits until it has exited: Erlang's
+    /// `gen_statem:stop/3`. `terminate` runs first. Fails as ``GenServerRef/stop(_:timeout:)``.
+    public func stop(_ reason: ExitReason = .normal, timeout: CallTimeout = .infinity) async throws(GenServerError) {
+        try await BehaviourCall.stop(reason, timeout: timeout, runtime: runtime) { self.pid }
+    }
+}
