@@ -5,6 +5,7 @@
 /// A call monitors the server for its duration and sends the request with an alias made
 /// from the monitor's reference; the reply, a `DOWN` or the timeout ends it. The alias is
 /// deactivated before returning, so a late reply is dropped.
+@usableFromInline
 enum BehaviourCall {
     /// Calls `server` from the current process, or from a short-lived process when the
     /// current task is not a process. Returns the raw reply.
@@ -64,7 +65,8 @@ enum BehaviourCall {
     }
 
     /// Sends a cast envelope; dropped when the server is not running.
-    static func cast(_ request: any Sendable, to server: Pid?, runtime: ProcessRuntime) {
+    @inlinable
+    static func cast<Request: Sendable>(_ request: Request, to server: Pid?, runtime: ProcessRuntime) {
         guard let server else { return }
         if let sender = ProcessContext.current {
             sender.send(GenServerCast(request: request), to: server)

@@ -108,9 +108,8 @@ enum GenServerLoop<Server: GenServer> {
                 if let reply { from.reply(reply) }
                 return .stop(reason)
             }
-        case let cast as GenServerCast:
-            guard let request = cast.request as? Server.Cast else { break }
-            return next(try await server.handleCast(request, context: context))
+        case let cast as GenServerCast<Server.Cast>:
+            return next(try await server.handleCast(cast.request, context: context))
         case let stop as GenServerStopRequest:
             return .stop(stop.reason)
         case let exit as ExitMessage where exit.from == context.parent:

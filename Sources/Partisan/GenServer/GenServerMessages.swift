@@ -5,10 +5,14 @@ struct GenServerCall: Sendable {
     @usableFromInline let from: Alias
 }
 
-/// A cast as it travels to the server.
+/// A cast as it travels to the server. Generic over the request so that a small request
+/// travels inline in the mailbox's existential, without a heap box per cast.
 @usableFromInline
-struct GenServerCast: Sendable {
-    @usableFromInline let request: any Sendable
+struct GenServerCast<Request: Sendable>: Sendable {
+    @usableFromInline let request: Request
+
+    @usableFromInline
+    init(request: Request) { self.request = request }
 }
 
 /// A call's answer, tagged with the call's alias.

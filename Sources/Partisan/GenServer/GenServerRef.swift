@@ -73,6 +73,7 @@ extension GenServerRef {
 
     /// Sends `request` without waiting: Erlang's `gen_server:cast/2`. Never fails; a cast to a
     /// server that is not running is dropped.
+    @inlinable
     public func cast(_ request: Server.Cast) {
         BehaviourCall.cast(request, to: pid, runtime: runtime)
     }

@@ -146,8 +146,8 @@ struct GenStatemLoop<Machine: GenStatem> {
                 } else {
                     event = .info(message)
                 }
-            case let cast as GenServerCast:
-                event = (cast.request as? Machine.Cast).map { .cast($0) } ?? .info(message)
+            case let cast as GenServerCast<Machine.Cast>:
+                event = .cast(cast.request)
             case let stop as GenServerStopRequest:
                 return .stop(stop.reason)
             case let exit as ExitMessage where exit.from == context.parent:

@@ -71,6 +71,7 @@ extension GenStatemRef {
 
     /// Sends `request` as a `.cast` event without waiting: Erlang's `gen_statem:cast/2`.
     /// Never fails; a cast to a machine that is not running is dropped.
+    @inlinable
     public func cast(_ request: Machine.Cast) {
         BehaviourCall.cast(request, to: pid, runtime: runtime)
     }
