@@ -62,6 +62,9 @@ final class EndpointCore: Sendable {
         }
     }
 
+    /// Whether ``beginShutdown()`` was called.
+    var isShutDown: Bool { state.withLock { $0.shutDown } }
+
     /// Refuses new channels from now on and returns the open ones.
     func beginShutdown() -> [any Channel] {
         state.withLock { state in

@@ -16,6 +16,7 @@ import PartisanCore
 public final class TransportEndpoint: Sendable {
     private let core: EndpointCore
     private let server: any Channel
+    private let group: any EventLoopGroup
 
     /// This node's name.
     public var node: Node { core.node }
@@ -28,9 +29,10 @@ public final class TransportEndpoint: Sendable {
     /// The endpoint's configuration.
     public var configuration: TransportConfiguration { core.configuration }
 
-    private init(core: EndpointCore, server: any Channel) {
+    private init(core: EndpointCore, server: any Channel, group: any EventLoopGroup) {
         self.core = core
         self.server = server
+        self.group = group
     }
 
     /// Starts listening on `host`:`port` (0 picks a free port; ``listenAddress`` reports it).
@@ -65,7 +67,7 @@ public final class TransportEndpoint: Sendable {
         let boundPort = server.localAddress?.port ?? port
         core.spec.listenAddresses = [ListenAddress(host: host, port: boundPort)]
         configuration.logger.info("listening", metadata: ["node": "\(node)", "address": "\(host):\(boundPort)"])
-        return TransportEndpoint(core: core, server: server)
+        return TransportEndpoint(core: core, server: server, group: group)
     }
 
     /// Opens connection `index` of `channel` to the node listening at `address` and runs the
@@ -79,11 +81,12 @@ public final class TransportEndpoint: Sendable {
     public func connect(
         to address: ListenAddress, channel: String, index: Int = 0, expecting peer: Node? = nil
     ) async throws -> Connection {
+        guard !core.isShutDown else { throw TransportError.shutDown }
         guard let spec = core.channel(named: channel), (0..<spec.parallelism).contains(index) else {
             throw TransportError.unknownChannel(channel)
         }
         let highWater = core.configuration.sendQueue.writeBufferHighWaterMark
-        let eventLoop = server.eventLoop.next()
+        let eventLoop = group.next()
         let promise = eventLoop.makePromise(of: Connection.self)
         let core = self.core
         let bootstrap = ClientBootstrap(group: eventLoop)
