@@ -125,7 +125,9 @@ public final class TransportEndpoint: Sendable {
                 for try await connection in group { opened.append(connection) }
             } catch {
                 group.cancelAll()
-                while let next = try? await group.next() { opened.append(next) }
+                while let result = await group.nextResult() {
+                    if case .success(let connection) = result { opened.append(connection) }
+                }
                 for connection in opened { await connection.close() }
                 throw error
             }
