@@ -19,6 +19,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // Runtime: identities, terms and the wire codec, processes, mailboxes, registry, links, monitors.
@@ -27,6 +29,20 @@ let package = Package(
             dependencies: [
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // Distribution: the SwiftNIO transport (framing, handshake, channels × parallelism);
+        // later the overlays, membership and broadcast.
+        .target(
+            name: "PartisanDistribution",
+            dependencies: [
+                "PartisanCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "DequeModule", package: "swift-collections"),
             ],
             swiftSettings: strict
         ),
@@ -67,6 +83,15 @@ let package = Package(
         .testTarget(
             name: "PartisanCoreTests",
             dependencies: ["PartisanCore", "PartisanTestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "PartisanDistributionTests",
+            dependencies: [
+                "PartisanDistribution",
+                "PartisanTestSupport",
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(

@@ -1,0 +1,113 @@
+import NIOCore
+import PartisanCore
+import Synchronization
+
+/// One established TCP connection to a peer, carrying one channel's traffic.
+///
+/// ``send(_:key:)`` may be called from any thread or task. It encodes the term on the caller's
+/// thread, queues the frame in the connection's bounded send queue and returns; the frames are
+/// written on the connection's event loop, as many as the socket takes in one go, with one
+/// flush per burst. Frames from one caller are written in the order it queued them.
+public final class Connection: Sendable, CustomStringConvertible {
+    private struct State: Sendable {
+        var queue: SendQueue
+        var closed = false
+        /// A drain is scheduled on the event loop, or waits for the channel to become writable.
+        var drainPending = false
+    }
+
+    /// What the handshake established: peer, channel, index, direction.
+    public let info: ConnectionInfo
+    let channel: any Channel
+    private let encoder: FrameEncoder
+    private let state: Mutex<State>
+
+    init(info: ConnectionInfo, channel: any Channel, encoder: FrameEncoder, limits: SendQueueLimits) {
+        self.info = info
+        self.channel = channel
+        self.encoder = encoder
+        self.state = Mutex(State(queue: SendQueue(limits: limits, monotonic: info.channel.monotonic)))
+    }
+
+    public var description: String { "Connection(\(info))" }
+
+    /// Queues `term` for sending, with no monotonic key.
+    ///
+    /// - Throws: see ``send(_:key:)``.
+    public func send(_ term: Term) throws(TransportError) {
+        try send(frame: encoder.encode(term, allocator: channel.allocator), key: nil)
+    }
+
+    /// Queues `term` for sending.
+    ///
+    /// - Parameter key: on a monotonic channel, a queued message with the same key is replaced
+    ///   by this one (counted in ``droppedCount``); ignored on other channels.
+    /// - Throws: ``TransportError/frameTooLarge(size:limit:)`` or ``TransportError/encoding(_:)``
+    ///   when the term cannot be framed, ``TransportError/queueFull(messages:bytes:)`` when the
+    ///   queue has no room, ``TransportError/connectionClosed`` when the connection is closed.
+    ///   In every case nothing is sent.
+    public func send(_ term: Term, key: some Hashable & Sendable) throws(TransportError) {
+        try send(frame: encoder.encode(term, allocator: channel.allocator), key: MessageKey(key))
+    }
+
+    /// Queues an already encoded frame (see ``FrameEncoder``).
+    func send(frame: ByteBuffer, key: MessageKey?) throws(TransportError) {
+        let scheduleDrain = try state.withLock { state throws(TransportError) -> Bool in
+            guard !state.closed else { throw .connectionClosed }
+            try state.queue.enqueue(frame, key: key)
+            guard !state.drainPending else { return false }
+            state.drainPending = true
+            return true
+        }
+        if scheduleDrain { channel.eventLoop.execute { self.drain() } }
+    }
+
+    /// Messages replaced by newer ones with the same key on a monotonic channel.
+    public var droppedCount: Int { state.withLock { $0.queue.dropped } }
+
+    /// Messages queued and not yet handed to the socket.
+    public var queuedMessages: Int { state.withLock { $0.queue.count } }
+
+    /// Frame bytes queued and not yet handed to the socket.
+    public var queuedBytes: Int { state.withLock { $0.queue.bytes } }
+
+    /// Whether the connection is still open.
+    public var isOpen: Bool { !state.withLock { $0.closed } && channel.isActive }
+
+    /// Completes when the connection has closed.
+    public var closeFuture: EventLoopFuture<Void> { channel.closeFuture }
+
+    /// Closes the connection; queued messages are dropped. Returns once it is closed.
+    public func close() async {
+        channel.close(promise: nil)
+        try? await channel.closeFuture.get()
+    }
+
+    /// Hands queued frames to the channel while it is writable, then flushes once. Runs on the
+    /// event loop; called after a send into an idle queue and when the channel becomes
+    /// writable again.
+    func drain() {
+        channel.eventLoop.preconditionInEventLoop()
+        var wrote = false
+        while channel.isWritable {
+            let next = state.withLock { state -> ByteBuffer? in
+                if let frame = state.queue.popFirst() { return frame }
+                state.drainPending = false
+                return nil
+            }
+            guard let frame = next else { break }
+            channel.write(frame, promise: nil)
+            wrote = true
+        }
+        // Not writable: `drainPending` stays set and the writability change resumes the drain.
+        if wrote { channel.flush() }
+    }
+
+    /// Marks the connection closed and drops what is queued.
+    func didClose() {
+        state.withLock { state in
+            state.closed = true
+            state.queue.removeAll()
+        }
+    }
+}

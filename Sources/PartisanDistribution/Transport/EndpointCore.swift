@@ -1,0 +1,75 @@
+import NIOCore
+import PartisanCore
+import Synchronization
+
+/// What every connection of one ``TransportEndpoint`` shares: identity, configuration,
+/// delegate, and the set of open channels (so shutdown can close them all).
+final class EndpointCore: Sendable {
+    private struct State {
+        var spec: NodeSpec
+        var open: [ObjectIdentifier: any Channel] = [:]
+        var shutDown = false
+    }
+
+    let node: Node
+    let creation: UInt32
+    let configuration: TransportConfiguration
+    let delegate: any TransportDelegate
+    let encoder: FrameEncoder
+    private let state: Mutex<State>
+
+    init(spec: NodeSpec, creation: UInt32, configuration: TransportConfiguration, delegate: any TransportDelegate) {
+        self.node = spec.node
+        self.creation = creation
+        self.configuration = configuration
+        self.delegate = delegate
+        self.encoder = FrameEncoder(maxFrameSize: configuration.maxFrameSize, options: configuration.encoding)
+        self.state = Mutex(State(spec: spec))
+    }
+
+    /// The spec this node announces.
+    var spec: NodeSpec {
+        get { state.withLock { $0.spec } }
+        set { state.withLock { $0.spec = newValue } }
+    }
+
+    /// This node's channel named `name`.
+    func channel(named name: String) -> ChannelSpec? { spec.channel(named: name) }
+
+    /// Installs the connection pipeline on a new channel: frame decoder, handshake, connection.
+    /// Throws ``TransportError/shutDown`` once the endpoint is shut down.
+    func configure(
+        _ channel: any Channel, role: HandshakeHandler.Role, promise: EventLoopPromise<Connection>?
+    ) throws {
+        try track(channel)
+        let direction: ConnectionInfo.Direction = if case .dialler = role { .outbound } else { .inbound }
+        try channel.pipeline.syncOperations.addHandlers([
+            ByteToMessageHandler(FrameDecoder(maxFrameSize: configuration.maxFrameSize)),
+            HandshakeHandler(core: self, role: role),
+            ConnectionHandler(core: self, direction: direction, promise: promise),
+        ])
+    }
+
+    /// Remembers `channel` until it closes.
+    private func track(_ channel: any Channel) throws(TransportError) {
+        let id = ObjectIdentifier(channel)
+        try state.withLock { state throws(TransportError) in
+            guard !state.shutDown else { throw .shutDown }
+            state.open[id] = channel
+        }
+        channel.closeFuture.whenComplete { _ in
+            self.state.withLock { _ = $0.open.removeValue(forKey: id) }
+        }
+    }
+
+    /// Whether ``beginShutdown()`` was called.
+    var isShutDown: Bool { state.withLock { $0.shutDown } }
+
+    /// Refuses new channels from now on and returns the open ones.
+    func beginShutdown() -> [any Channel] {
+        state.withLock { state in
+            state.shutDown = true
+            return Array(state.open.values)
+        }
+    }
+}

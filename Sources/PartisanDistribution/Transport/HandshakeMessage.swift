@@ -1,0 +1,117 @@
+import Crypto
+import PartisanCore
+
+/// The messages of the handshake, each one ETF term in one frame (see `Guides/Distribution.md`,
+/// "Wire protocol"):
+///
+/// ```
+/// {hello, Version, NodeName, Creation, NodeSpec, Nonce, {Channel, Index}}
+/// {challenge_reply, Digest}
+/// established
+/// {refused, Reason}
+/// ```
+enum HandshakeMessage: Equatable {
+    case hello(Hello)
+    case challengeReply(digest: [UInt8])
+    case established
+    case refused(reason: String)
+
+    /// The protocol version this build speaks.
+    static let version = 1
+    /// Nonce length in bytes.
+    static let nonceLength = 32
+
+    /// A node's introduction. The dialler names the channel and connection index it opens;
+    /// the acceptor echoes them.
+    struct Hello: Equatable {
+        var version: Int
+        var node: Node
+        var creation: UInt32
+        var spec: NodeSpec
+        var nonce: [UInt8]
+        var channel: String
+        var index: Int
+    }
+
+    var term: Term {
+        switch self {
+        case .hello(let hello):
+            .tuple([
+                .atom("hello"), Term(integer: hello.version), .atom(hello.node.name), Term(integer: hello.creation),
+                hello.spec.term, .binary(hello.nonce), .tuple([.atom(hello.channel), Term(integer: hello.index)]),
+            ])
+        case .challengeReply(let digest): .tuple([.atom("challenge_reply"), .binary(digest)])
+        case .established: .atom("established")
+        case .refused(let reason): .tuple([.atom("refused"), .atom(reason)])
+        }
+    }
+
+    init(term: Term) throws(HandshakeError) {
+        if term == .atom("established") {
+            self = .established
+            return
+        }
+        guard let fields = term.tupleValue, let tag = fields.first?.atomValue else {
+            throw .malformedMessage("expected a handshake tuple, got \(term)")
+        }
+        switch (tag, fields.count) {
+        case ("hello", 7):
+            guard let version = fields[1].intValue else { throw .malformedMessage("hello version") }
+            guard version == Self.version else { throw .versionMismatch(ours: Self.version, theirs: version) }
+            guard let name = fields[2].atomValue, let node = Node(name) else { throw .malformedMessage("hello node name") }
+            guard let creation = fields[3].intValue.flatMap(UInt32.init(exactly:)) else {
+                throw .malformedMessage("hello creation")
+            }
+            let spec = try NodeSpec(term: fields[4])
+            guard spec.node == node else { throw .malformedMessage("node spec names \(spec.node), hello \(node)") }
+            guard let nonce = fields[5].binaryValue, nonce.count == Self.nonceLength else {
+                throw .malformedMessage("hello nonce")
+            }
+            guard let target = fields[6].tupleValue, target.count == 2, let channel = target[0].atomValue,
+                let index = target[1].intValue
+            else { throw .malformedMessage("hello channel") }
+            self = .hello(
+                Hello(
+                    version: version, node: node, creation: creation, spec: spec, nonce: nonce, channel: channel,
+                    index: index))
+        case ("challenge_reply", 2):
+            guard let digest = fields[1].binaryValue else { throw .malformedMessage("challenge_reply digest") }
+            self = .challengeReply(digest: digest)
+        case ("refused", 2):
+            guard let reason = fields[1].atomValue else { throw .malformedMessage("refused reason") }
+            self = .refused(reason: reason)
+        default:
+            throw .malformedMessage("unexpected handshake message \(tag)/\(fields.count)")
+        }
+    }
+
+    /// A fresh random nonce (from the system's cryptographic generator).
+    static func makeNonce() -> [UInt8] {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<nonceLength).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+    }
+
+    /// The bytes a responder authenticates to answer a challenger's nonce:
+    /// `Nonce ‖ ResponderName ‖ 0 ‖ ChallengerName`. Binding both names stops a reply from being
+    /// replayed for another pair of nodes.
+    static func challengeData(nonce: [UInt8], responder: Node, challenger: Node) -> [UInt8] {
+        nonce + Array(responder.name.utf8) + [0] + Array(challenger.name.utf8)
+    }
+
+    /// `HMAC-SHA256(cookie, challengeData)`.
+    static func digest(cookie: Cookie, nonce: [UInt8], responder: Node, challenger: Node) -> [UInt8] {
+        let code = HMAC<SHA256>.authenticationCode(
+            for: challengeData(nonce: nonce, responder: responder, challenger: challenger),
+            using: SymmetricKey(data: cookie.bytes))
+        return Array(code)
+    }
+
+    /// Whether `digest` answers `nonce` for these nodes under `cookie`; compares in constant time.
+    static func verify(
+        _ digest: [UInt8], cookie: Cookie, nonce: [UInt8], responder: Node, challenger: Node
+    ) -> Bool {
+        HMAC<SHA256>.isValidAuthenticationCode(
+            digest, authenticating: challengeData(nonce: nonce, responder: responder, challenger: challenger),
+            using: SymmetricKey(data: cookie.bytes))
+    }
+}

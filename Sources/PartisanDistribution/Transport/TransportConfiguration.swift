@@ -1,0 +1,40 @@
+import Logging
+import PartisanCore
+
+/// Settings of a ``TransportEndpoint``, with documented defaults.
+public struct TransportConfiguration: Sendable {
+    /// The shared secret peers must prove they hold.
+    public var cookie: Cookie
+    /// The largest frame payload sent or accepted, in bytes. Default 64 MiB (Partisan's
+    /// `max_message_size`).
+    public var maxFrameSize: Int
+    /// How long a handshake may take before the connection is closed. Default 10 s.
+    public var handshakeTimeout: Duration
+    /// How long an outbound TCP connect may take. Default 5 s.
+    public var connectTimeout: Duration
+    /// Send queue limits of every connection.
+    public var sendQueue: SendQueueLimits
+    /// How terms are encoded on the wire.
+    public var encoding: ETF.EncodingOptions
+    /// Where connection events and failures are logged.
+    public var logger: Logger
+
+    /// Creates a configuration; every setting but the cookie has a default.
+    public init(
+        cookie: Cookie,
+        maxFrameSize: Int = 64 << 20,
+        handshakeTimeout: Duration = .seconds(10),
+        connectTimeout: Duration = .seconds(5),
+        sendQueue: SendQueueLimits = .init(),
+        encoding: ETF.EncodingOptions = .init(),
+        logger: Logger = Logger(label: "partisan.transport")
+    ) {
+        self.cookie = cookie
+        self.maxFrameSize = maxFrameSize
+        self.handshakeTimeout = handshakeTimeout
+        self.connectTimeout = connectTimeout
+        self.sendQueue = sendQueue
+        self.encoding = encoding
+        self.logger = logger
+    }
+}

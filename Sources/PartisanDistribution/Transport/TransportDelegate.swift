@@ -1,0 +1,51 @@
+import NIOCore
+import PartisanCore
+
+/// What the layer above a ``TransportEndpoint`` decides and learns: admission of peers,
+/// connections coming and going, and the terms they carry.
+///
+/// Contract: every method is called on the event loop of the connection concerned, so calls
+/// about one connection are serial and in wire order, while calls about different connections
+/// may run concurrently. Methods must not block (no locks held across waits, no synchronous
+/// I/O); hand work to a process or task instead. All methods have default implementations
+/// (admit everyone, ignore the rest). The endpoint holds its delegate strongly until
+/// ``TransportEndpoint/shutdown()``.
+public protocol TransportDelegate: AnyObject, Sendable {
+    /// Decides whether a peer may connect: return `.refuse(reason)` for a duplicate name, a
+    /// node being removed, and the like. Called on both sides of each connection once the
+    /// peer's hello is valid, before the cookie challenge is answered, so a peer may still fail
+    /// the challenge afterwards: decide here, record in ``connectionEstablished(_:)``.
+    func admit(_ connection: ConnectionInfo) -> Admission
+    /// A handshake succeeded; `connection` can send from now on.
+    func connectionEstablished(_ connection: Connection)
+    /// A term arrived on `connection`.
+    func received(_ term: Term, on connection: Connection)
+    /// An established connection closed; `error` says why when it was not a clean close.
+    func connectionClosed(_ connection: Connection, error: TransportError?)
+    /// A handshake failed and its connection was closed (the failure is also logged).
+    func handshakeFailed(_ error: HandshakeError, direction: ConnectionInfo.Direction, remoteAddress: SocketAddress?)
+}
+
+/// The answer of ``TransportDelegate/admit(_:)``.
+public enum Admission: Sendable, Hashable {
+    /// Let the peer connect.
+    case accept
+    /// Close the connection; `reason` is logged and reported as
+    /// ``HandshakeError/notAdmitted(_:reason:)``.
+    case refuse(String)
+}
+
+extension TransportDelegate {
+    /// Admits every peer.
+    public func admit(_ connection: ConnectionInfo) -> Admission { .accept }
+    /// Does nothing.
+    public func connectionEstablished(_ connection: Connection) {}
+    /// Drops the term.
+    public func received(_ term: Term, on connection: Connection) {}
+    /// Does nothing.
+    public func connectionClosed(_ connection: Connection, error: TransportError?) {}
+    /// Does nothing.
+    public func handshakeFailed(
+        _ error: HandshakeError, direction: ConnectionInfo.Direction, remoteAddress: SocketAddress?
+    ) {}
+}

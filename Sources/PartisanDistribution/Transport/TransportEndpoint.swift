@@ -1,0 +1,149 @@
+import Logging
+import NIOCore
+import NIOPosix
+import PartisanCore
+
+/// A node's transport: a TCP listener for peers' connections, and the dialler of its own.
+///
+/// Every connection, in either direction, starts with the handshake (see ``HandshakeHandler``
+/// and `Guides/Distribution.md`), carries one channel, and is reported to the
+/// ``TransportDelegate``. A failed handshake or bad input closes only that connection; the
+/// listener keeps accepting. All I/O runs on SwiftNIO event loops; nothing here blocks a thread.
+///
+/// Which connections exist is the layer above's choice. As in Partisan, a node sends on the
+/// connections it dialled (``connect(to:expecting:)`` opens one per channel × parallelism) and
+/// receives on those its peers dialled, though either side of a ``Connection`` may send.
+public final class TransportEndpoint: Sendable {
+    private let core: EndpointCore
+    private let server: any Channel
+    private let group: any EventLoopGroup
+
+    /// This node's name.
+    public var node: Node { core.node }
+    /// This node's creation, sent in every hello.
+    public var creation: UInt32 { core.creation }
+    /// What this node announces: its name, bound listen address and channels.
+    public var spec: NodeSpec { core.spec }
+    /// The address the listener is bound to (with the real port when started on port 0).
+    public var listenAddress: ListenAddress { core.spec.listenAddresses[0] }
+    /// The endpoint's configuration.
+    public var configuration: TransportConfiguration { core.configuration }
+
+    private init(core: EndpointCore, server: any Channel, group: any EventLoopGroup) {
+        self.core = core
+        self.server = server
+        self.group = group
+    }
+
+    /// Starts listening on `host`:`port` (0 picks a free port; ``listenAddress`` reports it).
+    ///
+    /// - Parameters:
+    ///   - node: this node's name.
+    ///   - creation: this node's creation (a number that differs between restarts of a name).
+    ///   - channels: the channels this node opens and accepts; names must be unique.
+    ///   - delegate: decides admissions and receives events and terms.
+    ///   - group: the event loops connections run on.
+    public static func start(
+        node: Node,
+        creation: UInt32,
+        host: String = "127.0.0.1",
+        port: Int = 0,
+        channels: [ChannelSpec] = ChannelSpec.standard,
+        configuration: TransportConfiguration,
+        delegate: any TransportDelegate,
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) async throws -> TransportEndpoint {
+        let spec = NodeSpec(node: node, listenAddresses: [ListenAddress(host: host, port: port)], channels: channels)
+        let core = EndpointCore(spec: spec, creation: creation, configuration: configuration, delegate: delegate)
+        let highWater = configuration.sendQueue.writeBufferHighWaterMark
+        let server = try await ServerBootstrap(group: group)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.writeBufferWaterMark, value: .init(low: highWater / 2, high: highWater))
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture { try core.configure(channel, role: .acceptor, promise: nil) }
+            }
+            .bind(host: host, port: port).get()
+        let boundPort = server.localAddress?.port ?? port
+        core.spec.listenAddresses = [ListenAddress(host: host, port: boundPort)]
+        configuration.logger.info("listening", metadata: ["node": "\(node)", "address": "\(host):\(boundPort)"])
+        return TransportEndpoint(core: core, server: server, group: group)
+    }
+
+    /// Opens connection `index` of `channel` to the node listening at `address` and runs the
+    /// handshake.
+    ///
+    /// - Parameter peer: the node expected to answer; another name fails the handshake with
+    ///   ``HandshakeError/unexpectedPeer(expected:got:)``. `nil` accepts whoever answers.
+    /// - Throws: ``TransportError/unknownChannel(_:)`` for a channel or index this node does not
+    ///   have, ``TransportError/handshake(_:)`` when the handshake fails, or the socket error
+    ///   of a failed connect.
+    public func connect(
+        to address: ListenAddress, channel: String, index: Int = 0, expecting peer: Node? = nil
+    ) async throws -> Connection {
+        guard !core.isShutDown else { throw TransportError.shutDown }
+        guard let spec = core.channel(named: channel), (0..<spec.parallelism).contains(index) else {
+            throw TransportError.unknownChannel(channel)
+        }
+        let highWater = core.configuration.sendQueue.writeBufferHighWaterMark
+        let eventLoop = group.next()
+        let promise = eventLoop.makePromise(of: Connection.self)
+        let core = self.core
+        let bootstrap = ClientBootstrap(group: eventLoop)
+            .connectTimeout(TimeAmount(core.configuration.connectTimeout))
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelOption(.writeBufferWaterMark, value: .init(low: highWater / 2, high: highWater))
+            .channelInitializer { nioChannel in
+                nioChannel.eventLoop.makeCompletedFuture {
+                    try core.configure(
+                        nioChannel, role: .dialler(channel: spec, index: index, expected: peer), promise: promise)
+                }
+            }
+        do {
+            _ = try await bootstrap.connect(host: address.host, port: address.port).get()
+        } catch {
+            promise.fail(error)
+            throw error
+        }
+        return try await promise.futureResult.get()
+    }
+
+    /// Opens every connection of every channel (channel × parallelism) to the node at
+    /// `address`, concurrently. If one fails, the others are closed and its error is thrown.
+    public func connect(to address: ListenAddress, expecting peer: Node? = nil) async throws -> PeerConnections {
+        let channels = core.spec.channels
+        let opened = try await withThrowingTaskGroup(of: Connection.self) { group in
+            for channel in channels {
+                for index in 0..<channel.parallelism {
+                    group.addTask {
+                        try await self.connect(to: address, channel: channel.name, index: index, expecting: peer)
+                    }
+                }
+            }
+            var opened: [Connection] = []
+            do {
+                for try await connection in group { opened.append(connection) }
+            } catch {
+                group.cancelAll()
+                while let result = await group.nextResult() {
+                    if case .success(let connection) = result { opened.append(connection) }
+                }
+                for connection in opened { await connection.close() }
+                throw error
+            }
+            return opened
+        }
+        return PeerConnections(connections: opened)
+    }
+
+    /// Stops listening and closes every connection, then returns. Later connects fail with
+    /// ``TransportError/shutDown``.
+    public func shutdown() async {
+        let open = core.beginShutdown()
+        try? await server.close()
+        for channel in open {
+            channel.close(promise: nil)
+            try? await channel.closeFuture.get()
+        }
+    }
+}

@@ -1,0 +1,160 @@
+import NIOCore
+import PartisanCore
+import PartisanTestSupport
+import Testing
+
+@testable import PartisanDistribution
+
+@Suite struct HandshakeTests {
+    // MARK: Messages and digests
+
+    @Test func handshake_messages_round_trip_through_their_terms() throws {
+        let spec = NodeSpec(
+            node: "a@127.0.0.1", listenAddresses: [ListenAddress(host: "127.0.0.1", port: 4000)],
+            channels: [.default, ChannelSpec(name: "gossip", parallelism: 3, monotonic: true)])
+        let hello = HandshakeMessage.Hello(
+            version: 1, node: "a@127.0.0.1", creation: 7, spec: spec, nonce: HandshakeMessage.makeNonce(),
+            channel: "gossip", index: 2)
+        for message: HandshakeMessage in [
+            .hello(hello), .challengeReply(digest: [1, 2, 3]), .established, .refused(reason: "bad_cookie"),
+        ] {
+            var decoded = try HandshakeMessage(term: ETF.decode(ETF.encode(message.term)))
+            if case .hello(var h) = decoded {
+                h.spec.channels.sort { $0.name < $1.name }
+                decoded = .hello(h)
+            }
+            var expected = message
+            if case .hello(var h) = expected {
+                h.spec.channels.sort { $0.name < $1.name }
+                expected = .hello(h)
+            }
+            #expect(decoded == expected)
+        }
+    }
+
+    @Test func a_hello_of_another_version_is_a_version_mismatch() throws {
+        var term = HandshakeMessage.hello(
+            .init(
+                version: 1, node: "a@h", creation: 1, spec: NodeSpec(node: "a@h", listenAddresses: []),
+                nonce: HandshakeMessage.makeNonce(), channel: "default", index: 0)
+        ).term.tupleValue!
+        term[1] = 2
+        #expect(throws: HandshakeError.versionMismatch(ours: 1, theirs: 2)) { try HandshakeMessage(term: .tuple(term)) }
+    }
+
+    @Test func a_digest_verifies_only_with_the_same_cookie_nonce_and_names() {
+        let nonce = HandshakeMessage.makeNonce()
+        let digest = HandshakeMessage.digest(cookie: "c", nonce: nonce, responder: "a@h", challenger: "b@h")
+        #expect(HandshakeMessage.verify(digest, cookie: "c", nonce: nonce, responder: "a@h", challenger: "b@h"))
+        #expect(!HandshakeMessage.verify(digest, cookie: "d", nonce: nonce, responder: "a@h", challenger: "b@h"))
+        #expect(!HandshakeMessage.verify(digest, cookie: "c", nonce: nonce, responder: "b@h", challenger: "a@h"))
+        #expect(
+            !HandshakeMessage.verify(
+                digest, cookie: "c", nonce: HandshakeMessage.makeNonce(), responder: "a@h", challenger: "b@h"))
+        #expect(digest.count == 32)
+    }
+
+    // MARK: Over TCP
+
+    @Test func a_wrong_cookie_is_refused_and_the_listener_still_accepts_a_correct_peer() async throws {
+        let (b, bRecorder) = try await startEndpoint("hs-b@127.0.0.1", cookie: "right")
+        let (intruder, intruderRecorder) = try await startEndpoint("hs-x@127.0.0.1", cookie: "wrong")
+        let (a, _) = try await startEndpoint("hs-a@127.0.0.1", cookie: "right")
+        defer { Task { await a.shutdown(); await b.shutdown(); await intruder.shutdown() } }
+
+        await #expect(throws: TransportError.handshake(.badCookie)) {
+            _ = try await intruder.connect(to: b.listenAddress, channel: "default")
+        }
+        try await eventually("acceptor reports bad cookie") { bRecorder.failures.contains(.badCookie) }
+        #expect(intruderRecorder.established.isEmpty && bRecorder.established.isEmpty)
+
+        let connection = try await a.connect(to: b.listenAddress, channel: "default", expecting: b.node)
+        try connection.send("after")
+        try await eventually { bRecorder.terms(on: "default") == ["after"] }
+    }
+
+    @Test func garbage_bytes_close_only_that_connection_and_the_listener_keeps_serving() async throws {
+        let (b, bRecorder) = try await startEndpoint("hs-gb@127.0.0.1") { $0.handshakeTimeout = .seconds(2) }
+        let (a, _) = try await startEndpoint("hs-ga@127.0.0.1")
+        defer { Task { await a.shutdown(); await b.shutdown() } }
+        let before = try await a.connect(to: b.listenAddress, channel: "default")
+
+        var generator = SeededGenerator(seed: 7)
+        let random = (0..<4096).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        var notETF = framed([0, 1, 2, 3, 4, 5, 6, 7])
+        notETF.writeBytes(random)
+        let inputs: [ByteBuffer] = [
+            ByteBuffer(bytes: random),  // most likely a huge declared length
+            ByteBuffer(bytes: [0xFF, 0xFF, 0xFF, 0xFF] + random),  // a length above the maximum
+            notETF,  // a frame that is not ETF
+            framed(try ETF.encode(.tuple([.atom("hello"), 1]))),  // ETF, but not a hello
+        ]
+        for (n, input) in inputs.enumerated() {
+            let raw = try await rawClient(to: b.listenAddress)
+            raw.writeAndFlush(input, promise: nil)
+            try await eventually("garbage connection \(n) closed by the listener") { !raw.isActive }
+            try await eventually { bRecorder.failures.count == n + 1 }
+        }
+
+        try before.send("still here")
+        let after = try await a.connect(to: b.listenAddress, channel: "membership")
+        try after.send("new")
+        try await eventually { bRecorder.terms(on: "default") == ["still here"] && bRecorder.terms(on: "membership") == ["new"] }
+        #expect(before.isOpen)
+    }
+
+    @Test func a_silent_peer_is_closed_when_the_handshake_times_out() async throws {
+        let (b, bRecorder) = try await startEndpoint("hs-tb@127.0.0.1") { $0.handshakeTimeout = .milliseconds(200) }
+        defer { Task { await b.shutdown() } }
+        let raw = try await rawClient(to: b.listenAddress)
+        try await eventually { !raw.isActive }
+        #expect(bRecorder.failures == [.timedOut])
+    }
+
+    @Test func a_peer_claiming_this_nodes_name_is_refused() async throws {
+        let (b, bRecorder) = try await startEndpoint("hs-same@127.0.0.1")
+        let (impostor, _) = try await startEndpoint("hs-same@127.0.0.1")
+        defer { Task { await b.shutdown(); await impostor.shutdown() } }
+        await #expect(throws: TransportError.handshake(.refusedByPeer("own_name"))) {
+            _ = try await impostor.connect(to: b.listenAddress, channel: "default")
+        }
+        try await eventually { bRecorder.failures == [.ownName("hs-same@127.0.0.1")] }
+    }
+
+    @Test func a_duplicate_name_refused_by_the_admission_hook_closes_the_connection() async throws {
+        let admitOnce = Recorder { info, established in
+            established.contains { $0.info.peer == info.peer && $0.info.channel == info.channel && $0.info.index == info.index }
+                ? .refuse("duplicate name") : .accept
+        }
+        let (b, bRecorder) = try await startEndpoint("hs-db@127.0.0.1", recorder: admitOnce)
+        let (a, _) = try await startEndpoint("hs-da@127.0.0.1")
+        let (twin, _) = try await startEndpoint("hs-da@127.0.0.1")
+        defer { Task { await a.shutdown(); await b.shutdown(); await twin.shutdown() } }
+
+        _ = try await a.connect(to: b.listenAddress, channel: "default")
+        await #expect(throws: TransportError.handshake(.refusedByPeer("not_admitted"))) {
+            _ = try await twin.connect(to: b.listenAddress, channel: "default")
+        }
+        try await eventually { bRecorder.failures == [.notAdmitted("hs-da@127.0.0.1", reason: "duplicate name")] }
+        #expect(bRecorder.established.count == 1)
+    }
+
+    @Test func dialling_an_address_where_another_node_answers_fails() async throws {
+        let (b, _) = try await startEndpoint("hs-ub@127.0.0.1")
+        let (a, _) = try await startEndpoint("hs-ua@127.0.0.1")
+        defer { Task { await a.shutdown(); await b.shutdown() } }
+        await #expect(throws: TransportError.handshake(.unexpectedPeer(expected: "other@127.0.0.1", got: b.node))) {
+            _ = try await a.connect(to: b.listenAddress, channel: "default", expecting: "other@127.0.0.1")
+        }
+    }
+
+    @Test func a_hello_for_an_unknown_channel_is_refused() async throws {
+        let (b, bRecorder) = try await startEndpoint("hs-cb@127.0.0.1")
+        let (a, _) = try await startEndpoint("hs-ca@127.0.0.1", channels: [.default, .membership, ChannelSpec(name: "rpc")])
+        defer { Task { await a.shutdown(); await b.shutdown() } }
+        await #expect(throws: TransportError.handshake(.refusedByPeer("unknown_channel"))) {
+            _ = try await a.connect(to: b.listenAddress, channel: "rpc")
+        }
+        try await eventually { bRecorder.failures == [.unknownChannel("rpc", index: 0)] }
+    }
+}
