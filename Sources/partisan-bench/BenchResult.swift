@@ -94,7 +94,8 @@ func repeatLatency(
     for run in 0...settings.runs {
         let (samples, rate) = try await measure()
         let stats = Stats(samples)
-        progress("\(scenario): run \(run): p50 \(stats.median) µs, p99 \(stats.percentile(99)) µs, \(Int(rate)) \(rateKey)")
+        progress(
+            "\(scenario): run \(run): p50 \(stats.median) µs, p99 \(stats.percentile(99)) µs, \(Int(rate)) \(rateKey)")
         if run == 0 { continue }  // warm-up
         p50s.append(stats.median)
         p99s.append(stats.percentile(99))

@@ -72,6 +72,7 @@ enum GenServerScenarios {
             return elapsed
         }
         return BenchResult(
-            scenario: "genserver-cast", value: Stats(rates).median, unit: "casts/s", details: [("runs", .numbers(rates))])
+            scenario: "genserver-cast", value: Stats(rates).median, unit: "casts/s",
+            details: [("runs", .numbers(rates))])
     }
 }

@@ -2,7 +2,7 @@ import Partisan
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The scenarios of one node: message passing, spawning, process memory.
@@ -148,35 +148,35 @@ enum LocalScenarios {
 /// The resident set size of this OS process, from `/proc/self/statm`.
 func residentBytes() -> Int {
     #if canImport(Glibc)
-    guard let file = fopen("/proc/self/statm", "r") else { return 0 }
-    defer { fclose(file) }
-    var size = 0
-    var resident = 0
-    guard fscanf_statm(file, &size, &resident) else { return 0 }
-    return resident * Int(sysconf(Int32(_SC_PAGESIZE)))
+        guard let file = fopen("/proc/self/statm", "r") else { return 0 }
+        defer { fclose(file) }
+        var size = 0
+        var resident = 0
+        guard readStatm(file, &size, &resident) else { return 0 }
+        return resident * Int(sysconf(Int32(_SC_PAGESIZE)))
     #else
-    return 0
+        return 0
     #endif
 }
 
 #if canImport(Glibc)
-private func fscanf_statm(_ file: UnsafeMutablePointer<FILE>, _ size: inout Int, _ resident: inout Int) -> Bool {
-    var buffer = [CChar](repeating: 0, count: 128)
-    guard fgets(&buffer, Int32(buffer.count), file) != nil else { return false }
-    let bytes = buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
-    let fields = String(decoding: bytes, as: UTF8.self).split(separator: " ")
-    guard fields.count >= 2, let s = Int(fields[0]), let r = Int(fields[1]) else { return false }
-    size = s
-    resident = r
-    return true
-}
+    private func readStatm(_ file: UnsafeMutablePointer<FILE>, _ size: inout Int, _ resident: inout Int) -> Bool {
+        var buffer = [CChar](repeating: 0, count: 128)
+        guard fgets(&buffer, Int32(buffer.count), file) != nil else { return false }
+        let bytes = buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
+        let fields = String(decoding: bytes, as: UTF8.self).split(separator: " ")
+        guard fields.count >= 2, let s = Int(fields[0]), let r = Int(fields[1]) else { return false }
+        size = s
+        resident = r
+        return true
+    }
 #endif
 
 /// The number of cores the OS reports online.
 func systemCoreCount() -> Int {
     #if canImport(Glibc)
-    return max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+        return max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
     #else
-    return 2
+        return 2
     #endif
 }

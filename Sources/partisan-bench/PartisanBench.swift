@@ -2,7 +2,7 @@ import ArgumentParser
 import Partisan
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `partisan-bench`: the scenario benchmarks. Prints one JSON object on one line per run of a

@@ -50,6 +50,7 @@ enum StatemScenarios {
             }
         }
         return BenchResult(
-            scenario: "statem-events", value: Stats(rates).median, unit: "events/s", details: [("runs", .numbers(rates))])
+            scenario: "statem-events", value: Stats(rates).median, unit: "events/s",
+            details: [("runs", .numbers(rates))])
     }
 }

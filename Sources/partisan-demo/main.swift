@@ -3,7 +3,10 @@ import Partisan
 // A tour of the process runtime: spawn, send, selective receive, registry, monitors, links,
 // trapExit and kill. Every line printed is something that happened.
 
-struct Greet: Sendable { let name: String; let replyTo: Pid }
+struct Greet: Sendable {
+    let name: String
+    let replyTo: Pid
+}
 struct Greeting: Sendable { let text: String }
 struct Failure: Error, CustomStringConvertible { var description: String { "the worker hit a poison value" } }
 

@@ -72,7 +72,9 @@ import Testing
         let fooPid: [UInt8] = [131, 88, 100, 0, 3, 102, 111, 111, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3]
         #expect(throws: ETFError.invalidNode("foo", at: 2)) { try ETF.decode(fooPid) }
         #expect(throws: ETFError.self) { try ETF.decode([131, 70, 127, 240, 0, 0, 0, 0, 0, 0]) }  // infinity
-        #expect(throws: ETFError.duplicateMapKey(at: 10)) { try ETF.decode([131, 116, 0, 0, 0, 2, 97, 1, 97, 2, 97, 1, 97, 3]) }
+        #expect(throws: ETFError.duplicateMapKey(at: 10)) {
+            try ETF.decode([131, 116, 0, 0, 0, 2, 97, 1, 97, 2, 97, 1, 97, 3])
+        }
         let fiveWords: [UInt8] = [131, 90, 0, 5, 100, 0, 3, 97, 64, 104] + [UInt8](repeating: 0, count: 24)
         #expect(throws: ETFError.unsupportedReference(words: 5, at: 2)) { try ETF.decode(fiveWords) }
         #expect(throws: ETFError.invalidUTF8(at: 3)) { try ETF.decode([131, 119, 1, 0xFF]) }

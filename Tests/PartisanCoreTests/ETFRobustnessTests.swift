@@ -46,12 +46,15 @@ import Testing
 
     @Test func random_tag_streams_throw_or_decode() {
         // Bytes drawn mostly from valid tags reach deeper into the decoder than pure noise.
-        let tags: [UInt8] = [70, 88, 90, 97, 98, 99, 100, 101, 103, 104, 105, 106, 107, 108, 109, 110, 111, 114, 115, 116, 118, 119]
+        let tags: [UInt8] = [
+            70, 88, 90, 97, 98, 99, 100, 101, 103, 104, 105, 106, 107, 108, 109, 110, 111, 114, 115, 116, 118, 119,
+        ]
         var rng = SeededGenerator(state: 2)
         for _ in 0..<5000 {
             var bytes: [UInt8] = [131]
             for _ in 0..<Int.random(in: 1..<40, using: &rng) {
-                bytes.append(Bool.random(using: &rng) ? tags.randomElement(using: &rng)! : UInt8.random(in: 0...4, using: &rng))
+                bytes.append(
+                    Bool.random(using: &rng) ? tags.randomElement(using: &rng)! : UInt8.random(in: 0...4, using: &rng))
             }
             _ = decodeOrThrow(bytes)
         }

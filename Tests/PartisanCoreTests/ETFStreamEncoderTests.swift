@@ -6,7 +6,10 @@ import Testing
 /// The direct ETF writer must produce `ETF.encode(TermEncoder().encode(v))` byte for byte,
 /// and take the direct path (not the fallback) for ordinary values.
 @Suite struct ETFStreamEncoderTests {
-    struct Msg: Codable, Equatable { var id: Int; var from: String }
+    struct Msg: Codable, Equatable {
+        var id: Int
+        var from: String
+    }
 
     struct Wide: Codable, Equatable {
         var zeta: Int8
@@ -60,8 +63,10 @@ import Testing
     }
 
     @Test func writes_enum_cases_as_atoms_tuples_and_maps() throws {
-        for shape: Shape in [.dot, .circle(1.5), .rect(w: 1, h: 2), .pair(1, label: "l"),
-                             .many(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12), .wrapped(nil), .wrapped(Msg(id: 1, from: "a"))] {
+        for shape: Shape in [
+            .dot, .circle(1.5), .rect(w: 1, h: 2), .pair(1, label: "l"),
+            .many(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12), .wrapped(nil), .wrapped(Msg(id: 1, from: "a")),
+        ] {
             #expect(try check(shape))
             #expect(try check([shape, shape]))
         }
@@ -89,14 +94,21 @@ import Testing
                 zeta: Int8.random(in: .min ... .max, using: &rng),
                 alpha: (0..<Int.random(in: 0...4, using: &rng)).map { _ in Int.random(in: -300...300, using: &rng) },
                 mid: Bool.random(using: &rng) ? nil : Double.random(in: -1e9...1e9, using: &rng),
-                b: Dictionary(uniqueKeysWithValues: (0..<Int.random(in: 0...3, using: &rng)).map { i in ("\(text())\(i)", [UInt8(i)]) }),
-                a: Dictionary(uniqueKeysWithValues: (0..<Int.random(in: 0...3, using: &rng)).map { i in (i * 7 - 5, text()) }),
+                b: Dictionary(
+                    uniqueKeysWithValues: (0..<Int.random(in: 0...3, using: &rng)).map { i in
+                        ("\(text())\(i)", [UInt8(i)])
+                    }),
+                a: Dictionary(
+                    uniqueKeysWithValues: (0..<Int.random(in: 0...3, using: &rng)).map { i in (i * 7 - 5, text()) }),
                 nested: (0..<Int.random(in: 0...3, using: &rng)).map { _ in Bool.random(using: &rng) ? msg() : nil },
                 flag: Bool.random(using: &rng), big: UInt64.random(in: .min ... .max, using: &rng),
                 data: Data((0..<Int.random(in: 0...3, using: &rng)).map { UInt8($0) }),
                 set: Set((0..<Int.random(in: 0...3, using: &rng)).map { $0 * 100 }))
             #expect(try check(wide))
-            let shapes: [Shape] = [.circle(Double.random(in: 0...1, using: &rng)), .pair(Int.random(in: 0...999, using: &rng), label: text()), .wrapped(msg())]
+            let shapes: [Shape] = [
+                .circle(Double.random(in: 0...1, using: &rng)),
+                .pair(Int.random(in: 0...999, using: &rng), label: text()), .wrapped(msg()),
+            ]
             #expect(try check(shapes))
             let decoded = try TermDecoder().decode(Wide.self, fromETF: TermEncoder().encodeETF(wide))
             #expect(decoded == wide)

@@ -25,7 +25,10 @@ private func idle(_ runtime: ProcessRuntime, _ options: SpawnOptions = []) -> Pi
             return [a.reason, b.reason]
         }
         #expect(reasons[0] == .normal)
-        guard case .crashed(let crash) = reasons[1] else { Issue.record("expected a crash, got \(reasons[1])"); return }
+        guard case .crashed(let crash) = reasons[1] else {
+            Issue.record("expected a crash, got \(reasons[1])")
+            return
+        }
         #expect(crash.message == "boom")
         #expect(crash.error is Boom)
     }

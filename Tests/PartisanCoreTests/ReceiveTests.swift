@@ -1,6 +1,7 @@
-@testable import PartisanCore
 import PartisanTestSupport
 import Testing
+
+@testable import PartisanCore
 
 @Suite struct ReceiveTests {
     let runtime = ProcessRuntime(node: "recv@127.0.0.1")

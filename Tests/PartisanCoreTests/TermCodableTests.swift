@@ -39,8 +39,9 @@ import Testing
     }
 
     var person: Person {
-        Person(name: "Bob", age: 42, nickname: nil, tags: ["a"], scores: ["x": 1.5], byId: [7: true],
-               avatar: Data([1, 2]), raw: [3], big: .max)
+        Person(
+            name: "Bob", age: 42, nickname: nil, tags: ["a"], scores: ["x": 1.5], byId: [7: true],
+            avatar: Data([1, 2]), raw: [3], big: .max)
     }
 
     @Test func encodes_structs_as_maps_with_atom_keys_and_omits_nil_fields() throws {

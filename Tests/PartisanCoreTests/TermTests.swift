@@ -32,13 +32,17 @@ import Testing
         func pid(_ n: String, _ id: UInt32, _ serial: UInt32, _ creation: UInt32) -> Term {
             .pid(Pid(node: Node(n)!, id: id, serial: serial, creation: creation))
         }
-        let pids = [pid("a@h", 1, 0, 1), pid("a@h", 1, 0, 2), pid("b@h", 1, 0, 1), pid("a@h", 2, 0, 1), pid("a@h", 1, 1, 1)]
+        let pids = [
+            pid("a@h", 1, 0, 1), pid("a@h", 1, 0, 2), pid("b@h", 1, 0, 1), pid("a@h", 2, 0, 1), pid("a@h", 1, 1, 1),
+        ]
         #expect(pids.reversed().sorted() == pids)
         func ref(_ n: String, _ creation: UInt32, _ w: (UInt32, UInt32, UInt32)) -> Term {
             .ref(Ref(node: Node(n)!, creation: creation, words: w))
         }
-        let refs = [ref("a@h", 1, (1, 0, 0)), ref("a@h", 1, (2, 0, 0)), ref("a@h", 1, (1, 1, 0)), ref("a@h", 1, (1, 0, 1)),
-                    ref("a@h", 2, (1, 0, 0)), ref("b@h", 1, (1, 0, 0))]
+        let refs = [
+            ref("a@h", 1, (1, 0, 0)), ref("a@h", 1, (2, 0, 0)), ref("a@h", 1, (1, 1, 0)), ref("a@h", 1, (1, 0, 1)),
+            ref("a@h", 2, (1, 0, 0)), ref("b@h", 1, (1, 0, 0)),
+        ]
         #expect(refs.reversed().sorted() == refs)
     }
 
@@ -65,7 +69,8 @@ import Testing
         #expect(Term.float(1e-5).description == "1.0e-5")
         #expect(Term.float(1.5e300).description == "1.5e300")
         #expect(Term.float(2).description == "2.0")
-        #expect(Term(integer: BigInteger(isNegative: true, magnitude: [0, 0, 0, 0, 0, 0, 0, 0, 1])).description
+        #expect(
+            Term(integer: BigInteger(isNegative: true, magnitude: [0, 0, 0, 0, 0, 0, 0, 0, 1])).description
                 == "-18446744073709551616")
     }
 

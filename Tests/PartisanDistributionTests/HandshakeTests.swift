@@ -60,7 +60,13 @@ import Testing
         let (b, bRecorder) = try await startEndpoint("hs-b@127.0.0.1", cookie: "right")
         let (intruder, intruderRecorder) = try await startEndpoint("hs-x@127.0.0.1", cookie: "wrong")
         let (a, _) = try await startEndpoint("hs-a@127.0.0.1", cookie: "right")
-        defer { Task { await a.shutdown(); await b.shutdown(); await intruder.shutdown() } }
+        defer {
+            Task {
+                await a.shutdown()
+                await b.shutdown()
+                await intruder.shutdown()
+            }
+        }
 
         await #expect(throws: TransportError.handshake(.badCookie)) {
             _ = try await intruder.connect(to: b.listenAddress, channel: "default")
@@ -76,7 +82,12 @@ import Testing
     @Test func garbage_bytes_close_only_that_connection_and_the_listener_keeps_serving() async throws {
         let (b, bRecorder) = try await startEndpoint("hs-gb@127.0.0.1") { $0.handshakeTimeout = .seconds(2) }
         let (a, _) = try await startEndpoint("hs-ga@127.0.0.1")
-        defer { Task { await a.shutdown(); await b.shutdown() } }
+        defer {
+            Task {
+                await a.shutdown()
+                await b.shutdown()
+            }
+        }
         let before = try await a.connect(to: b.listenAddress, channel: "default")
 
         var generator = SeededGenerator(seed: 7)
@@ -99,7 +110,9 @@ import Testing
         try before.send("still here")
         let after = try await a.connect(to: b.listenAddress, channel: "membership")
         try after.send("new")
-        try await eventually { bRecorder.terms(on: "default") == ["still here"] && bRecorder.terms(on: "membership") == ["new"] }
+        try await eventually {
+            bRecorder.terms(on: "default") == ["still here"] && bRecorder.terms(on: "membership") == ["new"]
+        }
         #expect(before.isOpen)
     }
 
@@ -114,7 +127,12 @@ import Testing
     @Test func a_peer_claiming_this_nodes_name_is_refused() async throws {
         let (b, bRecorder) = try await startEndpoint("hs-same@127.0.0.1")
         let (impostor, _) = try await startEndpoint("hs-same@127.0.0.1")
-        defer { Task { await b.shutdown(); await impostor.shutdown() } }
+        defer {
+            Task {
+                await b.shutdown()
+                await impostor.shutdown()
+            }
+        }
         await #expect(throws: TransportError.handshake(.refusedByPeer("own_name"))) {
             _ = try await impostor.connect(to: b.listenAddress, channel: "default")
         }
@@ -123,13 +141,21 @@ import Testing
 
     @Test func a_duplicate_name_refused_by_the_admission_hook_closes_the_connection() async throws {
         let admitOnce = Recorder { info, established in
-            established.contains { $0.info.peer == info.peer && $0.info.channel == info.channel && $0.info.index == info.index }
+            established.contains {
+                $0.info.peer == info.peer && $0.info.channel == info.channel && $0.info.index == info.index
+            }
                 ? .refuse("duplicate name") : .accept
         }
         let (b, bRecorder) = try await startEndpoint("hs-db@127.0.0.1", recorder: admitOnce)
         let (a, _) = try await startEndpoint("hs-da@127.0.0.1")
         let (twin, _) = try await startEndpoint("hs-da@127.0.0.1")
-        defer { Task { await a.shutdown(); await b.shutdown(); await twin.shutdown() } }
+        defer {
+            Task {
+                await a.shutdown()
+                await b.shutdown()
+                await twin.shutdown()
+            }
+        }
 
         _ = try await a.connect(to: b.listenAddress, channel: "default")
         await #expect(throws: TransportError.handshake(.refusedByPeer("not_admitted"))) {
@@ -142,7 +168,12 @@ import Testing
     @Test func dialling_an_address_where_another_node_answers_fails() async throws {
         let (b, _) = try await startEndpoint("hs-ub@127.0.0.1")
         let (a, _) = try await startEndpoint("hs-ua@127.0.0.1")
-        defer { Task { await a.shutdown(); await b.shutdown() } }
+        defer {
+            Task {
+                await a.shutdown()
+                await b.shutdown()
+            }
+        }
         await #expect(throws: TransportError.handshake(.unexpectedPeer(expected: "other@127.0.0.1", got: b.node))) {
             _ = try await a.connect(to: b.listenAddress, channel: "default", expecting: "other@127.0.0.1")
         }
@@ -150,8 +181,14 @@ import Testing
 
     @Test func a_hello_for_an_unknown_channel_is_refused() async throws {
         let (b, bRecorder) = try await startEndpoint("hs-cb@127.0.0.1")
-        let (a, _) = try await startEndpoint("hs-ca@127.0.0.1", channels: [.default, .membership, ChannelSpec(name: "rpc")])
-        defer { Task { await a.shutdown(); await b.shutdown() } }
+        let (a, _) = try await startEndpoint(
+            "hs-ca@127.0.0.1", channels: [.default, .membership, ChannelSpec(name: "rpc")])
+        defer {
+            Task {
+                await a.shutdown()
+                await b.shutdown()
+            }
+        }
         await #expect(throws: TransportError.handshake(.refusedByPeer("unknown_channel"))) {
             _ = try await a.connect(to: b.listenAddress, channel: "rpc")
         }

@@ -18,7 +18,12 @@ import Testing
     @Test func two_endpoints_handshake_and_exchange_terms_both_ways() async throws {
         let (a, aRecorder) = try await startEndpoint("tr-a@127.0.0.1")
         let (b, bRecorder) = try await startEndpoint("tr-b@127.0.0.1")
-        defer { Task { await a.shutdown(); await b.shutdown() } }
+        defer {
+            Task {
+                await a.shutdown()
+                await b.shutdown()
+            }
+        }
 
         let aToB = try await a.connect(to: b.listenAddress, expecting: b.node)
         let bToA = try await b.connect(to: a.listenAddress, expecting: a.node)
@@ -39,7 +44,8 @@ import Testing
         }
         #expect(bRecorder.received.allSatisfy { $0.from == a.node })
         // Inbound connections can answer too.
-        let inbound = try #require(bRecorder.established.first { $0.info.peer == a.node && $0.info.direction == .inbound })
+        let inbound = try #require(
+            bRecorder.established.first { $0.info.peer == a.node && $0.info.direction == .inbound })
         try inbound.send("reply")
         try await eventually { aRecorder.terms(on: inbound.info.channel.name).contains("reply") }
     }
@@ -48,7 +54,12 @@ import Testing
         let channels = [ChannelSpec(name: "default", parallelism: 4), .membership]
         let (a, _) = try await startEndpoint("tr-oa@127.0.0.1", channels: channels)
         let (b, bRecorder) = try await startEndpoint("tr-ob@127.0.0.1", channels: channels)
-        defer { Task { await a.shutdown(); await b.shutdown() } }
+        defer {
+            Task {
+                await a.shutdown()
+                await b.shutdown()
+            }
+        }
         let peer = try await a.connect(to: b.listenAddress, expecting: b.node)
         #expect(peer.connections["default"]?.map(\.info.index) == [0, 1, 2, 3])
 
@@ -78,13 +89,19 @@ import Testing
         for sender in senders {
             #expect(indexes[sender] == [PeerConnections.partition(of: sender, count: 4)])
         }
-        #expect(Set(bRecorder.received.map(\.index)) == Set(senders.map { PeerConnections.partition(of: $0, count: 4) }))
+        #expect(
+            Set(bRecorder.received.map(\.index)) == Set(senders.map { PeerConnections.partition(of: $0, count: 4) }))
     }
 
     @Test func a_term_above_the_maximum_frame_size_is_refused_to_the_sender_and_nothing_is_sent() async throws {
         let (a, _) = try await startEndpoint("tr-ma@127.0.0.1") { $0.maxFrameSize = 1024 }
         let (b, bRecorder) = try await startEndpoint("tr-mb@127.0.0.1")
-        defer { Task { await a.shutdown(); await b.shutdown() } }
+        defer {
+            Task {
+                await a.shutdown()
+                await b.shutdown()
+            }
+        }
         let connection = try await a.connect(to: b.listenAddress, channel: "default")
         #expect(throws: TransportError.frameTooLarge(size: 2006, limit: 1024)) {
             try connection.send(.binary(Array(repeating: 1, count: 2000)))
@@ -98,7 +115,12 @@ import Testing
     @Test func a_frame_above_the_receivers_maximum_closes_that_connection() async throws {
         let (a, aRecorder) = try await startEndpoint("tr-ra@127.0.0.1")
         let (b, bRecorder) = try await startEndpoint("tr-rb@127.0.0.1") { $0.maxFrameSize = 1024 }
-        defer { Task { await a.shutdown(); await b.shutdown() } }
+        defer {
+            Task {
+                await a.shutdown()
+                await b.shutdown()
+            }
+        }
         let connection = try await a.connect(to: b.listenAddress, channel: "default")
         try connection.send(.binary(Array(repeating: 1, count: 2000)))
         try await eventually { !connection.isOpen && aRecorder.closed.count == 1 }
@@ -109,7 +131,12 @@ import Testing
     @Test func a_large_message_on_the_default_channel_does_not_delay_a_small_one_on_membership() async throws {
         let (a, _) = try await startEndpoint("tr-ha@127.0.0.1")
         let (b, bRecorder) = try await startEndpoint("tr-hb@127.0.0.1")
-        defer { Task { await a.shutdown(); await b.shutdown() } }
+        defer {
+            Task {
+                await a.shutdown()
+                await b.shutdown()
+            }
+        }
         let peer = try await a.connect(to: b.listenAddress, expecting: b.node)
 
         let bigCount = 4
@@ -132,7 +159,9 @@ import Testing
         try await eventually { !peer.isOpen && aRecorder.closed.count == 2 }
         await #expect(throws: (any Error).self) { _ = try await a.connect(to: b.listenAddress, channel: "default") }
         await a.shutdown()
-        await #expect(throws: TransportError.shutDown) { _ = try await a.connect(to: b.listenAddress, channel: "default") }
+        await #expect(throws: TransportError.shutDown) {
+            _ = try await a.connect(to: b.listenAddress, channel: "default")
+        }
         #expect(throws: TransportError.connectionClosed) { try peer.send("late", key: 0) }
     }
 }

@@ -40,7 +40,9 @@ final class Recorder: TransportDelegate {
     func connectionEstablished(_ connection: Connection) { state.withLock { $0.established.append(connection) } }
     func received(_ term: Term, on connection: Connection) {
         let info = connection.info
-        state.withLock { $0.received.append(Received(from: info.peer, channel: info.channel.name, index: info.index, term: term)) }
+        state.withLock {
+            $0.received.append(Received(from: info.peer, channel: info.channel.name, index: info.index, term: term))
+        }
     }
     func connectionClosed(_ connection: Connection, error: TransportError?) {
         state.withLock { $0.closed.append((connection.info, error)) }

@@ -58,7 +58,8 @@ public struct ErlangOracle: Sendable {
     /// `term_to_binary/1` is used. Returns one answer per question, or an error text for a
     /// question whose source Erlang could not evaluate.
     public func ask(_ questions: [Question], minorVersion: Int? = nil) async throws -> [Result<Answer, Failure>] {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("erlang-oracle-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "erlang-oracle-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let input = directory.appendingPathComponent("in.txt")

@@ -3,7 +3,10 @@ import Testing
 
 /// The example of Guides/GenServer.md, kept compiling and true.
 private struct GuideCounter: GenServer {
-    enum Call: Sendable { case get, add(Int) }
+    enum Call: Sendable {
+        case get
+        case add(Int)
+    }
     enum Cast: Sendable { case reset }
     typealias Reply = Int
     var count = 0

@@ -15,9 +15,21 @@ enum LifecycleEvent: Sendable, Equatable {
 
 /// A server that reports its callbacks to an observer process.
 struct LifecycleProbe: GenServer {
-    enum Init: Sendable { case ok, okTimeout(Duration), okContinue, ignore, stop, crash }
-    enum Call: Sendable { case ping, stopWith(ExitReason), stuck, monitor(Pid) }
-    enum Cast: Sendable { case crash, idleTimeout(Duration) }
+    enum Init: Sendable {
+        case ok
+        case okTimeout(Duration)
+        case okContinue, ignore, stop, crash
+    }
+    enum Call: Sendable {
+        case ping
+        case stopWith(ExitReason)
+        case stuck
+        case monitor(Pid)
+    }
+    enum Cast: Sendable {
+        case crash
+        case idleTimeout(Duration)
+    }
     typealias Reply = String
     typealias Continue = String
 
@@ -137,7 +149,8 @@ struct LifecycleProbe: GenServer {
 
     @Test func a_timeout_action_delivers_GenServerTimeout_after_a_quiet_period() async throws {
         let events: [LifecycleEvent?] = try await node.withProcess { me in
-            let probe = try await me.startGenServer(LifecycleProbe(observer: me.pid, start: .okTimeout(.milliseconds(20))))
+            let probe = try await me.startGenServer(
+                LifecycleProbe(observer: me.pid, start: .okTimeout(.milliseconds(20))))
             let first = [try await next(me), try await next(me)]
             probe.cast(.idleTimeout(.milliseconds(20)))
             let second = try await next(me)
@@ -200,7 +213,10 @@ struct LifecycleProbe: GenServer {
         }
         let crash = ExitReason.crashed(ProcessCrash(CounterFailure()))
         #expect(events.first == .initialized)
-        #expect(Set(events.dropFirst().compactMap { $0.map { "\($0)" } }) == ["\(LifecycleEvent.exit(crash))", "\(LifecycleEvent.down(crash))"])
+        #expect(
+            Set(events.dropFirst().compactMap { $0.map { "\($0)" } }) == [
+                "\(LifecycleEvent.exit(crash))", "\(LifecycleEvent.down(crash))",
+            ])
     }
 
     @Test func a_parents_exit_stops_a_trapping_linked_server_with_terminate() async throws {

@@ -5,7 +5,13 @@ import Testing
 
 /// A counter, the README's example server.
 struct Counter: GenServer {
-    enum Call: Sendable { case get, add(Int), crash, sleep(Duration), later, hasDeferred }
+    enum Call: Sendable {
+        case get
+        case add(Int)
+        case crash
+        case sleep(Duration)
+        case later, hasDeferred
+    }
     enum Cast: Sendable { case reset, crash }
     var count = 0
     var deferred: CallerRef<Int>?

@@ -101,7 +101,8 @@ import Testing
     }
 
     @Test func enter_may_set_a_state_timeout() async throws {
-        let machine = try await node.startGenStatem(Entering(onEnter: [.b: [.stateTimeout(.milliseconds(10), "entered")]]))
+        let machine = try await node.startGenStatem(
+            Entering(onEnter: [.b: [.stateTimeout(.milliseconds(10), "entered")]]))
         machine.cast(Script("go", [.go(.b)]))
         try await eventually { try await machine.call(.log).contains("st:entered@b") }
         try await machine.stop()

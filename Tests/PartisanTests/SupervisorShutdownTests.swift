@@ -80,9 +80,14 @@ import Testing
         journal.clear()
         try await sup.stop()
         #expect(journal.all == ["stop c", "stop a"])
-        #expect(events.all.contains { kind in
-            if case .shutdownError("grumpy", _, .crashed(ProcessCrash(ProbeFailure()))) = kind { true } else { false }
-        })
+        #expect(
+            events.all.contains { kind in
+                if case .shutdownError("grumpy", _, .crashed(ProcessCrash(ProbeFailure()))) = kind {
+                    true
+                } else {
+                    false
+                }
+            })
     }
 
     @Test func brutal_kill_kills_at_once_without_terminate() async throws {

@@ -15,7 +15,10 @@ final class Journal: Sendable {
 
 /// A supervised worker that journals its start and (when trapping exits) its stop.
 struct Probe: GenServer {
-    enum Call: Sendable { case ping, crash, stop(ExitReason) }
+    enum Call: Sendable {
+        case ping, crash
+        case stop(ExitReason)
+    }
     enum Cast: Sendable { case crash, hang }
     typealias Reply = String
 

@@ -64,7 +64,8 @@ extension GenServer {
     public mutating func initialize(context: GenServerContext) async throws -> InitResult<Continue> { .ok() }
 
     /// Default: ignore the cast.
-    public mutating func handleCast(_ request: Cast, context: GenServerContext) async throws -> NoReplyResult<Continue> {
+    public mutating func handleCast(_ request: Cast, context: GenServerContext) async throws -> NoReplyResult<Continue>
+    {
         .noreply()
     }
 
@@ -149,7 +150,9 @@ public struct CallResult<Reply: Sendable, Continue: Sendable>: Sendable {
     /// Don't answer now: reply later with ``CallerRef/reply(_:)``; then `action`.
     public static func noreply(_ action: ServerAction<Continue> = .none) -> Self { Self(kind: .noreply(action)) }
     /// Stop with `reason`, answering the caller first if `reply` is given.
-    public static func stop(_ reason: ExitReason, reply: Reply? = nil) -> Self { Self(kind: .stop(reason, reply: reply)) }
+    public static func stop(_ reason: ExitReason, reply: Reply? = nil) -> Self {
+        Self(kind: .stop(reason, reply: reply))
+    }
 }
 
 /// The result of the handlers that do not answer a caller: cast, info and continue.

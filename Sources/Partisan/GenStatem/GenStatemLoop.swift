@@ -188,7 +188,9 @@ struct GenStatemLoop<Machine: GenStatem> {
             switch action.kind {
             case .reply(let from, let value): from.reply(value)
             case .postpone:
-                guard event != nil else { throw GenStatemCallbackError.actionNotAllowed(action: "postpone", in: "initialize") }
+                guard event != nil else {
+                    throw GenStatemCallbackError.actionNotAllowed(action: "postpone", in: "initialize")
+                }
                 postpone = true
             case .nextEvent(let inserting): inserted.append(inserting)
             default: break

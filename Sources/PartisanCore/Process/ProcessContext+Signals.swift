@@ -139,7 +139,11 @@ extension ProcessContext {
     /// Applies an exit signal from `from`, following Erlang's rules (see ``exit(_:_:)``).
     /// `viaLink` signals count only while the link exists, and remove it.
     func receiveExitSignal(from: Pid, reason: ExitReason, viaLink: Bool) {
-        enum Effect { case none, die(ExitReason), message }
+        enum Effect {
+            case none
+            case die(ExitReason)
+            case message
+        }
         let effect: Effect = state.withLock { s in
             guard s.exitReason == nil else { return .none }
             if viaLink {

@@ -22,7 +22,8 @@ extension ProcessContext {
         state.withLock { s in
             guard s.exitReason == nil else { return nil }
             return ProcessDetails(
-                pid: pid, registeredName: s.registeredName, mailboxCount: s.queue.count + inboxCount.load(ordering: .relaxed), links: s.links,
+                pid: pid, registeredName: s.registeredName,
+                mailboxCount: s.queue.count + inboxCount.load(ordering: .relaxed), links: s.links,
                 monitors: s.monitoring, monitoredBy: s.monitoredBy, trapExit: s.trapExit)
         }
     }

@@ -2,9 +2,9 @@ import DequeModule
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A work-stealing task executor for processes: one worker thread per core, each with its
@@ -275,9 +275,9 @@ public final class ProcessScheduler: TaskExecutor, @unchecked Sendable {
             return count
         }
         #if canImport(Glibc)
-        return max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+            return max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
         #else
-        return 2
+            return 2
         #endif
     }
 }

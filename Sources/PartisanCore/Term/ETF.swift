@@ -86,7 +86,9 @@ public enum ETF {
     }
 
     /// Decodes one ETF term that spans all of `buffer`, version byte included.
-    public static func decode(_ buffer: UnsafeRawBufferPointer, options: DecodingOptions = .init()) throws(ETFError) -> Term {
+    public static func decode(_ buffer: UnsafeRawBufferPointer, options: DecodingOptions = .init()) throws(ETFError)
+        -> Term
+    {
         var reader = ETFReader(buffer: buffer, maxDepth: options.maxDepth)
         guard let first = reader.peekByte() else { throw .badVersion(nil) }
         guard first == version else { throw .badVersion(first) }

@@ -94,7 +94,10 @@ extension Array: ETFDirectEncodable where Element: Encodable {
             try withUnsafeBytes { try encoder.appendBinary($0) }
             return
         }
-        guard encoder.depth < encoder.maxDepth else { return encoder.failed = true }
+        guard encoder.depth < encoder.maxDepth else {
+            encoder.failed = true
+            return
+        }
         encoder.nativeDepth += 1
         defer { encoder.nativeDepth -= 1 }
         let start = encoder.bytes.count
@@ -109,7 +112,10 @@ extension Array: ETFDirectEncodable where Element: Encodable {
 extension Dictionary: ETFDirectEncodable where Key: Encodable, Value: Encodable {
     /// A map whose keys are encoded like values, in Erlang's map-key order.
     func writeETF(to encoder: ETFStreamEncoder) throws {
-        guard encoder.depth < encoder.maxDepth else { return encoder.failed = true }
+        guard encoder.depth < encoder.maxDepth else {
+            encoder.failed = true
+            return
+        }
         encoder.nativeDepth += 1
         defer { encoder.nativeDepth -= 1 }
         if Key.self == String.self {

@@ -46,7 +46,8 @@ public enum ETFError: Error, Hashable, Sendable, CustomStringConvertible {
         case .nestingTooDeep(let limit): "ETF term nested deeper than \(limit) levels"
         case .invalidUTF8(let at): "invalid UTF-8 in ETF atom at byte \(at)"
         case .invalidNode(let name, let at): "invalid node name \"\(name)\" in ETF pid or reference at byte \(at)"
-        case .unsupportedReference(let words, let at): "ETF reference with \(words) words at byte \(at); 1 to 3 are supported"
+        case .unsupportedReference(let words, let at):
+            "ETF reference with \(words) words at byte \(at); 1 to 3 are supported"
         case .duplicateMapKey(let at): "duplicate key in ETF map at byte \(at)"
         case .malformed(let what, let at): "malformed ETF term at byte \(at): \(what)"
         case .trailingBytes(let count, let at): "\(count) trailing bytes after the ETF term at byte \(at)"

@@ -10,16 +10,24 @@ struct ETFStreamKeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
     mutating func encode(_ value: Bool, forKey key: Key) throws { if begin(key) { encoder.appendBool(value) } }
     mutating func encode(_ value: String, forKey key: Key) throws { if begin(key) { try encoder.appendString(value) } }
     mutating func encode(_ value: Double, forKey key: Key) throws { if begin(key) { try encoder.appendDouble(value) } }
-    mutating func encode(_ value: Float, forKey key: Key) throws { if begin(key) { try encoder.appendDouble(Double(value)) } }
+    mutating func encode(_ value: Float, forKey key: Key) throws {
+        if begin(key) { try encoder.appendDouble(Double(value)) }
+    }
     mutating func encode(_ value: Int, forKey key: Key) throws { if begin(key) { encoder.appendInt64(Int64(value)) } }
     mutating func encode(_ value: Int8, forKey key: Key) throws { if begin(key) { encoder.appendInt64(Int64(value)) } }
     mutating func encode(_ value: Int16, forKey key: Key) throws { if begin(key) { encoder.appendInt64(Int64(value)) } }
     mutating func encode(_ value: Int32, forKey key: Key) throws { if begin(key) { encoder.appendInt64(Int64(value)) } }
     mutating func encode(_ value: Int64, forKey key: Key) throws { if begin(key) { encoder.appendInt64(value) } }
-    mutating func encode(_ value: UInt, forKey key: Key) throws { if begin(key) { encoder.appendUInt64(UInt64(value)) } }
+    mutating func encode(_ value: UInt, forKey key: Key) throws {
+        if begin(key) { encoder.appendUInt64(UInt64(value)) }
+    }
     mutating func encode(_ value: UInt8, forKey key: Key) throws { if begin(key) { encoder.appendInt64(Int64(value)) } }
-    mutating func encode(_ value: UInt16, forKey key: Key) throws { if begin(key) { encoder.appendInt64(Int64(value)) } }
-    mutating func encode(_ value: UInt32, forKey key: Key) throws { if begin(key) { encoder.appendInt64(Int64(value)) } }
+    mutating func encode(_ value: UInt16, forKey key: Key) throws {
+        if begin(key) { encoder.appendInt64(Int64(value)) }
+    }
+    mutating func encode(_ value: UInt32, forKey key: Key) throws {
+        if begin(key) { encoder.appendInt64(Int64(value)) }
+    }
     mutating func encode(_ value: UInt64, forKey key: Key) throws { if begin(key) { encoder.appendUInt64(value) } }
 
     mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
@@ -84,7 +92,9 @@ struct ETFStreamUnkeyedContainer: UnkeyedEncodingContainer {
         try encoder.encodeValue(value, at: ETFLazyIndexKey(intValue: encoder.frames[frame.index].count - 1))
     }
 
-    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
+    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<
+        NestedKey
+    > {
         let nested = begin() ? encoder.pushFrame(.keyed, isPayload: false) : .invalid
         return KeyedEncodingContainer(ETFStreamKeyedContainer<NestedKey>(encoder: encoder, frame: nested))
     }

@@ -182,6 +182,7 @@ extension ETFStreamEncoder {
     }
 
     private func atomText(_ atom: Range<Int>) -> Range<Int> {
-        bytes[atom.lowerBound] == ETFTag.smallAtomUTF8 ? (atom.lowerBound + 2)..<atom.upperBound : (atom.lowerBound + 3)..<atom.upperBound
+        bytes[atom.lowerBound] == ETFTag.smallAtomUTF8
+            ? (atom.lowerBound + 2)..<atom.upperBound : (atom.lowerBound + 3)..<atom.upperBound
     }
 }

@@ -49,7 +49,9 @@ final class ETFStreamEncoder: Encoder, @unchecked Sendable {
 
     /// Appends the ETF of `value` (version byte included) to `buffer`; returns `false`, with
     /// `buffer` unchanged, when the caller must use the `Term` path instead.
-    static func encode<T: Encodable>(_ value: T, appendingTo buffer: inout [UInt8], options: ETF.EncodingOptions) -> Bool {
+    static func encode<T: Encodable>(_ value: T, appendingTo buffer: inout [UInt8], options: ETF.EncodingOptions)
+        -> Bool
+    {
         let mark = buffer.count
         let encoder = pool.withLock { $0.popLast() } ?? ETFStreamEncoder()
         encoder.options = options
@@ -156,7 +158,8 @@ final class ETFStreamEncoder: Encoder, @unchecked Sendable {
             return .invalid
         }
         nextFrameID &+= 1
-        let frame = ETFEncodingFrame(kind: kind, id: nextFrameID, start: bytes.count, firstEntry: entries.count, isPayload: isPayload)
+        let frame = ETFEncodingFrame(
+            kind: kind, id: nextFrameID, start: bytes.count, firstEntry: entries.count, isPayload: isPayload)
         frames.append(frame)
         bytes.append(kind == .keyed ? ETFTag.map : ETFTag.list)
         bytes.append(contentsOf: [0, 0, 0, 0] as [UInt8])

@@ -4,11 +4,6 @@ struct ETFWriter {
     var bytes: [UInt8]
     let options: ETF.EncodingOptions
 
-    init(bytes: [UInt8], options: ETF.EncodingOptions) {
-        self.bytes = bytes
-        self.options = options
-    }
-
     mutating func write(_ term: Term, depth: Int) throws(ETFError) {
         switch term {
         case .atom(let name): try writeAtom(name)

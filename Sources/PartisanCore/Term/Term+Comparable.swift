@@ -51,7 +51,8 @@ extension Term: Comparable {
         case (.map(let a), .map(let b)):
             return compareMaps(a, b)
         case (.pid(let a), .pid(let b)):
-            return order((a.serial, a.id), (b.serial, b.id)) ?? order(a.node, b.node) ?? order(a.creation, b.creation) ?? 0
+            return order((a.serial, a.id), (b.serial, b.id)) ?? order(a.node, b.node) ?? order(a.creation, b.creation)
+                ?? 0
         case (.ref(let a), .ref(let b)):
             return order(a.node, b.node) ?? order(a.creation, b.creation)
                 ?? order((a.words.2, a.words.1, a.words.0), (b.words.2, b.words.1, b.words.0)) ?? 0

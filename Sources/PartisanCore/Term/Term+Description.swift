@@ -107,7 +107,9 @@ extension Term: CustomStringConvertible {
             out += "<<\"" + escaped(String(decoding: bytes, as: UTF8.self), quote: "\"") + "\">>"
         } else if !bytes.isEmpty, bytes.contains(where: { $0 >= 0x80 }),
             let text = String(validating: bytes, as: UTF8.self),
-            text.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value != 0x7F && !$0.properties.isNoncharacterCodePoint })
+            text.unicodeScalars.allSatisfy({
+                $0.value >= 0x20 && $0.value != 0x7F && !$0.properties.isNoncharacterCodePoint
+            })
         {
             out += "<<\"" + escaped(text, quote: "\"") + "\"/utf8>>"
         } else {

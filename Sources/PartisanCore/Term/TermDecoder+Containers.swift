@@ -41,7 +41,9 @@ struct TermKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProtoco
     private func value(_ key: Key) throws -> Term {
         guard let value = lookup(key) else {
             throw DecodingError.keyNotFound(
-                key, .init(codingPath: codingPath, debugDescription: "no key \(Term.quotedAtom(key.stringValue)) in the map"))
+                key,
+                .init(codingPath: codingPath, debugDescription: "no key \(Term.quotedAtom(key.stringValue)) in the map")
+            )
         }
         return value
     }
@@ -52,7 +54,9 @@ struct TermKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProtoco
 
     func decodeNil(forKey key: Key) throws -> Bool { TermDecoderImpl.isNil(try value(key)) }
 
-    func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool { try TermDecoderImpl.bool(value(key), path: path(key)) }
+    func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool {
+        try TermDecoderImpl.bool(value(key), path: path(key))
+    }
     func decode(_ type: String.Type, forKey key: Key) throws -> String {
         try TermDecoderImpl.string(value(key), path: path(key))
     }
@@ -127,7 +131,8 @@ struct TermUnkeyedDecodingContainer: UnkeyedDecodingContainer {
     private mutating func next(_ type: Any.Type) throws -> Term {
         guard !isAtEnd else {
             throw DecodingError.valueNotFound(
-                type, .init(codingPath: codingPath + [key], debugDescription: "the list has only \(elements.count) elements"))
+                type,
+                .init(codingPath: codingPath + [key], debugDescription: "the list has only \(elements.count) elements"))
         }
         defer { currentIndex += 1 }
         return elements[currentIndex]
@@ -173,9 +178,12 @@ struct TermUnkeyedDecodingContainer: UnkeyedDecodingContainer {
         return try decoder.unbox(next(type), as: T.self, at: elementKey)
     }
 
-    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws -> KeyedDecodingContainer<NestedKey> {
+    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws -> KeyedDecodingContainer<
+        NestedKey
+    > {
         let elementKey = key
-        return try TermDecoderImpl(term: next([String: Term].self), parent: decoder, key: elementKey).container(keyedBy: NestedKey.self)
+        return try TermDecoderImpl(term: next([String: Term].self), parent: decoder, key: elementKey).container(
+            keyedBy: NestedKey.self)
     }
 
     mutating func nestedUnkeyedContainer() throws -> any UnkeyedDecodingContainer {

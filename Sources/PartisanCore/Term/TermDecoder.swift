@@ -99,12 +99,18 @@ final class TermDecoderImpl: Decoder {
     /// Decodes a `T` from `term`, the value at `key` below this decoder's path.
     func unbox<T: Decodable>(_ term: Term, as type: T.Type, at key: (any CodingKey)?) throws -> T {
         // Metatype comparisons and bit casts: `is`/`as!` are dynamic casts in generic code.
-        if T.self == String.self { return unsafeBitCast(try TermDecoderImpl.string(term, path: self.path(key)), to: T.self) }
+        if T.self == String.self {
+            return unsafeBitCast(try TermDecoderImpl.string(term, path: self.path(key)), to: T.self)
+        }
         if T.self == Int.self {
             return unsafeBitCast(try TermDecoderImpl.integer(term, as: Int.self, path: self.path(key)), to: T.self)
         }
-        if T.self == Double.self { return unsafeBitCast(try TermDecoderImpl.double(term, path: self.path(key)), to: T.self) }
-        if T.self == Bool.self { return unsafeBitCast(try TermDecoderImpl.bool(term, path: self.path(key)), to: T.self) }
+        if T.self == Double.self {
+            return unsafeBitCast(try TermDecoderImpl.double(term, path: self.path(key)), to: T.self)
+        }
+        if T.self == Bool.self {
+            return unsafeBitCast(try TermDecoderImpl.bool(term, path: self.path(key)), to: T.self)
+        }
         let child = TermDecoderImpl(term: term, parent: self, key: key)
         if let native = type as? any TermNativeDecodable.Type, let value = try native.decodeNative(from: child) {
             return value as! T
@@ -113,7 +119,8 @@ final class TermDecoderImpl: Decoder {
     }
 
     func mismatch(_ type: Any.Type, _ expected: String) -> DecodingError {
-        .typeMismatch(type, .init(codingPath: codingPath, debugDescription: "expected \(expected), found \(term.kindName)"))
+        .typeMismatch(
+            type, .init(codingPath: codingPath, debugDescription: "expected \(expected), found \(term.kindName)"))
     }
 
     // MARK: Scalars
@@ -133,7 +140,8 @@ final class TermDecoderImpl: Decoder {
         default: break
         }
         throw DecodingError.typeMismatch(
-            String.self, .init(codingPath: path(), debugDescription: "expected a binary, atom or charlist, found \(term.kindName)"))
+            String.self,
+            .init(codingPath: path(), debugDescription: "expected a binary, atom or charlist, found \(term.kindName)"))
     }
 
     static func bool(_ term: Term, path: @autoclosure () -> [any CodingKey]) throws -> Bool {
@@ -153,7 +161,9 @@ final class TermDecoderImpl: Decoder {
         }
     }
 
-    static func integer<I: FixedWidthInteger>(_ term: Term, as type: I.Type, path: @autoclosure () -> [any CodingKey]) throws -> I {
+    static func integer<I: FixedWidthInteger>(_ term: Term, as type: I.Type, path: @autoclosure () -> [any CodingKey])
+        throws -> I
+    {
         let result: I?
         switch term {
         case .integer(let value): result = I(exactly: value)
@@ -163,7 +173,8 @@ final class TermDecoderImpl: Decoder {
                 I.self, .init(codingPath: path(), debugDescription: "expected an integer, found \(term.kindName)"))
         }
         guard let value = result else {
-            throw DecodingError.dataCorrupted(.init(codingPath: path(), debugDescription: "\(term) does not fit in \(I.self)"))
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: path(), debugDescription: "\(term) does not fit in \(I.self)"))
         }
         return value
     }

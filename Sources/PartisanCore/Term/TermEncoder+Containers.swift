@@ -84,11 +84,14 @@ struct TermUnkeyedEncodingContainer: UnkeyedEncodingContainer {
         append(try encoder.box(value, at: nextKey))
     }
 
-    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
+    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<
+        NestedKey
+    > {
         let path = codingPath + [nextKey]
         let nested = TermKeyedBox()
         box.elements.append(.keyed(nested))
-        return KeyedEncodingContainer(TermKeyedEncodingContainer<NestedKey>(encoder: encoder, box: nested, codingPath: path))
+        return KeyedEncodingContainer(
+            TermKeyedEncodingContainer<NestedKey>(encoder: encoder, box: nested, codingPath: path))
     }
 
     mutating func nestedUnkeyedContainer() -> any UnkeyedEncodingContainer {

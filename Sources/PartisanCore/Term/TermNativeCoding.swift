@@ -64,7 +64,9 @@ extension Dictionary: TermNativeDecodable where Key: Decodable, Value: Decodable
     static func decodeNative(from decoder: TermDecoderImpl) throws -> [Key: Value]? {
         guard case .map(let map) = decoder.term else {
             throw DecodingError.typeMismatch(
-                Self.self, .init(codingPath: decoder.codingPath, debugDescription: "expected a map, found \(decoder.term.kindName)"))
+                Self.self,
+                .init(
+                    codingPath: decoder.codingPath, debugDescription: "expected a map, found \(decoder.term.kindName)"))
         }
         var result: [Key: Value] = [:]
         result.reserveCapacity(map.count)
@@ -73,7 +75,9 @@ extension Dictionary: TermNativeDecodable where Key: Decodable, Value: Decodable
             let key = try decoder.unbox(k, as: Key.self, at: codingKey)
             if result.updateValue(try decoder.unbox(v, as: Value.self, at: codingKey), forKey: key) != nil {
                 throw DecodingError.dataCorrupted(
-                    .init(codingPath: decoder.codingPath + [codingKey], debugDescription: "two map keys decode to the same \(Key.self)"))
+                    .init(
+                        codingPath: decoder.codingPath + [codingKey],
+                        debugDescription: "two map keys decode to the same \(Key.self)"))
             }
         }
         return result

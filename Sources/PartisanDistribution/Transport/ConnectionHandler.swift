@@ -67,7 +67,8 @@ final class ConnectionHandler: ChannelInboundHandler {
         if let connection {
             connection.didClose()
             core.configuration.logger.debug(
-                "connection closed", metadata: ["connection": "\(connection.info)", "error": "\(closeError.map { "\($0)" } ?? "none")"])
+                "connection closed",
+                metadata: ["connection": "\(connection.info)", "error": "\(closeError.map { "\($0)" } ?? "none")"])
             core.delegate.connectionClosed(connection, error: closeError)
         }
         promise?.fail(TransportError.handshake(.connectionClosed))
@@ -83,7 +84,8 @@ final class ConnectionHandler: ChannelInboundHandler {
     private func close(context: ChannelHandlerContext, because error: TransportError) {
         closeError = error
         core.configuration.logger.notice(
-            "closing connection", metadata: ["connection": "\(connection.map { "\($0.info)" } ?? "?")", "reason": "\(error)"])
+            "closing connection",
+            metadata: ["connection": "\(connection.map { "\($0.info)" } ?? "?")", "reason": "\(error)"])
         context.close(promise: nil)
     }
 }

@@ -26,7 +26,8 @@ public struct FrameEncoder: Sendable {
     }
 
     /// The frame holding `payload` as it is, length prefix included.
-    public func frame(_ payload: some Collection<UInt8>, allocator: ByteBufferAllocator = .init()) throws(TransportError)
+    public func frame(_ payload: some Collection<UInt8>, allocator: ByteBufferAllocator = .init())
+        throws(TransportError)
         -> ByteBuffer
     {
         guard payload.count <= maxFrameSize else { throw .frameTooLarge(size: payload.count, limit: maxFrameSize) }

@@ -116,7 +116,9 @@ final class HandshakeHandler: ChannelInboundHandler, RemovableChannelHandler {
             fail(.refusedByPeer(reason), context: context, tellPeer: false)
         case (.awaitingHello, .hello(let hello)):
             let info = try validate(hello, remoteAddress: context.remoteAddress)
-            if case .refuse(let reason) = core.delegate.admit(info) { throw HandshakeError.notAdmitted(info.peer, reason: reason) }
+            if case .refuse(let reason) = core.delegate.admit(info) {
+                throw HandshakeError.notAdmitted(info.peer, reason: reason)
+            }
             if case .acceptor = role {
                 send(.hello(ownHello(channel: hello.channel, index: hello.index)), context: context)
             }
@@ -128,7 +130,8 @@ final class HandshakeHandler: ChannelInboundHandler, RemovableChannelHandler {
         case (.awaitingReply(let info), .challengeReply(let digest)):
             guard
                 HandshakeMessage.verify(
-                    digest, cookie: core.configuration.cookie, nonce: nonce, responder: info.peer, challenger: core.node)
+                    digest, cookie: core.configuration.cookie, nonce: nonce, responder: info.peer, challenger: core.node
+                )
             else { throw HandshakeError.badCookie }
             if case .acceptor = role {
                 send(.established, context: context)
@@ -154,7 +157,8 @@ final class HandshakeHandler: ChannelInboundHandler, RemovableChannelHandler {
         case .dialler(let dialled, let index, let expected):
             if let expected, expected != hello.node { throw .unexpectedPeer(expected: expected, got: hello.node) }
             guard hello.channel == dialled.name, hello.index == index else {
-                throw .malformedMessage("peer answered for \(hello.channel)#\(hello.index), dialled \(dialled.name)#\(index)")
+                throw .malformedMessage(
+                    "peer answered for \(hello.channel)#\(hello.index), dialled \(dialled.name)#\(index)")
             }
             channel = dialled
         case .acceptor:
@@ -176,7 +180,9 @@ final class HandshakeHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     private func send(_ message: HandshakeMessage, context: ChannelHandlerContext) {
         do {
-            context.write(wrapOutboundOut(try core.encoder.encode(message.term, allocator: context.channel.allocator)), promise: nil)
+            context.write(
+                wrapOutboundOut(try core.encoder.encode(message.term, allocator: context.channel.allocator)),
+                promise: nil)
         } catch {
             // Our own handshake terms are small and always encodable; a failure here is a bug.
             assertionFailure("cannot encode handshake message: \(error)")

@@ -58,7 +58,9 @@ enum HandshakeMessage: Equatable {
         case ("hello", 7):
             guard let version = fields[1].intValue else { throw .malformedMessage("hello version") }
             guard version == Self.version else { throw .versionMismatch(ours: Self.version, theirs: version) }
-            guard let name = fields[2].atomValue, let node = Node(name) else { throw .malformedMessage("hello node name") }
+            guard let name = fields[2].atomValue, let node = Node(name) else {
+                throw .malformedMessage("hello node name")
+            }
             guard let creation = fields[3].intValue.flatMap(UInt32.init(exactly:)) else {
                 throw .malformedMessage("hello creation")
             }

@@ -14,9 +14,10 @@ extension NodeSpec {
         }
         return [
             .atom("name"): .atom(node.name),
-            .atom("listen_addrs"): .list(listenAddresses.map { address in
-                [.atom("host"): .binary(Array(address.host.utf8)), .atom("port"): Term(integer: address.port)]
-            }),
+            .atom("listen_addrs"): .list(
+                listenAddresses.map { address in
+                    [.atom("host"): .binary(Array(address.host.utf8)), .atom("port"): Term(integer: address.port)]
+                }),
             .atom("channels"): .map(channelMap),
         ]
     }
