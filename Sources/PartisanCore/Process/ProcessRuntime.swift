@@ -278,6 +278,7 @@ public final class ProcessRuntime: Sendable {
 
 /// Options for starting a process.
 public struct SpawnOptions: OptionSet, Sendable {
+    /// The raw option bits.
     public let rawValue: Int
     /// Creates options from their raw bits.
     public init(rawValue: Int) { self.rawValue = rawValue }
