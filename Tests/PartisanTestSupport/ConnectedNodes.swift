@@ -20,7 +20,7 @@ public func startConnectedNodes(
     var nodes: [PartisanNode] = []
     for index in 0..<count {
         var logger = Logger(label: "partisan.test")
-        logger.logLevel = ProcessInfoLevel.fromEnvironment
+        logger.logLevel = TestLogLevel.fromEnvironment
         nodes.append(
             try await PartisanNode.start(
                 name: Node(validating: "c\(serial)n\(index)@127.0.0.1"), cookie: cookie, channels: channels,
@@ -52,7 +52,7 @@ public func withConnectedNodes<T>(
 }
 
 /// The log level of test nodes: `PARTISAN_TEST_LOG` (`debug`, `info`, …) or `warning`.
-enum ProcessInfoLevel {
+enum TestLogLevel {
     static var fromEnvironment: Logger.Level {
         getenv("PARTISAN_TEST_LOG").flatMap { Logger.Level(rawValue: String(cString: $0)) } ?? .warning
     }
