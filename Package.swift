@@ -46,10 +46,10 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        // The library users import: the node facade and (later) the behaviours.
+        // The library users import: the node facade (runtime + distribution) and the behaviours.
         .target(
             name: "Partisan",
-            dependencies: ["PartisanCore"],
+            dependencies: ["PartisanCore", "PartisanDistribution"],
             swiftSettings: strict
         ),
         .executableTarget(
@@ -76,7 +76,7 @@ let package = Package(
         // Shared test helpers: deadlines, waiting for conditions, the Erlang oracle.
         .target(
             name: "PartisanTestSupport",
-            dependencies: ["Partisan"],
+            dependencies: ["Partisan", .product(name: "Logging", package: "swift-log")],
             path: "Tests/PartisanTestSupport",
             swiftSettings: strict
         ),
@@ -92,6 +92,12 @@ let package = Package(
                 "PartisanTestSupport",
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ],
+            swiftSettings: strict
+        ),
+        // Several distributed nodes in one OS process over TCP on 127.0.0.1: remote processes.
+        .testTarget(
+            name: "PartisanNodeTests",
+            dependencies: ["Partisan", "PartisanTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(

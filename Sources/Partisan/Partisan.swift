@@ -1,1 +1,2 @@
 @_exported import PartisanCore
+@_exported import PartisanDistribution

@@ -37,7 +37,13 @@ public struct CallerRef<Reply: Sendable>: Sendable, Hashable {
 
     /// Sends the reply (Erlang's `gen_server:reply/2`).
     public func reply(_ value: Reply) {
-        runtime.send(GenServerReply(tag: alias.ref, value: value), to: alias)
+        // Sent as the replying process when there is one, so that across nodes the reply keeps
+        // its order with that process's later signals (its exit, its `DOWN`).
+        if let replier = ProcessContext.current {
+            replier.send(GenServerReply(tag: alias.ref, value: value), to: alias)
+        } else {
+            runtime.send(GenServerReply(tag: alias.ref, value: value), to: alias)
+        }
     }
 
     public static func == (lhs: Self, rhs: Self) -> Bool { lhs.alias == rhs.alias }

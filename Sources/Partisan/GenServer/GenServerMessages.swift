@@ -27,3 +27,67 @@ struct GenServerReply: Sendable {
 struct GenServerStopRequest: Sendable {
     @usableFromInline let reason: ExitReason
 }
+
+// MARK: Wire forms
+
+// The envelopes cross nodes as tagged tuples (see `Guides/Distribution.md`); the request,
+// reply and cast values inside are payloads of the node's `MessageCodec`, so their types must
+// be registered on the receiving node to arrive typed.
+
+extension GenServerCall: WireEnvelope {
+    /// `{'$gen_call', AliasPid, AliasRef, Request}`.
+    @usableFromInline func wireTerm(using codec: MessageCodec) throws -> Term {
+        .tuple([.atom("$gen_call"), .pid(from.pid), .ref(from.ref), try codec.encode(request)])
+    }
+}
+
+extension GenServerCast: WireEnvelope {
+    /// `{'$gen_cast', Request}`.
+    @usableFromInline func wireTerm(using codec: MessageCodec) throws -> Term {
+        .tuple([.atom("$gen_cast"), try codec.encode(request)])
+    }
+}
+
+extension GenServerReply: WireEnvelope {
+    /// `{'$gen_reply', Tag, Reply}`.
+    @usableFromInline func wireTerm(using codec: MessageCodec) throws -> Term {
+        .tuple([.atom("$gen_reply"), .ref(tag), try codec.encode(value)])
+    }
+}
+
+extension GenServerStopRequest: WireEnvelope {
+    /// `{'$gen_stop', Reason}`.
+    @usableFromInline func wireTerm(using codec: MessageCodec) throws -> Term {
+        .tuple([.atom("$gen_stop"), reason.term])
+    }
+}
+
+extension MessageCodec {
+    /// Registers the decoders of the behaviours' envelopes.
+    func registerBehaviourEnvelopes() {
+        registerEnvelope(tag: "$gen_call") { e, codec in
+            guard e.count == 4, let pid = e[1].pidValue, let ref = e[2].refValue else {
+                throw MessageCodecError.malformedEnvelope(.tuple(e))
+            }
+            return GenServerCall(request: codec.decode(e[3]), from: Alias(pid: pid, ref: ref))
+        }
+        registerEnvelope(tag: "$gen_cast") { e, codec in
+            guard e.count == 2 else { throw MessageCodecError.malformedEnvelope(.tuple(e)) }
+            return castEnvelope(codec.decode(e[1]))
+        }
+        registerEnvelope(tag: "$gen_reply") { e, codec in
+            guard e.count == 3, let tag = e[1].refValue else { throw MessageCodecError.malformedEnvelope(.tuple(e)) }
+            return GenServerReply(tag: tag, value: codec.decode(e[2]))
+        }
+        registerEnvelope(tag: "$gen_stop") { e, _ in
+            guard e.count == 2 else { throw MessageCodecError.malformedEnvelope(.tuple(e)) }
+            return GenServerStopRequest(reason: ExitReason(term: e[1]))
+        }
+    }
+}
+
+/// A cast envelope of the request's dynamic type (the server matches
+/// `GenServerCast<Server.Cast>`): passing the decoded `any Sendable` opens it.
+private func castEnvelope<Request: Sendable>(_ request: Request) -> any Sendable {
+    GenServerCast(request: request)
+}

@@ -1,26 +1,70 @@
 import Logging
 
-/// A running node: the process runtime of one node name, and (as the distribution layer
-/// lands) its listener, connections and membership.
+/// A running node: the process runtime of one node name and, when started with a cookie, its
+/// distribution (listener, connections to peers, remote processes, node monitors).
 ///
 /// Nodes are objects you start, not globals: one OS process can run many (tests start several
-/// side by side). The node forwards the process API of its ``runtime``.
+/// side by side). The node forwards the process API of its ``runtime``; sends, links and
+/// monitors whose target is on another node go through its ``kernel``.
 public final class PartisanNode: Sendable {
     /// The node's process runtime.
     public let runtime: ProcessRuntime
+    /// The node's distribution; `nil` for a node started without networking.
+    public let kernel: NetKernel?
+    /// The type registry of messages that cross nodes (see ``registerMessageType(_:manifest:)``).
+    public let codec: MessageCodec
 
-    private init(runtime: ProcessRuntime) {
+    private init(runtime: ProcessRuntime, kernel: NetKernel?, codec: MessageCodec) {
         self.runtime = runtime
+        self.kernel = kernel
+        self.codec = codec
     }
 
-    /// Starts a node named `name` (`name@host`).
+    /// Starts a node named `name` (`name@host`) without networking: its processes can reach
+    /// only each other.
     ///
     /// - Parameters:
     ///   - name: the node's name.
     ///   - creation: this incarnation's number; random when `nil`.
     ///   - logger: where the node logs; a logger labelled `partisan.NAME` when `nil`.
     public static func start(name: Node, creation: UInt32? = nil, logger: Logger? = nil) async throws -> PartisanNode {
-        PartisanNode(runtime: ProcessRuntime(node: name, creation: creation, logger: logger))
+        PartisanNode(
+            runtime: ProcessRuntime(node: name, creation: creation, logger: logger), kernel: nil, codec: makeCodec())
+    }
+
+    /// Starts a distributed node named `name`, listening on `host`:`port` (0 picks a free
+    /// port; ``listenAddress`` reports it). Peers must present the same `cookie`; connect to
+    /// them with ``connect(to:)``.
+    ///
+    /// - Parameters:
+    ///   - channels: the channels of every peer connection (`default` is added if missing:
+    ///     process traffic travels on it).
+    ///   - configuration: adjusts the transport's settings (frame and queue limits, timeouts);
+    ///     the cookie and logger are set from the other arguments first.
+    /// - Throws: the listener's error (for example, the port is taken).
+    public static func start(
+        name: Node,
+        host: String = "127.0.0.1",
+        port: Int = 0,
+        cookie: Cookie,
+        channels: [ChannelSpec] = ChannelSpec.standard,
+        creation: UInt32? = nil,
+        logger: Logger? = nil,
+        configuration: (inout TransportConfiguration) -> Void = { _ in }
+    ) async throws -> PartisanNode {
+        let runtime = ProcessRuntime(node: name, creation: creation, logger: logger)
+        var transport = TransportConfiguration(cookie: cookie, logger: runtime.logger)
+        configuration(&transport)
+        let codec = makeCodec()
+        let kernel = try await NetKernel.start(
+            runtime: runtime, host: host, port: port, channels: channels, configuration: transport, codec: codec)
+        return PartisanNode(runtime: runtime, kernel: kernel, codec: codec)
+    }
+
+    private static func makeCodec() -> MessageCodec {
+        let codec = MessageCodec()
+        codec.registerBehaviourEnvelopes()
+        return codec
     }
 
     /// The node's name: Erlang's `node()`.

@@ -50,7 +50,7 @@ extension ProcessContext {
 
     /// Sends `message` to `alias`; it is delivered only if the alias is still active.
     public func send(_ message: any Sendable, to alias: Alias) {
-        runtime.send(message, to: alias)
+        runtime.send(message, to: alias, from: pid)
     }
 
     /// Activates `ref` as an alias of this process.
@@ -65,10 +65,14 @@ extension ProcessRuntime {
     /// Sends `message` to `alias`: delivered only while the alias is active; to another node
     /// through the distribution layer.
     public func send(_ message: any Sendable, to alias: Alias) {
+        send(message, to: alias, from: systemPid)
+    }
+
+    func send(_ message: any Sendable, to alias: Alias, from sender: Pid) {
         if let process = process(alias.pid) {
             process.deliver(message, viaAlias: alias.ref)
         } else if isRemote(alias.pid) {
-            remoteRouter?.send(message, to: alias, from: systemPid)
+            remoteRouter?.send(message, to: alias, from: sender)
         }
     }
 }

@@ -6,7 +6,7 @@ extension ProcessContext {
     /// process is dropped, and messages from one sender to one receiver arrive in the order
     /// they were sent.
     public func send(_ message: any Sendable, to pid: Pid) {
-        runtime.send(message, to: pid)
+        runtime.send(message, to: pid, from: self.pid)
     }
 
     /// Sends `message` to the process registered as `name` on this node; throws
@@ -19,7 +19,7 @@ extension ProcessContext {
     /// `{Name, Node} ! Msg`. Throws like ``send(_:to:)-(_,String)`` for a local name; a remote
     /// one is handed to the distribution layer and never throws.
     public func send(_ message: any Sendable, to name: RegisteredName) throws(ProcessError) {
-        try runtime.send(message, to: name)
+        try runtime.send(message, to: name, from: pid)
     }
 
     // MARK: Exits

@@ -154,8 +154,12 @@ public final class ProcessRuntime: Sendable {
     /// Sends `message` to `name.name` on `name.node`: locally like
     /// ``send(_:to:)-(_,String)``, remotely through the distribution layer (never throws).
     public func send(_ message: any Sendable, to name: RegisteredName) throws(ProcessError) {
+        try send(message, to: name, from: systemPid)
+    }
+
+    func send(_ message: any Sendable, to name: RegisteredName, from sender: Pid) throws(ProcessError) {
         if name.node == node { return try send(message, to: name.name) }
-        remoteRouter?.send(message, to: name, from: systemPid)
+        remoteRouter?.send(message, to: name, from: sender)
     }
 
     // MARK: Signals
@@ -189,7 +193,10 @@ public final class ProcessRuntime: Sendable {
     func addLink(from pid: Pid, to other: Pid) -> ExitReason? {
         if let process = process(other) { return process.acceptLink(from: pid) ? nil : .noproc }
         guard isRemote(other) else { return .noproc }
-        return remoteRouter?.link(pid, to: other) ?? .noconnection
+        // Not `remoteRouter?.link(...) ?? .noconnection`: the router's `nil` (success) would
+        // become `.noconnection`.
+        guard let router = remoteRouter else { return .noconnection }
+        return router.link(pid, to: other)
     }
 
     /// Accepts a link to local `pid` from a process on another node (the distribution layer
@@ -216,7 +223,8 @@ public final class ProcessRuntime: Sendable {
     func addMonitor(_ ref: Ref, watcher: Pid, target: Pid) -> ExitReason? {
         if let process = process(target) { return process.acceptMonitor(ref, watcher: watcher) ? nil : .noproc }
         guard isRemote(target) else { return .noproc }
-        return remoteRouter?.monitor(ref, watcher: watcher, target: target) ?? .noconnection
+        guard let router = remoteRouter else { return .noconnection }
+        return router.monitor(ref, watcher: watcher, target: target)
     }
 
     /// Sets up a monitor on local `target` held by a process on another node (the

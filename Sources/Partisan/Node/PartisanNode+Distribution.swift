@@ -1,0 +1,85 @@
+/// The distribution API of a node, mirroring Partisan's `partisan` module and Erlang's
+/// `net_kernel`. On a node started without networking there are no peers: queries answer
+/// empty, node monitors get ``NodeDown`` at once, and ``connect(to:)`` throws.
+extension PartisanNode {
+    /// Where the node listens; `nil` without networking.
+    public var listenAddress: ListenAddress? { kernel?.listenAddress }
+
+    /// What the node announces to peers (Partisan's `node_spec()`); `nil` without networking.
+    public var nodeSpec: NodeSpec? { kernel?.spec }
+
+    /// Connects to the node listening at `address` (every channel × parallelism, and the peer
+    /// connects back) and returns its name; see ``NetKernel/connect(to:)``.
+    ///
+    /// - Throws: ``PartisanNodeError/notDistributed`` without networking, or the transport's
+    ///   error.
+    @discardableResult
+    public func connect(to address: ListenAddress) async throws -> Node {
+        guard let kernel else { throw PartisanNodeError.notDistributed }
+        return try await kernel.connect(to: address)
+    }
+
+    /// The connected nodes: Erlang's `nodes()`.
+    public func nodes() -> [Node] { kernel?.nodes() ?? [] }
+
+    /// Whether `node` is connected: Partisan's `is_connected/1`.
+    public func isConnected(_ node: Node) -> Bool { kernel?.isConnected(node) ?? false }
+
+    /// Whether every connection to `node` is up: Partisan's `is_fully_connected/1`.
+    public func isFullyConnected(_ node: Node) -> Bool { kernel?.isFullyConnected(node) ?? false }
+
+    /// Disconnects `node` (Erlang's `disconnect_node/1`); returns whether it was connected or
+    /// connecting.
+    @discardableResult
+    public func disconnect(_ node: Node) -> Bool { kernel?.disconnect(node) ?? false }
+
+    /// Sends `message` to the process registered as `name` on every connected node (Partisan's
+    /// `broadcast/2`); a node without that name drops it.
+    public func broadcast(_ message: any Sendable, toName name: String) {
+        for node in nodes() {
+            if let target = RegisteredName(name, on: node) { try? runtime.send(message, to: target) }
+        }
+    }
+
+    /// Registers a message type so that values of it sent from other nodes arrive typed (see
+    /// ``MessageCodec``). Values of unregistered types arrive as their raw ``Term``.
+    public func registerMessageType<T: Codable & Sendable>(_ type: T.Type, manifest: String? = nil) {
+        codec.register(type, manifest: manifest)
+    }
+
+    /// Registers a server's call, reply and cast types (see ``registerMessageType(_:manifest:)``):
+    /// on the server's node for its requests, on callers' nodes for the replies.
+    public func registerMessageTypes<Server: GenServer>(of server: Server.Type)
+    where Server.Call: Codable, Server.Reply: Codable, Server.Cast: Codable {
+        codec.register(Server.Call.self)
+        codec.register(Server.Reply.self)
+        codec.register(Server.Cast.self)
+    }
+
+    /// Sends `watcher` one ``NodeDown`` when `node` goes down, at once if it is not connected:
+    /// Erlang's `monitor_node(Node, true)`.
+    public func monitorNode(_ node: Node, watcher: Pid) {
+        if let kernel {
+            kernel.monitorNode(node, watcher: watcher)
+        } else {
+            runtime.send(NodeDown(node: node, reason: .notConnected), to: watcher)
+        }
+    }
+
+    /// Subscribes `watcher` to ``NodeUp`` and ``NodeDown`` of every node (or unsubscribes it):
+    /// `net_kernel:monitor_nodes/1`.
+    public func monitorNodes(_ watcher: Pid, _ enabled: Bool = true) { kernel?.monitorNodes(watcher, enabled) }
+
+    /// Calls `callback` with each node that comes up (it must not block).
+    public func onUp(_ callback: @escaping @Sendable (Node) -> Void) { kernel?.onUp(callback) }
+
+    /// Calls `callback` with each node that goes down and why (it must not block).
+    public func onDown(_ callback: @escaping @Sendable (Node, NodeDownReason) -> Void) { kernel?.onDown(callback) }
+
+    /// Stops the node: ends every session (peers see `noconnection` for links and monitors to
+    /// this node's processes), closes the listener, then kills the node's remaining processes.
+    public func shutdown() async {
+        await kernel?.shutdown()
+        for pid in runtime.processes { runtime.exit(pid, .kill) }
+    }
+}

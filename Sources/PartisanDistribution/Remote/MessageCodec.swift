@@ -1,0 +1,112 @@
+import PartisanCore
+import Synchronization
+
+/// Turns the messages processes send to other nodes into terms, and terms arriving from other
+/// nodes back into messages: the node's type registry.
+///
+/// Local delivery passes values as they are; only a message to another node goes through the
+/// codec. A message becomes one of these terms (its *payload*):
+///
+/// | message | payload |
+/// |---|---|
+/// | a ``Term`` | `{'$term', Term}`, delivered as that `Term` |
+/// | a ``WireEnvelope`` (the behaviours' envelopes) | its own tuple, tagged with an atom registered by ``registerEnvelope(tag:decode:)`` |
+/// | any other `Encodable` value | `{Manifest, Term}`: the manifest (a binary, by default `String(reflecting: T.self)`) and the value through ``TermEncoder`` |
+///
+/// On arrival a `{Manifest, Term}` is decoded as the type registered under that manifest with
+/// ``register(_:manifest:)``. A payload with an unknown manifest, or one that does not decode
+/// as its registered type, is delivered as the value's raw `Term` rather than dropped, so
+/// untyped code still sees it. A message that is not `Encodable` cannot leave its node: the
+/// send is dropped and logged (sends never fail, as in Erlang).
+///
+/// Common types are registered from the start: `String`, `Int`, `Double`, `Bool`, `[String]`,
+/// `[Int]`, `Pid`, `Ref`, `Node`, `Alias`, `RegisteredName`. Registering is thread-safe and
+/// may happen at any time; both nodes must register a type under the same manifest.
+public final class MessageCodec: Sendable {
+    private typealias Encode = @Sendable (any Sendable) throws -> Term
+    private typealias Decode = @Sendable (Term) throws -> any Sendable
+    /// Decodes an envelope from its tuple's elements (tag included).
+    public typealias EnvelopeDecoder = @Sendable (_ elements: [Term], _ codec: MessageCodec) throws -> any Sendable
+
+    private struct Registry {
+        var encoders: [ObjectIdentifier: (manifest: String, encode: Encode)] = [:]
+        var decoders: [String: Decode] = [:]
+        var envelopes: [String: EnvelopeDecoder] = [:]
+    }
+
+    private let registry = Mutex(Registry())
+
+    /// Creates a codec with the common types registered.
+    public init() {
+        register(String.self)
+        register(Int.self)
+        register(Double.self)
+        register(Bool.self)
+        register([String].self)
+        register([Int].self)
+        register(Pid.self)
+        register(Ref.self)
+        register(Node.self)
+        register(Alias.self)
+        register(RegisteredName.self)
+    }
+
+    /// The manifest a type is registered under unless another is given: its fully qualified
+    /// Swift name, such as `MyApp.Counter.Call`.
+    public static func defaultManifest(of type: any Any.Type) -> String { String(reflecting: type) }
+
+    /// Registers `type` so that its values arriving from other nodes are decoded as `type`
+    /// (otherwise they arrive as raw ``Term``s). A later registration of the same manifest or
+    /// type replaces the earlier one.
+    public func register<T: Codable & Sendable>(_ type: T.Type, manifest: String? = nil) {
+        let manifest = manifest ?? Self.defaultManifest(of: type)
+        let encode: Encode = { value in try TermEncoder().encode(value as! T) }
+        let decode: Decode = { term in try TermDecoder().decode(T.self, from: term) }
+        registry.withLock { registry in
+            registry.encoders[ObjectIdentifier(type)] = (manifest, encode)
+            registry.decoders[manifest] = decode
+        }
+    }
+
+    /// Registers the decoder of envelopes whose tuple starts with the atom `tag` (see
+    /// ``WireEnvelope``). A decoder that throws makes the envelope arrive as its raw term.
+    public func registerEnvelope(tag: String, decode: @escaping EnvelopeDecoder) {
+        registry.withLock { $0.envelopes[tag] = decode }
+    }
+
+    /// The payload term of `message`.
+    ///
+    /// - Throws: ``MessageCodecError/notEncodable(_:)`` when the message has no wire form, or
+    ///   the error of its `Encodable` conformance.
+    public func encode(_ message: any Sendable) throws -> Term {
+        if let term = message as? Term { return .tuple([.atom("$term"), term]) }
+        if let envelope = message as? any WireEnvelope { return try envelope.wireTerm(using: self) }
+        if let (manifest, encode) = registry.withLock({ $0.encoders[ObjectIdentifier(type(of: message))] }) {
+            return .tuple([.string(manifest), try encode(message)])
+        }
+        guard let encodable = message as? any Encodable else {
+            throw MessageCodecError.notEncodable(String(reflecting: type(of: message)))
+        }
+        return .tuple([.string(Self.defaultManifest(of: type(of: message))), try TermEncoder().encode(encodable)])
+    }
+
+    /// The message a payload term stands for; never fails (see the type's documentation for
+    /// what arrives when a payload cannot be decoded).
+    public func decode(_ payload: Term) -> any Sendable {
+        guard case .tuple(let elements) = payload, let first = elements.first else { return payload }
+        switch first {
+        case .atom("$term") where elements.count == 2:
+            return elements[1]
+        case .binary(let bytes) where elements.count == 2:
+            guard let manifest = String(validating: bytes, as: UTF8.self),
+                let decode = registry.withLock({ $0.decoders[manifest] })
+            else { return elements[1] }
+            return (try? decode(elements[1])) ?? elements[1]
+        case .atom(let tag):
+            guard let decode = registry.withLock({ $0.envelopes[tag] }) else { return payload }
+            return (try? decode(elements, self)) ?? payload
+        default:
+            return payload
+        }
+    }
+}

@@ -1,0 +1,232 @@
+import Logging
+import PartisanCore
+import Synchronization
+
+/// A node's distribution: its transport endpoint, its sessions with peers, the links and
+/// monitors that cross to them, and node monitors — Erlang's `net_kernel` and `dist` in one.
+///
+/// The kernel is the runtime's ``RemoteRouter`` (``start(runtime:host:port:channels:configuration:codec:)``
+/// attaches it): every send, link, monitor, exit signal and `DOWN` whose target is on another
+/// node becomes a ``ControlMessage`` on that peer's `default` channel. Incoming ones are
+/// applied to the runtime on the connection's event loop.
+///
+/// **Sessions.** ``connect(to:)`` dials all of the peer's channels × parallelism; the peer
+/// dials back when the first of those connections arrives, so both nodes send on connections
+/// they dialled (as Partisan does). A node is *connected* (``nodes()``, ``isConnected(_:)``)
+/// once its own connections to the peer are up; until then messages to the peer wait in
+/// order and are written when they are. Links and monitors need a session (connecting or up):
+/// without one they fail at once with `noconnection`.
+///
+/// **Ordering.** All process-level traffic from one local process — messages, link, unlink,
+/// exit signals, monitor, demonitor, and the `DOWN`s it causes — travels on the `default`
+/// channel with that process's pid as partition key, so it takes one TCP connection and
+/// arrives in the order it was sent: Erlang's guarantee for signals between a pair of
+/// processes (a message followed by an exit signal is never overtaken by it).
+///
+/// **Losing a peer.** When a connection this node dialled to a peer closes (or
+/// ``disconnect(_:)`` is called), the session ends: every local process linked to one of the
+/// peer's processes gets an exit signal `noconnection`, every monitor on one of its
+/// processes fires `DOWN(noconnection)`, monitors the peer's processes held on local ones are
+/// dropped, node monitors get ``NodeDown``, and the remaining connections to the peer are
+/// closed (so the peer sees the session end too).
+public final class NetKernel: Sendable {
+    struct State {
+        var sessions: [Node: PeerSession] = [:]
+        /// `monitor_node` watchers per node; a watcher may appear more than once.
+        var nodeMonitors: [Node: [Pid]] = [:]
+        /// `monitor_nodes` subscribers.
+        var allNodesMonitors: Set<Pid> = []
+        var upCallbacks: [@Sendable (Node) -> Void] = []
+        var downCallbacks: [@Sendable (Node, NodeDownReason) -> Void] = []
+        var shuttingDown = false
+    }
+
+    /// The local runtime.
+    public let runtime: ProcessRuntime
+    /// The codec of message payloads: register message types here.
+    public let codec: MessageCodec
+    let state = Mutex(State())
+    let logger: Logger
+    private let endpointSlot = Mutex<TransportEndpoint?>(nil)
+
+    private init(runtime: ProcessRuntime, codec: MessageCodec, logger: Logger) {
+        self.runtime = runtime
+        self.codec = codec
+        self.logger = logger
+    }
+
+    /// Starts a transport endpoint for `runtime`'s node on `host`:`port` (0 picks a free
+    /// port) and attaches the kernel as the runtime's ``RemoteRouter``. Process traffic needs
+    /// the `default` channel: it is added to `channels` when missing.
+    public static func start(
+        runtime: ProcessRuntime,
+        host: String = "127.0.0.1",
+        port: Int = 0,
+        channels: [ChannelSpec] = ChannelSpec.standard,
+        configuration: TransportConfiguration,
+        codec: MessageCodec = MessageCodec()
+    ) async throws -> NetKernel {
+        let kernel = NetKernel(runtime: runtime, codec: codec, logger: configuration.logger)
+        let channels = channels.contains { $0.name == ChannelSpec.default.name } ? channels : [.default] + channels
+        let endpoint = try await TransportEndpoint.start(
+            node: runtime.node, creation: runtime.creation, host: host, port: port, channels: channels,
+            configuration: configuration, delegate: kernel)
+        kernel.endpointSlot.withLock { $0 = endpoint }
+        runtime.remoteRouter = kernel
+        return kernel
+    }
+
+    /// The endpoint, once started.
+    var endpoint: TransportEndpoint? { endpointSlot.withLock { $0 } }
+
+    /// Where this node listens.
+    public var listenAddress: ListenAddress { endpoint!.listenAddress }
+
+    /// What this node announces to peers: name, listen addresses, channels (Partisan's
+    /// `node_spec()`).
+    public var spec: NodeSpec { endpoint!.spec }
+
+    // MARK: Connecting
+
+    /// Connects to the node listening at `address`: dials every channel × parallelism and
+    /// returns the peer's name once this node can send to it. The peer dials back on its own;
+    /// its messages wait on its side until its connections are up. Connecting to a node that
+    /// is already connected closes the new connections and returns its name.
+    ///
+    /// - Throws: the transport's error when a connection or handshake fails.
+    @discardableResult
+    public func connect(to address: ListenAddress) async throws -> Node {
+        guard let endpoint, !state.withLock({ $0.shuttingDown }) else { throw TransportError.shutDown }
+        let connections = try await endpoint.connect(to: address)
+        try establish(connections)
+        return connections.peer
+    }
+
+    /// Dials back a peer that dialled this node.
+    func dialBack(_ peer: Node, at address: ListenAddress?) async {
+        do {
+            guard let endpoint, let address else { throw TransportError.connectionClosed }
+            try establish(try await endpoint.connect(to: address, expecting: peer))
+        } catch {
+            logger.notice("cannot connect back", metadata: ["peer": "\(peer)", "error": "\(error)"])
+            let pending = state.withLock { $0.sessions[peer].map { !$0.isUp } ?? false }
+            if pending { nodeDown(peer, reason: .connectionSetupFailed) }
+        }
+    }
+
+    /// Makes `connections` the session's outbound connections: writes the messages that
+    /// waited for them, then reports the node up. A second set for a peer already up is
+    /// closed.
+    private func establish(_ connections: PeerConnections) throws {
+        let peer = connections.peer
+        enum Outcome {
+            case up([Pid], [@Sendable (Node) -> Void])
+            case duplicate, closed
+        }
+        let outcome: Outcome = state.withLock { s in
+            guard !s.shuttingDown, connections.isOpen else { return .closed }
+            var session = s.sessions[peer] ?? PeerSession()
+            guard session.connections == nil else { return .duplicate }
+            for message in session.pending {
+                Self.write(message.term, on: connections, key: message.key, logger: logger)
+            }
+            session.pending = []
+            session.connections = connections
+            s.sessions[peer] = session
+            return .up(Array(s.allNodesMonitors), s.upCallbacks)
+        }
+        switch outcome {
+        case .closed:
+            Self.close(connections)
+            throw TransportError.connectionClosed
+        case .duplicate:
+            Self.close(connections)
+        case .up(let watchers, let callbacks):
+            logger.info("node up", metadata: ["node": "\(runtime.node)", "peer": "\(peer)"])
+            for watcher in watchers { runtime.send(NodeUp(node: peer), to: watcher) }
+            for callback in callbacks { callback(peer) }
+        }
+    }
+
+    // MARK: Peers
+
+    /// The connected nodes: Erlang's `nodes()`.
+    public func nodes() -> [Node] {
+        state.withLock { s in s.sessions.filter { $0.value.isUp }.map(\.key).sorted() }
+    }
+
+    /// Whether this node's connections to `node` are up: Partisan's `is_connected/1`.
+    public func isConnected(_ node: Node) -> Bool {
+        state.withLock { $0.sessions[node]?.isUp ?? false }
+    }
+
+    /// Whether every connection of every channel to `node` is up (and none has closed):
+    /// Partisan's `is_fully_connected/1`.
+    public func isFullyConnected(_ node: Node) -> Bool {
+        state.withLock { $0.sessions[node]?.connections?.isOpen ?? false }
+    }
+
+    /// Ends the session with `node` (Erlang's `disconnect_node/1`): links and monitors across
+    /// fire with `noconnection`, node monitors get ``NodeDown`` with `.disconnect`, and the
+    /// connections close. Returns whether there was a session.
+    @discardableResult
+    public func disconnect(_ node: Node) -> Bool {
+        nodeDown(node, reason: .disconnect)
+    }
+
+    /// Ends every session (reason `.shutdown`), detaches from the runtime, and closes the
+    /// endpoint. Later connects fail with ``TransportError/shutDown``.
+    public func shutdown() async {
+        let peers = state.withLock { s in
+            s.shuttingDown = true
+            return Array(s.sessions.keys)
+        }
+        for peer in peers { nodeDown(peer, reason: .shutdown) }
+        if runtime.remoteRouter as? NetKernel === self { runtime.remoteRouter = nil }
+        await endpoint?.shutdown()
+    }
+
+    /// Ends the session with `peer`, if there is one, and signals everything that depended
+    /// on it; returns whether there was one.
+    @discardableResult
+    func nodeDown(_ peer: Node, reason: NodeDownReason) -> Bool {
+        let ended = state.withLock {
+            s -> (PeerSession, watchers: [Pid], callbacks: [@Sendable (Node, NodeDownReason) -> Void])? in
+            guard let session = s.sessions.removeValue(forKey: peer) else { return nil }
+            var watchers = s.nodeMonitors.removeValue(forKey: peer) ?? []
+            if session.isUp { watchers += s.allNodesMonitors }
+            return (session, watchers, session.isUp ? s.downCallbacks : [])
+        }
+        guard let (session, watchers, callbacks) = ended else { return false }
+        logger.info("node down", metadata: ["node": "\(runtime.node)", "peer": "\(peer)", "reason": "\(reason)"])
+        for link in session.links {
+            runtime.sendExitSignal(to: link.local, from: link.remote, reason: .noconnection, viaLink: true)
+        }
+        for (ref, monitor) in session.monitoring {
+            runtime.deliverDown(DownMessage(ref: ref, pid: monitor.target, reason: .noconnection), to: monitor.watcher)
+        }
+        for (ref, target) in session.monitoredBy { runtime.dropRemoteMonitor(ref, target: target) }
+        for watcher in watchers { runtime.send(NodeDown(node: peer, reason: reason), to: watcher) }
+        for callback in callbacks { callback(peer, reason) }
+        if let connections = session.connections { Self.close(connections) }
+        for connection in session.inbound { connection.channel.close(promise: nil) }
+        return true
+    }
+
+    /// Starts closing every connection of `connections` without waiting.
+    static func close(_ connections: PeerConnections) {
+        for connection in connections.connections.values.joined() { connection.channel.close(promise: nil) }
+    }
+
+    /// Queues `term` on the `default` channel connection `key` picks; a failure drops the
+    /// message and is logged.
+    static func write(_ term: Term, on connections: PeerConnections, key: Pid, logger: Logger) {
+        do {
+            try connections.send(term, on: ChannelSpec.default.name, key: key)
+        } catch .connectionClosed {
+            // The session is ending; its end signals links and monitors.
+        } catch {
+            logger.warning("message to \(connections.peer) dropped", metadata: ["error": "\(error)"])
+        }
+    }
+}

@@ -1,0 +1,34 @@
+import PartisanCore
+
+/// What a node knows about one peer while it is connected or connecting: the connections,
+/// the messages waiting for them, and the links and monitors that cross to that peer (so that
+/// losing the peer can signal every one of them with `noconnection`).
+struct PeerSession {
+    /// A link between a local and a remote process.
+    struct Link: Hashable {
+        let local: Pid
+        let remote: Pid
+    }
+
+    /// A monitor held by a local watcher on a remote target.
+    struct OutgoingMonitor {
+        let watcher: Pid
+        let target: Pid
+    }
+
+    /// This node's connections to the peer, once established.
+    var connections: PeerConnections?
+    /// Messages waiting for ``connections``, in order, each with its partition key.
+    var pending: [(term: Term, key: Pid)] = []
+    /// Connections the peer dialled to this node; closed with the session.
+    var inbound: [Connection] = []
+    /// Links between local processes and the peer's.
+    var links: Set<Link> = []
+    /// Monitors of local watchers on the peer's processes, by reference.
+    var monitoring: [Ref: OutgoingMonitor] = [:]
+    /// Monitors of the peer's watchers on local processes: reference → local target.
+    var monitoredBy: [Ref: Pid] = [:]
+
+    /// Whether this node's connections to the peer are established.
+    var isUp: Bool { connections != nil }
+}

@@ -1,0 +1,79 @@
+import PartisanCore
+import Testing
+
+@testable import PartisanDistribution
+
+@Suite struct ControlMessageTests {
+    static let a = Pid(node: "a@127.0.0.1", id: 1, serial: 0, creation: 1)
+    static let b = Pid(node: "b@127.0.0.1", id: 2, serial: 0, creation: 2)
+    static let ref = Ref(node: "a@127.0.0.1", creation: 1, words: (1, 2, 3))
+
+    @Test(arguments: [
+        ControlMessage.send(to: b, from: a, payload: .tuple([.atom("$term"), 1])),
+        .sendName("counter", from: a, payload: 1),
+        .sendAlias(Alias(pid: b, ref: ref), from: a, payload: 1),
+        .link(from: a, to: b), .unlink(from: a, to: b),
+        .exit(from: a, to: b, reason: .shutdown, viaLink: true),
+        .exit(from: a, to: b, reason: .crashed(ProcessCrash(typeName: "T", message: "m")), viaLink: false),
+        .monitor(watcher: a, target: b, ref: ref), .demonitor(watcher: a, target: b, ref: ref),
+        .down(watcher: b, ref: ref, target: a, reason: .noproc),
+    ])
+    func every_control_message_survives_its_wire_form_and_etf(message: ControlMessage) throws {
+        #expect(ControlMessage(term: message.term) == message)
+        #expect(ControlMessage(term: try ETF.decode(ETF.encode(message.term))) == message)
+    }
+
+    @Test func wire_forms_are_the_documented_tuples() {
+        let a = Self.a
+        let b = Self.b
+        #expect(ControlMessage.link(from: a, to: b).term == .tuple([.atom("link"), .pid(a), .pid(b)]))
+        #expect(
+            ControlMessage.exit(from: a, to: b, reason: .kill, viaLink: false).term
+                == .tuple([.atom("exit"), .pid(a), .pid(b), .atom("kill"), .atom("false")]))
+    }
+
+    @Test func the_sender_is_the_pid_on_the_sending_node() {
+        #expect(ControlMessage.link(from: Self.a, to: Self.b).sender == Self.a)
+        #expect(ControlMessage.down(watcher: Self.b, ref: Self.ref, target: Self.a, reason: .normal).sender == Self.a)
+    }
+
+    @Test func malformed_terms_are_not_control_messages() {
+        #expect(ControlMessage(term: .atom("send")) == nil)
+        #expect(ControlMessage(term: .tuple([.atom("link"), 1, 2])) == nil)
+        #expect(ControlMessage(term: .tuple([.atom("nonsense"), .pid(Self.a)])) == nil)
+    }
+}
+
+@Suite struct MessageCodecTests {
+    struct Point: Codable, Sendable, Hashable {
+        let x: Int
+        let y: Int
+    }
+    struct Opaque: Sendable {}
+
+    @Test func a_registered_type_comes_back_typed() throws {
+        let codec = MessageCodec()
+        codec.register(Point.self)
+        let payload = try codec.encode(Point(x: 1, y: 2))
+        #expect(payload.tupleValue?.first == .string(MessageCodec.defaultManifest(of: Point.self)))
+        #expect(codec.decode(payload) as? Point == Point(x: 1, y: 2))
+    }
+
+    @Test func an_unknown_manifest_arrives_as_the_raw_value_term() throws {
+        let payload = try MessageCodec().encode(Point(x: 1, y: 2))
+        #expect(MessageCodec().decode(payload) as? Term == .map([.atom("x"): 1, .atom("y"): 2]))
+    }
+
+    @Test func a_custom_manifest_and_common_types() throws {
+        let codec = MessageCodec()
+        codec.register(Point.self, manifest: "point")
+        #expect(try codec.encode(Point(x: 0, y: 0)).tupleValue?.first == .string("point"))
+        #expect(codec.decode(try codec.encode("text")) as? String == "text")
+        #expect(codec.decode(try codec.encode(42)) as? Int == 42)
+        #expect(codec.decode(try codec.encode(Term.atom("raw"))) as? Term == .atom("raw"))
+    }
+
+    @Test func a_value_that_is_not_encodable_has_no_wire_form() {
+        #expect(throws: MessageCodecError.self) { try MessageCodec().encode(Opaque()) }
+    }
+}
