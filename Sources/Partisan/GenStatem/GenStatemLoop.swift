@@ -1,7 +1,11 @@
 /// The message a state or generic timeout's timer sends to the machine. The generation tells
 /// a live timer from one that was cancelled or restarted after it fired.
+@usableFromInline
 struct GenStatemTimerFired: Sendable {
-    let generation: UInt64
+    @usableFromInline let generation: UInt64
+
+    @usableFromInline
+    init(generation: UInt64) { self.generation = generation }
 }
 
 /// The process body of a ``GenStatem``: the event queue, postponed events, the three kinds of
@@ -12,47 +16,64 @@ struct GenStatemTimerFired: Sendable {
 /// cancelling a zero timeout still removes it); the mailbox. The event timeout is the
 /// deadline of the mailbox wait itself; state and generic timeouts are ``ProcessTimer``s whose
 /// messages carry a generation, so a stale one is dropped.
+///
+/// `@inlinable` so that it is specialised for each machine type in the module that starts it,
+/// as ``GenServerLoop`` is: unspecialised, generic metadata look-ups and witness-table calls
+/// took most of an event's time.
+@usableFromInline
 struct GenStatemLoop<Machine: GenStatem> {
-    typealias Event = GenStatemEvent<Machine>
-    typealias Action = GenStatemAction<Machine>
+    @usableFromInline typealias Event = GenStatemEvent<Machine>
+    @usableFromInline typealias Action = GenStatemAction<Machine>
 
-    private enum Slot: Hashable {
+    @usableFromInline
+    enum Slot: Hashable {
         case event
         case state
         case named(Machine.TimeoutName)
     }
 
     /// A running state or generic timeout; `timer` is `nil` while it waits in `zeroQueue`.
-    private struct Armed {
-        let generation: UInt64
-        let timer: ProcessTimer?
-        let event: Event
+    @usableFromInline
+    struct Armed {
+        @usableFromInline let generation: UInt64
+        @usableFromInline let timer: ProcessTimer?
+        @usableFromInline let event: Event
+
+        @usableFromInline
+        init(generation: UInt64, timer: ProcessTimer?, event: Event) {
+            self.generation = generation
+            self.timer = timer
+            self.event = event
+        }
     }
 
-    private enum Next {
+    @usableFromInline
+    enum Next {
         case event(Event)
         case stop(ExitReason)
     }
 
-    let machine: Machine
-    let context: GenStatemContext
-    private(set) var state: Machine.State
-    private(set) var data: Machine.Data
-    private var queue: [Event] = []
-    private var postponed: [Event] = []
-    private var zeroQueue: [(slot: Slot, event: Event)] = []
-    private var eventTimeout: (deadline: ContinuousClock.Instant, content: Machine.TimeoutContent)?
-    private var stateTimer: Armed?
-    private var namedTimers: [Machine.TimeoutName: Armed] = [:]
-    private var generation: UInt64 = 0
+    @usableFromInline let machine: Machine
+    @usableFromInline let context: GenStatemContext
+    @usableFromInline var state: Machine.State
+    @usableFromInline var data: Machine.Data
+    @usableFromInline var queue: [Event] = []
+    @usableFromInline var postponed: [Event] = []
+    @usableFromInline var zeroQueue: [(slot: Slot, event: Event)] = []
+    @usableFromInline var eventTimeout: (deadline: ContinuousClock.Instant, content: Machine.TimeoutContent)?
+    @usableFromInline var stateTimer: Armed?
+    @usableFromInline var namedTimers: [Machine.TimeoutName: Armed] = [:]
+    @usableFromInline var generation: UInt64 = 0
 
-    private init(machine: Machine, context: GenStatemContext, state: Machine.State, data: Machine.Data) {
+    @inlinable
+    init(machine: Machine, context: GenStatemContext, state: Machine.State, data: Machine.Data) {
         self.machine = machine
         self.context = context
         self.state = state
         self.data = data
     }
 
+    @inlinable
     static func run(
         _ machine: Machine, name: String?, process: ProcessContext, acknowledge: InitAcknowledger
     ) async throws {
@@ -86,7 +107,8 @@ struct GenStatemLoop<Machine: GenStatem> {
 
     /// Runs the initial actions and enter call, then events, until the machine stops; returns
     /// why. A kill or an untrapped exit signal propagates (no `terminate`, Erlang's rule).
-    private mutating func runUntilStopped(initialActions: [Action]) async throws -> ExitReason {
+    @inlinable
+    mutating func runUntilStopped(initialActions: [Action]) async throws -> ExitReason {
         do {
             if let reason = try await transit(to: state, initialActions, event: nil, enter: true) { return reason }
             while true {
@@ -107,7 +129,8 @@ struct GenStatemLoop<Machine: GenStatem> {
     // MARK: Events
 
     /// The next event to handle (any event cancels the event timeout), or a request to stop.
-    private mutating func next() async throws -> Next {
+    @inlinable
+    mutating func next() async throws -> Next {
         if !queue.isEmpty {
             cancelEventTimeout()
             return .event(queue.removeFirst())
@@ -162,7 +185,8 @@ struct GenStatemLoop<Machine: GenStatem> {
     }
 
     /// Handles one event; returns the reason if the machine stops.
-    private mutating func handle(_ event: Event) async throws -> ExitReason? {
+    @inlinable
+    mutating func handle(_ event: Event) async throws -> ExitReason? {
         let transition = try await machine.handleEvent(event, state: state, data: &data, context: context)
         switch transition.kind {
         case .next(let newState, let actions):
@@ -179,7 +203,8 @@ struct GenStatemLoop<Machine: GenStatem> {
 
     /// Applies a transition to `newState` with `actions` after `event` (`nil` for the initial
     /// actions); `enter` forces the enter call without a state change (repeat, initial state).
-    private mutating func transit(
+    @inlinable
+    mutating func transit(
         to newState: Machine.State, _ actions: [Action], event: Event?, enter: Bool
     ) async throws -> ExitReason? {
         var postpone = false
@@ -215,7 +240,8 @@ struct GenStatemLoop<Machine: GenStatem> {
     }
 
     /// Runs the state enter call (again, while it returns `.repeatState`).
-    private mutating func enterState(from oldState: Machine.State) async throws -> ExitReason? {
+    @inlinable
+    mutating func enterState(from oldState: Machine.State) async throws -> ExitReason? {
         var from = oldState
         while true {
             let result = try await machine.enterState(state, from: from, data: &data, context: context)
@@ -241,7 +267,8 @@ struct GenStatemLoop<Machine: GenStatem> {
         }
     }
 
-    private func sendReplies(_ replies: [Action]) throws {
+    @inlinable
+    func sendReplies(_ replies: [Action]) throws {
         for action in replies {
             guard case .reply(let from, let value) = action.kind else {
                 throw GenStatemCallbackError.actionNotAllowed(action: action.name, in: "stopAndReply")
@@ -252,7 +279,8 @@ struct GenStatemLoop<Machine: GenStatem> {
 
     // MARK: Timeouts
 
-    private mutating func applyTimeouts(_ actions: [Action]) {
+    @inlinable
+    mutating func applyTimeouts(_ actions: [Action]) {
         for action in actions {
             switch action.kind {
             case .eventTimeout(let time, let content):
@@ -278,7 +306,8 @@ struct GenStatemLoop<Machine: GenStatem> {
     }
 
     /// (Re)starts the timeout in `slot`; `.infinity` only cancels it.
-    private mutating func arm(_ slot: Slot, _ time: CallTimeout, _ event: Event) {
+    @inlinable
+    mutating func arm(_ slot: Slot, _ time: CallTimeout, _ event: Event) {
         disarm(slot)
         guard case .after(let duration) = time else { return }
         generation &+= 1
@@ -299,7 +328,8 @@ struct GenStatemLoop<Machine: GenStatem> {
     }
 
     /// Cancels the timeout in `slot`, wherever it waits.
-    private mutating func disarm(_ slot: Slot) {
+    @inlinable
+    mutating func disarm(_ slot: Slot) {
         let armed: Armed?
         switch slot {
         case .event:
@@ -319,14 +349,16 @@ struct GenStatemLoop<Machine: GenStatem> {
         }
     }
 
-    private mutating func cancelEventTimeout() {
+    @inlinable
+    mutating func cancelEventTimeout() {
         eventTimeout = nil
         if !zeroQueue.isEmpty { zeroQueue.removeAll { $0.slot == .event } }
     }
 
     /// The event of the live timer with `generation`, which stops being armed; `nil` for a
     /// stale timer message.
-    private mutating func takeTimeout(generation: UInt64) -> Event? {
+    @inlinable
+    mutating func takeTimeout(generation: UInt64) -> Event? {
         if let armed = stateTimer, armed.generation == generation {
             stateTimer = nil
             return armed.event
