@@ -8,6 +8,20 @@ struct GenStatemTimerFired: Sendable {
     init(generation: UInt64) { self.generation = generation }
 }
 
+/// A running state or generic timeout: its generation, and its timer (`nil` while it waits in
+/// the zero-time queue). Not nested in the generic loop, so copying it needs no metadata.
+@usableFromInline
+struct GenStatemArmedTimer {
+    @usableFromInline let generation: UInt64
+    @usableFromInline let timer: ProcessTimer?
+
+    @usableFromInline
+    init(generation: UInt64, timer: ProcessTimer?) {
+        self.generation = generation
+        self.timer = timer
+    }
+}
+
 /// The process body of a ``GenStatem``: the event queue, postponed events, the three kinds of
 /// timeout, state enter calls.
 ///
@@ -25,26 +39,12 @@ struct GenStatemLoop<Machine: GenStatem> {
     @usableFromInline typealias Event = GenStatemEvent<Machine>
     @usableFromInline typealias Action = GenStatemAction<Machine>
 
+    /// Where a zero-time timeout waits in `zeroQueue`.
     @usableFromInline
     enum Slot: Hashable {
         case event
         case state
         case named(Machine.TimeoutName)
-    }
-
-    /// A running state or generic timeout; `timer` is `nil` while it waits in `zeroQueue`.
-    @usableFromInline
-    struct Armed {
-        @usableFromInline let generation: UInt64
-        @usableFromInline let timer: ProcessTimer?
-        @usableFromInline let event: Event
-
-        @usableFromInline
-        init(generation: UInt64, timer: ProcessTimer?, event: Event) {
-            self.generation = generation
-            self.timer = timer
-            self.event = event
-        }
     }
 
     @usableFromInline
@@ -53,6 +53,8 @@ struct GenStatemLoop<Machine: GenStatem> {
         case stop(ExitReason)
     }
 
+    // The timeouts keep their parts in separate fields, not in optionals of generic structs:
+    // a copy or a `nil` test of those goes through the type's value witnesses.
     @usableFromInline let machine: Machine
     @usableFromInline let context: GenStatemContext
     @usableFromInline var state: Machine.State
@@ -60,9 +62,13 @@ struct GenStatemLoop<Machine: GenStatem> {
     @usableFromInline var queue: [Event] = []
     @usableFromInline var postponed: [Event] = []
     @usableFromInline var zeroQueue: [(slot: Slot, event: Event)] = []
-    @usableFromInline var eventTimeout: (deadline: ContinuousClock.Instant, content: Machine.TimeoutContent)?
-    @usableFromInline var stateTimer: Armed?
-    @usableFromInline var namedTimers: [Machine.TimeoutName: Armed] = [:]
+    @usableFromInline var eventDeadline: ContinuousClock.Instant?
+    @usableFromInline var eventTimeoutContent: Machine.TimeoutContent?
+    @usableFromInline var stateTimer: GenStatemArmedTimer?
+    @usableFromInline var stateTimeoutContent: Machine.TimeoutContent?
+    @usableFromInline var namedTimers:
+        [Machine.TimeoutName: (armed: GenStatemArmedTimer, content: Machine.TimeoutContent)] =
+            [:]
     @usableFromInline var generation: UInt64 = 0
 
     @inlinable
@@ -138,8 +144,8 @@ struct GenStatemLoop<Machine: GenStatem> {
         if !zeroQueue.isEmpty {
             let (slot, event) = zeroQueue.removeFirst()
             switch slot {
-            case .event: eventTimeout = nil
-            case .state: stateTimer = nil
+            case .event: clearEventTimeout()
+            case .state: clearStateTimeout()
             case .named(let name): namedTimers[name] = nil
             }
             cancelEventTimeout()
@@ -148,10 +154,11 @@ struct GenStatemLoop<Machine: GenStatem> {
         let process = context.process
         while true {
             let message: any Sendable
-            if let (deadline, content) = eventTimeout {
+            if let deadline = eventDeadline {
                 let remaining = deadline - ContinuousClock.now
                 guard let received = try await process.receive(timeout: max(remaining, .zero)) else {
-                    eventTimeout = nil
+                    let content = eventTimeoutContent!
+                    clearEventTimeout()
                     return .event(.eventTimeout(content))
                 }
                 message = received
@@ -159,34 +166,39 @@ struct GenStatemLoop<Machine: GenStatem> {
                 message = try await process.receive()
             }
             let event: Event
-            switch message {
-            case let fired as GenStatemTimerFired:
-                guard let timeout = takeTimeout(generation: fired.generation) else { continue }  // stale
-                event = timeout
-            case let call as GenServerCall:
-                if let request = call.request as? Machine.Call {
-                    event = .call(request, from: CallerRef(alias: call.from, runtime: process.runtime))
-                } else {
+            // Casts first, by their exact type: a failed dynamic cast is not free.
+            if type(of: message) == GenServerCast<Machine.Cast>.self {
+                event = .cast((message as! GenServerCast<Machine.Cast>).request)
+            } else {
+                switch message {
+                case let fired as GenStatemTimerFired:
+                    guard let timeout = takeTimeout(generation: fired.generation) else { continue }  // stale
+                    event = timeout
+                case let call as GenServerCall:
+                    if let request = call.request as? Machine.Call {
+                        event = .call(request, from: CallerRef(alias: call.from, runtime: process.runtime))
+                    } else {
+                        event = .info(message)
+                    }
+                case let cast as GenServerCast<Machine.Cast>:
+                    event = .cast(cast.request)
+                case let stop as GenServerStopRequest:
+                    return .stop(stop.reason)
+                case let exit as ExitMessage where exit.from == context.parent:
+                    // The parent (a supervisor) is going: stop with its reason, terminate included.
+                    return .stop(exit.reason)
+                default:
                     event = .info(message)
                 }
-            case let cast as GenServerCast<Machine.Cast>:
-                event = .cast(cast.request)
-            case let stop as GenServerStopRequest:
-                return .stop(stop.reason)
-            case let exit as ExitMessage where exit.from == context.parent:
-                // The parent (a supervisor) is going: stop with its reason, terminate included.
-                return .stop(exit.reason)
-            default:
-                event = .info(message)
             }
-            eventTimeout = nil
+            if eventDeadline != nil { clearEventTimeout() }
             return .event(event)
         }
     }
 
     /// Handles one event; returns the reason if the machine stops.
     @inlinable
-    mutating func handle(_ event: Event) async throws -> ExitReason? {
+    mutating func handle(_ event: consuming Event) async throws -> ExitReason? {
         let transition = try await machine.handleEvent(event, state: state, data: &data, context: context)
         switch transition.kind {
         case .next(let newState, let actions):
@@ -203,10 +215,19 @@ struct GenStatemLoop<Machine: GenStatem> {
 
     /// Applies a transition to `newState` with `actions` after `event` (`nil` for the initial
     /// actions); `enter` forces the enter call without a state change (repeat, initial state).
+    ///
+    /// One pass over the actions: the state change (which cancels the state timeout) comes
+    /// first, so timeouts set by the actions are the new state's; replies go at once.
     @inlinable
     mutating func transit(
-        to newState: Machine.State, _ actions: [Action], event: Event?, enter: Bool
+        to newState: Machine.State, _ actions: [Action], event: consuming Event?, enter: Bool
     ) async throws -> ExitReason? {
+        let oldState = state
+        let changed = newState != state
+        if changed {
+            state = newState
+            disarmStateTimeout()
+        }
         var postpone = false
         var inserted: [Event] = []
         for action in actions {
@@ -218,23 +239,21 @@ struct GenStatemLoop<Machine: GenStatem> {
                 }
                 postpone = true
             case .nextEvent(let inserting): inserted.append(inserting)
-            default: break
+            case .hibernate: break
+            case .eventTimeout(let time, let content): setEventTimeout(time, content)
+            case .stateTimeout(let time, let content): armStateTimeout(time, content)
+            case .timeout(let name, let time, let content): armTimeout(name, time, content)
+            case .cancelStateTimeout: disarmStateTimeout()
+            case .cancelTimeout(let name): disarmTimeout(name)
             }
         }
         if postpone, let event { postponed.append(event) }
-        let oldState = state
-        let changed = newState != state
-        if changed {
-            state = newState
-            // Postponed events are retried first, in the order they came.
-            if !postponed.isEmpty {
-                queue.insert(contentsOf: postponed, at: 0)
-                postponed.removeAll()
-            }
-            disarm(.state)
+        // Postponed events are retried first, in the order they came.
+        if changed, !postponed.isEmpty {
+            queue.insert(contentsOf: postponed, at: 0)
+            postponed.removeAll()
         }
         if !inserted.isEmpty { queue.insert(contentsOf: inserted, at: 0) }
-        applyTimeouts(actions)
         guard Machine.stateEnter, changed || enter else { return nil }
         return try await enterState(from: oldState)
     }
@@ -258,10 +277,14 @@ struct GenStatemLoop<Machine: GenStatem> {
                 case .reply(let from, let value): from.reply(value)
                 case .postpone, .nextEvent:
                     throw GenStatemCallbackError.actionNotAllowed(action: action.name, in: "a state enter call")
-                default: break
+                case .hibernate: break
+                case .eventTimeout(let time, let content): setEventTimeout(time, content)
+                case .stateTimeout(let time, let content): armStateTimeout(time, content)
+                case .timeout(let name, let time, let content): armTimeout(name, time, content)
+                case .cancelStateTimeout: disarmStateTimeout()
+                case .cancelTimeout(let name): disarmTimeout(name)
                 }
             }
-            applyTimeouts(actions)
             guard case .repeat = result.kind else { return nil }
             from = state
         }
@@ -279,79 +302,88 @@ struct GenStatemLoop<Machine: GenStatem> {
 
     // MARK: Timeouts
 
+    /// Sets the event timeout (any running one is cancelled first); `.infinity` only cancels.
     @inlinable
-    mutating func applyTimeouts(_ actions: [Action]) {
-        for action in actions {
-            switch action.kind {
-            case .eventTimeout(let time, let content):
-                cancelEventTimeout()
-                guard case .after(let duration) = time else { break }
-                if duration <= .zero {
-                    zeroQueue.append((.event, .eventTimeout(content)))
-                } else {
-                    eventTimeout = (ContinuousClock.now + duration, content)
-                }
-            case .stateTimeout(let time, let content):
-                arm(.state, time, .stateTimeout(content))
-            case .timeout(let name, let time, let content):
-                arm(.named(name), time, .timeout(name, content))
-            case .cancelStateTimeout:
-                disarm(.state)
-            case .cancelTimeout(let name):
-                disarm(.named(name))
-            case .reply, .postpone, .nextEvent, .hibernate:
-                break
-            }
-        }
-    }
-
-    /// (Re)starts the timeout in `slot`; `.infinity` only cancels it.
-    @inlinable
-    mutating func arm(_ slot: Slot, _ time: CallTimeout, _ event: Event) {
-        disarm(slot)
+    mutating func setEventTimeout(_ time: CallTimeout, _ content: Machine.TimeoutContent) {
+        cancelEventTimeout()
         guard case .after(let duration) = time else { return }
-        generation &+= 1
-        let armed: Armed
         if duration <= .zero {
-            zeroQueue.append((slot, event))
-            armed = Armed(generation: generation, timer: nil, event: event)
+            zeroQueue.append((.event, .eventTimeout(content)))
         } else {
-            let timer = context.process.sendAfter(
-                duration, GenStatemTimerFired(generation: generation), to: context.pid)
-            armed = Armed(generation: generation, timer: timer, event: event)
-        }
-        switch slot {
-        case .state: stateTimer = armed
-        case .named(let name): namedTimers[name] = armed
-        case .event: break
+            eventDeadline = ContinuousClock.now + duration
+            eventTimeoutContent = content
         }
     }
 
-    /// Cancels the timeout in `slot`, wherever it waits.
+    /// (Re)starts the state timeout; `.infinity` only cancels it.
     @inlinable
-    mutating func disarm(_ slot: Slot) {
-        let armed: Armed?
-        switch slot {
-        case .event:
-            cancelEventTimeout()
-            return
-        case .state:
-            armed = stateTimer
-            stateTimer = nil
-        case .named(let name):
-            armed = namedTimers.removeValue(forKey: name)
+    mutating func armStateTimeout(_ time: CallTimeout, _ content: Machine.TimeoutContent) {
+        disarmStateTimeout()
+        guard let timer = arm(.state, time, .stateTimeout(content)) else { return }
+        stateTimer = timer
+        stateTimeoutContent = content
+    }
+
+    /// (Re)starts the generic timeout `name`; `.infinity` only cancels it.
+    @inlinable
+    mutating func armTimeout(_ name: Machine.TimeoutName, _ time: CallTimeout, _ content: Machine.TimeoutContent) {
+        disarmTimeout(name)
+        guard let timer = arm(.named(name), time, .timeout(name, content)) else { return }
+        namedTimers[name] = (timer, content)
+    }
+
+    /// Starts a timer (or, for a zero time, queues `event` in `zeroQueue` at once) for `slot`;
+    /// `nil` for `.infinity`.
+    @inlinable
+    mutating func arm(_ slot: Slot, _ time: CallTimeout, _ event: @autoclosure () -> Event) -> GenStatemArmedTimer? {
+        guard case .after(let duration) = time else { return nil }
+        generation &+= 1
+        if duration <= .zero {
+            zeroQueue.append((slot, event()))
+            return GenStatemArmedTimer(generation: generation, timer: nil)
         }
-        guard let armed else { return }
+        let timer = context.process.sendAfter(duration, GenStatemTimerFired(generation: generation), to: context.pid)
+        return GenStatemArmedTimer(generation: generation, timer: timer)
+    }
+
+    /// Cancels the state timeout, wherever it waits.
+    @inlinable
+    mutating func disarmStateTimeout() {
+        guard let armed = stateTimer else { return }
+        clearStateTimeout()
         if let timer = armed.timer {
             context.process.cancelTimer(timer)
         } else {
-            zeroQueue.removeAll { $0.slot == slot }
+            zeroQueue.removeAll { if case .state = $0.slot { true } else { false } }
         }
+    }
+
+    /// Cancels the generic timeout `name`, wherever it waits.
+    @inlinable
+    mutating func disarmTimeout(_ name: Machine.TimeoutName) {
+        guard let (armed, _) = namedTimers.removeValue(forKey: name) else { return }
+        if let timer = armed.timer {
+            context.process.cancelTimer(timer)
+        } else {
+            zeroQueue.removeAll { $0.slot == .named(name) }
+        }
+    }
+
+    @inlinable
+    mutating func clearStateTimeout() {
+        stateTimer = nil
+        stateTimeoutContent = nil
+    }
+
+    @inlinable
+    mutating func clearEventTimeout() {
+        eventDeadline = nil
+        eventTimeoutContent = nil
     }
 
     @inlinable
     mutating func cancelEventTimeout() {
-        eventTimeout = nil
+        if eventDeadline != nil { clearEventTimeout() }
         if !zeroQueue.isEmpty { zeroQueue.removeAll { $0.slot == .event } }
     }
 
@@ -359,12 +391,14 @@ struct GenStatemLoop<Machine: GenStatem> {
     /// stale timer message.
     @inlinable
     mutating func takeTimeout(generation: UInt64) -> Event? {
-        if let armed = stateTimer, armed.generation == generation {
-            stateTimer = nil
-            return armed.event
+        if let armed = stateTimer, armed.generation == generation, let content = stateTimeoutContent {
+            clearStateTimeout()
+            return .stateTimeout(content)
         }
-        guard let (name, armed) = namedTimers.first(where: { $0.value.generation == generation }) else { return nil }
+        guard let (name, timer) = namedTimers.first(where: { $0.value.armed.generation == generation }) else {
+            return nil
+        }
         namedTimers[name] = nil
-        return armed.event
+        return .timeout(name, timer.content)
     }
 }
