@@ -116,7 +116,10 @@ struct GenStatemLoop<Machine: GenStatem> {
     @inlinable
     mutating func runUntilStopped(initialActions: [Action]) async throws -> ExitReason {
         do {
-            if let reason = try await transit(to: state, initialActions, event: nil, enter: true) { return reason }
+            // The initial state is entered (from itself) as after a transition.
+            let step = try transit(to: state, initialActions, initial: true)
+            requeue(step)
+            if Machine.stateEnter, let reason = try await enterState(from: state) { return reason }
             while true {
                 switch try await next() {
                 case .stop(let reason): return reason
@@ -198,31 +201,39 @@ struct GenStatemLoop<Machine: GenStatem> {
 
     /// Handles one event; returns the reason if the machine stops.
     @inlinable
-    mutating func handle(_ event: consuming Event) async throws -> ExitReason? {
+    mutating func handle(_ event: borrowing Event) async throws -> ExitReason? {
         let transition = try await machine.handleEvent(event, state: state, data: &data, context: context)
+        let newState: Machine.State
+        let actions: [Action]
+        let enter: Bool
         switch transition.kind {
-        case .next(let newState, let actions):
-            return try await transit(to: newState, actions, event: event, enter: false)
-        case .keep(let actions):
-            return try await transit(to: state, actions, event: event, enter: false)
-        case .repeat(let actions):
-            return try await transit(to: state, actions, event: event, enter: true)
+        case .next(let next, let list): (newState, actions, enter) = (next, list, false)
+        case .keep(let list): (newState, actions, enter) = (state, list, false)
+        case .repeat(let list): (newState, actions, enter) = (state, list, true)
         case .stop(let reason, let replies):
             try sendReplies(replies)
             return reason
         }
+        let oldState = state
+        let step = try transit(to: newState, actions, initial: false)
+        if step.postpone { postponed.append(copy event) }
+        requeue(step)
+        // `enter` forces the enter call without a state change (repeat).
+        guard Machine.stateEnter, step.changed || enter else { return nil }
+        return try await enterState(from: oldState)
     }
 
-    /// Applies a transition to `newState` with `actions` after `event` (`nil` for the initial
-    /// actions); `enter` forces the enter call without a state change (repeat, initial state).
+    /// Goes to `newState` (cancelling the state timeout if it changes), then applies `actions`
+    /// in one pass: replies go at once, timeouts are set (so a state timeout set here is the new
+    /// state's). Returns whether the state changed, whether the event is postponed, and the
+    /// inserted events; ``requeue(_:)`` queues them once a postponed event is added.
     ///
-    /// One pass over the actions: the state change (which cancels the state timeout) comes
-    /// first, so timeouts set by the actions are the new state's; replies go at once.
+    /// Synchronous, and the event is not passed in: an async call costs a frame allocation, a
+    /// copy of an event goes through its generic value witnesses.
     @inlinable
     mutating func transit(
-        to newState: Machine.State, _ actions: [Action], event: consuming Event?, enter: Bool
-    ) async throws -> ExitReason? {
-        let oldState = state
+        to newState: Machine.State, _ actions: [Action], initial: Bool
+    ) throws -> (changed: Bool, postpone: Bool, inserted: [Event]) {
         let changed = newState != state
         if changed {
             state = newState
@@ -230,32 +241,37 @@ struct GenStatemLoop<Machine: GenStatem> {
         }
         var postpone = false
         var inserted: [Event] = []
-        for action in actions {
-            switch action.kind {
-            case .reply(let from, let value): from.reply(value)
-            case .postpone:
-                guard event != nil else {
-                    throw GenStatemCallbackError.actionNotAllowed(action: "postpone", in: "initialize")
+        try actions.withUnsafeBufferPointer { actions in
+            for index in actions.indices {
+                switch actions[index].kind {
+                case .reply(let from, let value): from.reply(value)
+                case .postpone:
+                    guard !initial else {
+                        throw GenStatemCallbackError.actionNotAllowed(action: "postpone", in: "initialize")
+                    }
+                    postpone = true
+                case .nextEvent(let inserting): inserted.append(inserting)
+                case .hibernate: break
+                case .eventTimeout(let time, let content): setEventTimeout(time, content)
+                case .stateTimeout(let time, let content): armStateTimeout(time, content)
+                case .timeout(let name, let time, let content): armTimeout(name, time, content)
+                case .cancelStateTimeout: disarmStateTimeout()
+                case .cancelTimeout(let name): disarmTimeout(name)
                 }
-                postpone = true
-            case .nextEvent(let inserting): inserted.append(inserting)
-            case .hibernate: break
-            case .eventTimeout(let time, let content): setEventTimeout(time, content)
-            case .stateTimeout(let time, let content): armStateTimeout(time, content)
-            case .timeout(let name, let time, let content): armTimeout(name, time, content)
-            case .cancelStateTimeout: disarmStateTimeout()
-            case .cancelTimeout(let name): disarmTimeout(name)
             }
         }
-        if postpone, let event { postponed.append(event) }
-        // Postponed events are retried first, in the order they came.
-        if changed, !postponed.isEmpty {
+        return (changed, postpone, inserted)
+    }
+
+    /// Queues what a transition left: on a state change, the postponed events (retried first,
+    /// in the order they came); before them, the inserted events.
+    @inlinable
+    mutating func requeue(_ step: (changed: Bool, postpone: Bool, inserted: [Event])) {
+        if step.changed, !postponed.isEmpty {
             queue.insert(contentsOf: postponed, at: 0)
             postponed.removeAll()
         }
-        if !inserted.isEmpty { queue.insert(contentsOf: inserted, at: 0) }
-        guard Machine.stateEnter, changed || enter else { return nil }
-        return try await enterState(from: oldState)
+        if !step.inserted.isEmpty { queue.insert(contentsOf: step.inserted, at: 0) }
     }
 
     /// Runs the state enter call (again, while it returns `.repeatState`).
