@@ -138,7 +138,8 @@ struct GenStatemLoop<Machine: GenStatem> {
     // MARK: Events
 
     /// The next event to handle (any event cancels the event timeout), or a request to stop.
-    @inlinable
+    /// Inlined into the loop, as ``handle(_:)`` is: each async call allocates a frame on the task.
+    @inlinable @inline(__always)
     mutating func next() async throws -> Next {
         if !queue.isEmpty {
             cancelEventTimeout()
@@ -200,7 +201,7 @@ struct GenStatemLoop<Machine: GenStatem> {
     }
 
     /// Handles one event; returns the reason if the machine stops.
-    @inlinable
+    @inlinable @inline(__always)
     mutating func handle(_ event: borrowing Event) async throws -> ExitReason? {
         let transition = try await machine.handleEvent(event, state: state, data: &data, context: context)
         let newState: Machine.State
