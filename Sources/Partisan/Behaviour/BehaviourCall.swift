@@ -9,6 +9,7 @@
 enum BehaviourCall {
     /// Calls `server` from the current process, or from a short-lived process when the
     /// current task is not a process. Returns the raw reply.
+    @usableFromInline
     static func call(
         _ request: any Sendable, to server: Pid?, timeout: CallTimeout, runtime: ProcessRuntime
     ) async throws(GenServerError) -> any Sendable {
@@ -25,6 +26,7 @@ enum BehaviourCall {
     }
 
     /// Calls `server` from `caller` (whose mailbox receives the answer). Returns the raw reply.
+    @usableFromInline
     static func call(
         _ request: any Sendable, to server: Pid?, timeout: CallTimeout, from caller: ProcessContext
     ) async throws(GenServerError) -> any Sendable {

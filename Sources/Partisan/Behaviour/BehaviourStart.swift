@@ -119,6 +119,7 @@ public struct BehaviourStartFailure: Error, Sendable {
 extension InitAcknowledger {
     /// Registers the starting `process` as `name` (if given); when the name is taken or
     /// invalid, reports the failure to the starter and ends the process `normal`.
+    @usableFromInline
     func register(_ name: String?, process: ProcessContext) throws(ProcessError) {
         guard let name else { return }
         do {

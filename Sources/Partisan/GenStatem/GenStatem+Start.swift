@@ -6,6 +6,7 @@ extension ProcessContext {
     ///
     /// Throws ``GenServerStartError``: `.ignored`, `.alreadyStarted(pid)` when the name is
     /// taken, `.failed(reason)` when `initialize` stops, throws or the process dies first.
+    @inlinable
     public func startGenStatem<Machine: GenStatem>(
         _ machine: Machine, name: String? = nil, linkage: StartLinkage = .unlinked, options: SpawnOptions = []
     ) async throws(GenServerStartError) -> GenStatemRef<Machine> {
@@ -14,6 +15,7 @@ extension ProcessContext {
 
     /// Like ``startGenStatem(_:name:linkage:options:)``, also returning the monitor for a
     /// `.monitored` start.
+    @inlinable
     public func startMonitoredGenStatem<Machine: GenStatem>(
         _ machine: Machine, name: String? = nil, linkage: StartLinkage = .monitored, options: SpawnOptions = []
     ) async throws(GenServerStartError) -> (machine: GenStatemRef<Machine>, monitor: Ref?) {
@@ -32,6 +34,7 @@ extension ProcessContext {
 extension ProcessRuntime {
     /// Starts `machine`, unlinked, from outside any process; see
     /// ``ProcessContext/startGenStatem(_:name:linkage:options:)``.
+    @inlinable
     public func startGenStatem<Machine: GenStatem>(
         _ machine: Machine, name: String? = nil, options: SpawnOptions = []
     ) async throws(GenServerStartError) -> GenStatemRef<Machine> {
@@ -42,13 +45,14 @@ extension ProcessRuntime {
         } catch let error as GenServerStartError {
             throw error
         } catch {
-            throw .failed(error.exitReason ?? .crashed(ProcessCrash(error)))
+            throw .failed((error as? ProcessError)?.exitReason ?? .crashed(ProcessCrash(error)))
         }
     }
 }
 
 extension PartisanNode {
     /// Starts `machine`, unlinked; see ``ProcessContext/startGenStatem(_:name:linkage:options:)``.
+    @inlinable
     public func startGenStatem<Machine: GenStatem>(
         _ machine: Machine, name: String? = nil, options: SpawnOptions = []
     ) async throws(GenServerStartError) -> GenStatemRef<Machine> {
@@ -63,6 +67,7 @@ extension PartisanNode {
 
 extension GenServerStartError {
     /// The start error a behaviour's failed start handshake maps to.
+    @usableFromInline
     init(_ failure: BehaviourStartFailure) {
         if let callerError = failure.callerExiting, case .exiting(let reason) = callerError {
             self = .failed(reason)

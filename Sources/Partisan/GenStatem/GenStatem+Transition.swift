@@ -22,6 +22,7 @@ public enum GenStatemEvent<Machine: GenStatem>: Sendable {
 /// Actions run in the order given. Replies are sent at once; timeouts are set after the state
 /// change, so a state timeout set in a transition is the new state's.
 public struct GenStatemAction<Machine: GenStatem>: Sendable {
+    @usableFromInline
     enum Kind: Sendable {
         case reply(CallerRef<Machine.Reply>, Machine.Reply)
         case postpone
@@ -33,7 +34,10 @@ public struct GenStatemAction<Machine: GenStatem>: Sendable {
         case cancelStateTimeout
         case cancelTimeout(Machine.TimeoutName)
     }
-    let kind: Kind
+    @usableFromInline let kind: Kind
+
+    @usableFromInline
+    init(kind: Kind) { self.kind = kind }
 
     /// Answers the call `from` with `value` (OTP's `{reply, From, Reply}`).
     public static func reply(_ from: CallerRef<Machine.Reply>, _ value: Machine.Reply) -> Self {
@@ -70,6 +74,7 @@ public struct GenStatemAction<Machine: GenStatem>: Sendable {
     /// Cancels the generic timeout `name` (OTP's `{{timeout, Name}, cancel}`).
     public static func cancelTimeout(_ name: Machine.TimeoutName) -> Self { Self(kind: .cancelTimeout(name)) }
 
+    @usableFromInline
     var name: String {
         switch kind {
         case .reply: "reply"
@@ -98,13 +103,17 @@ extension GenStatemAction where Machine.TimeoutContent == Void {
 /// `event_handler_result()`. The data is the `inout` parameter, so there is no separate
 /// "keep data" form.
 public struct GenStatemTransition<Machine: GenStatem>: Sendable {
+    @usableFromInline
     enum Kind: Sendable {
         case next(Machine.State, [GenStatemAction<Machine>])
         case keep([GenStatemAction<Machine>])
         case `repeat`([GenStatemAction<Machine>])
         case stop(ExitReason, replies: [GenStatemAction<Machine>])
     }
-    let kind: Kind
+    @usableFromInline let kind: Kind
+
+    @usableFromInline
+    init(kind: Kind) { self.kind = kind }
 
     /// Goes to `state`, then `actions` (OTP's `{next_state, State, Data, Actions}`). Going to
     /// the current state is not a state change (same as `.keepState`).
@@ -135,12 +144,16 @@ public struct GenStatemTransition<Machine: GenStatem>: Sendable {
 /// What ``GenStatem/enterState(_:from:data:context:)`` returns: OTP's
 /// `state_enter_result()`. There is no `.nextState`: a state enter call cannot change state.
 public struct GenStatemEnterResult<Machine: GenStatem>: Sendable {
+    @usableFromInline
     enum Kind: Sendable {
         case keep([GenStatemAction<Machine>])
         case `repeat`([GenStatemAction<Machine>])
         case stop(ExitReason, replies: [GenStatemAction<Machine>])
     }
-    let kind: Kind
+    @usableFromInline let kind: Kind
+
+    @usableFromInline
+    init(kind: Kind) { self.kind = kind }
 
     /// Stays in the entered state, then `actions` (replies and timeouts only).
     public static func keepState(_ actions: GenStatemAction<Machine>...) -> Self { Self(kind: .keep(actions)) }
@@ -160,12 +173,16 @@ public struct GenStatemEnterResult<Machine: GenStatem>: Sendable {
 
 /// What ``GenStatem/initialize(context:)`` returns: OTP's `init_result()`.
 public struct GenStatemInitResult<Machine: GenStatem>: Sendable {
+    @usableFromInline
     enum Kind: Sendable {
         case ok(Machine.State, Machine.Data, [GenStatemAction<Machine>])
         case ignore
         case stop(ExitReason)
     }
-    let kind: Kind
+    @usableFromInline let kind: Kind
+
+    @usableFromInline
+    init(kind: Kind) { self.kind = kind }
 
     /// Starts in `state` with `data`, then `actions` (OTP's `{ok, State, Data, Actions}`);
     /// `.postpone` is not allowed here.

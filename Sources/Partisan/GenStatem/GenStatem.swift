@@ -116,6 +116,12 @@ public struct GenStatemContext: Sendable {
     /// from it stops the machine with `terminate` when the machine traps exits.
     public let parent: Pid?
 
+    @usableFromInline
+    init(process: ProcessContext, parent: Pid?) {
+        self.process = process
+        self.parent = parent
+    }
+
     /// The machine's pid.
     public var pid: Pid { process.pid }
 

@@ -1,7 +1,25 @@
 /// The message a state or generic timeout's timer sends to the machine. The generation tells
 /// a live timer from one that was cancelled or restarted after it fired.
+@usableFromInline
 struct GenStatemTimerFired: Sendable {
-    let generation: UInt64
+    @usableFromInline let generation: UInt64
+
+    @usableFromInline
+    init(generation: UInt64) { self.generation = generation }
+}
+
+/// A running state or generic timeout: its generation, and its timer (`nil` while it waits in
+/// the zero-time queue). Not nested in the generic loop, so copying it needs no metadata.
+@usableFromInline
+struct GenStatemArmedTimer {
+    @usableFromInline let generation: UInt64
+    @usableFromInline let timer: ProcessTimer?
+
+    @usableFromInline
+    init(generation: UInt64, timer: ProcessTimer?) {
+        self.generation = generation
+        self.timer = timer
+    }
 }
 
 /// The process body of a ``GenStatem``: the event queue, postponed events, the three kinds of
@@ -12,47 +30,56 @@ struct GenStatemTimerFired: Sendable {
 /// cancelling a zero timeout still removes it); the mailbox. The event timeout is the
 /// deadline of the mailbox wait itself; state and generic timeouts are ``ProcessTimer``s whose
 /// messages carry a generation, so a stale one is dropped.
+///
+/// `@inlinable` so that it is specialised for each machine type in the module that starts it,
+/// as ``GenServerLoop`` is: unspecialised, generic metadata look-ups and witness-table calls
+/// took most of an event's time.
+@usableFromInline
 struct GenStatemLoop<Machine: GenStatem> {
-    typealias Event = GenStatemEvent<Machine>
-    typealias Action = GenStatemAction<Machine>
+    @usableFromInline typealias Event = GenStatemEvent<Machine>
+    @usableFromInline typealias Action = GenStatemAction<Machine>
 
-    private enum Slot: Hashable {
+    /// Where a zero-time timeout waits in `zeroQueue`.
+    @usableFromInline
+    enum Slot: Hashable {
         case event
         case state
         case named(Machine.TimeoutName)
     }
 
-    /// A running state or generic timeout; `timer` is `nil` while it waits in `zeroQueue`.
-    private struct Armed {
-        let generation: UInt64
-        let timer: ProcessTimer?
-        let event: Event
-    }
-
-    private enum Next {
+    @usableFromInline
+    enum Next {
         case event(Event)
         case stop(ExitReason)
     }
 
-    let machine: Machine
-    let context: GenStatemContext
-    private(set) var state: Machine.State
-    private(set) var data: Machine.Data
-    private var queue: [Event] = []
-    private var postponed: [Event] = []
-    private var zeroQueue: [(slot: Slot, event: Event)] = []
-    private var eventTimeout: (deadline: ContinuousClock.Instant, content: Machine.TimeoutContent)?
-    private var stateTimer: Armed?
-    private var namedTimers: [Machine.TimeoutName: Armed] = [:]
-    private var generation: UInt64 = 0
+    // The timeouts keep their parts in separate fields, not in optionals of generic structs:
+    // a copy or a `nil` test of those goes through the type's value witnesses.
+    @usableFromInline let machine: Machine
+    @usableFromInline let context: GenStatemContext
+    @usableFromInline var state: Machine.State
+    @usableFromInline var data: Machine.Data
+    @usableFromInline var queue: [Event] = []
+    @usableFromInline var postponed: [Event] = []
+    @usableFromInline var zeroQueue: [(slot: Slot, event: Event)] = []
+    @usableFromInline var eventDeadline: ContinuousClock.Instant?
+    @usableFromInline var eventTimeoutContent: Machine.TimeoutContent?
+    @usableFromInline var stateTimer: GenStatemArmedTimer?
+    @usableFromInline var stateTimeoutContent: Machine.TimeoutContent?
+    @usableFromInline var namedTimers:
+        [Machine.TimeoutName: (armed: GenStatemArmedTimer, content: Machine.TimeoutContent)] =
+            [:]
+    @usableFromInline var generation: UInt64 = 0
 
-    private init(machine: Machine, context: GenStatemContext, state: Machine.State, data: Machine.Data) {
+    @inlinable
+    init(machine: Machine, context: GenStatemContext, state: Machine.State, data: Machine.Data) {
         self.machine = machine
         self.context = context
         self.state = state
         self.data = data
     }
 
+    @inlinable
     static func run(
         _ machine: Machine, name: String?, process: ProcessContext, acknowledge: InitAcknowledger
     ) async throws {
@@ -86,9 +113,13 @@ struct GenStatemLoop<Machine: GenStatem> {
 
     /// Runs the initial actions and enter call, then events, until the machine stops; returns
     /// why. A kill or an untrapped exit signal propagates (no `terminate`, Erlang's rule).
-    private mutating func runUntilStopped(initialActions: [Action]) async throws -> ExitReason {
+    @inlinable
+    mutating func runUntilStopped(initialActions: [Action]) async throws -> ExitReason {
         do {
-            if let reason = try await transit(to: state, initialActions, event: nil, enter: true) { return reason }
+            // The initial state is entered (from itself) as after a transition.
+            let step = try transit(to: state, initialActions, initial: true)
+            requeue(step)
+            if Machine.stateEnter, let reason = try await enterState(from: state) { return reason }
             while true {
                 switch try await next() {
                 case .stop(let reason): return reason
@@ -107,7 +138,9 @@ struct GenStatemLoop<Machine: GenStatem> {
     // MARK: Events
 
     /// The next event to handle (any event cancels the event timeout), or a request to stop.
-    private mutating func next() async throws -> Next {
+    /// Inlined into the loop, as ``handle(_:)`` is: each async call allocates a frame on the task.
+    @inlinable @inline(__always)
+    mutating func next() async throws -> Next {
         if !queue.isEmpty {
             cancelEventTimeout()
             return .event(queue.removeFirst())
@@ -115,8 +148,8 @@ struct GenStatemLoop<Machine: GenStatem> {
         if !zeroQueue.isEmpty {
             let (slot, event) = zeroQueue.removeFirst()
             switch slot {
-            case .event: eventTimeout = nil
-            case .state: stateTimer = nil
+            case .event: clearEventTimeout()
+            case .state: clearStateTimeout()
             case .named(let name): namedTimers[name] = nil
             }
             cancelEventTimeout()
@@ -125,10 +158,11 @@ struct GenStatemLoop<Machine: GenStatem> {
         let process = context.process
         while true {
             let message: any Sendable
-            if let (deadline, content) = eventTimeout {
+            if let deadline = eventDeadline {
                 let remaining = deadline - ContinuousClock.now
                 guard let received = try await process.receive(timeout: max(remaining, .zero)) else {
-                    eventTimeout = nil
+                    let content = eventTimeoutContent!
+                    clearEventTimeout()
                     return .event(.eventTimeout(content))
                 }
                 message = received
@@ -136,86 +170,114 @@ struct GenStatemLoop<Machine: GenStatem> {
                 message = try await process.receive()
             }
             let event: Event
-            switch message {
-            case let fired as GenStatemTimerFired:
-                guard let timeout = takeTimeout(generation: fired.generation) else { continue }  // stale
-                event = timeout
-            case let call as GenServerCall:
-                if let request = call.request as? Machine.Call {
-                    event = .call(request, from: CallerRef(alias: call.from, runtime: process.runtime))
-                } else {
+            // Casts first, by their exact type: a failed dynamic cast is not free.
+            if type(of: message) == GenServerCast<Machine.Cast>.self {
+                event = .cast((message as! GenServerCast<Machine.Cast>).request)
+            } else {
+                switch message {
+                case let fired as GenStatemTimerFired:
+                    guard let timeout = takeTimeout(generation: fired.generation) else { continue }  // stale
+                    event = timeout
+                case let call as GenServerCall:
+                    if let request = call.request as? Machine.Call {
+                        event = .call(request, from: CallerRef(alias: call.from, runtime: process.runtime))
+                    } else {
+                        event = .info(message)
+                    }
+                case let cast as GenServerCast<Machine.Cast>:
+                    event = .cast(cast.request)
+                case let stop as GenServerStopRequest:
+                    return .stop(stop.reason)
+                case let exit as ExitMessage where exit.from == context.parent:
+                    // The parent (a supervisor) is going: stop with its reason, terminate included.
+                    return .stop(exit.reason)
+                default:
                     event = .info(message)
                 }
-            case let cast as GenServerCast<Machine.Cast>:
-                event = .cast(cast.request)
-            case let stop as GenServerStopRequest:
-                return .stop(stop.reason)
-            case let exit as ExitMessage where exit.from == context.parent:
-                // The parent (a supervisor) is going: stop with its reason, terminate included.
-                return .stop(exit.reason)
-            default:
-                event = .info(message)
             }
-            eventTimeout = nil
+            if eventDeadline != nil { clearEventTimeout() }
             return .event(event)
         }
     }
 
     /// Handles one event; returns the reason if the machine stops.
-    private mutating func handle(_ event: Event) async throws -> ExitReason? {
+    @inlinable @inline(__always)
+    mutating func handle(_ event: borrowing Event) async throws -> ExitReason? {
         let transition = try await machine.handleEvent(event, state: state, data: &data, context: context)
+        let newState: Machine.State
+        let actions: [Action]
+        let enter: Bool
         switch transition.kind {
-        case .next(let newState, let actions):
-            return try await transit(to: newState, actions, event: event, enter: false)
-        case .keep(let actions):
-            return try await transit(to: state, actions, event: event, enter: false)
-        case .repeat(let actions):
-            return try await transit(to: state, actions, event: event, enter: true)
+        case .next(let next, let list): (newState, actions, enter) = (next, list, false)
+        case .keep(let list): (newState, actions, enter) = (state, list, false)
+        case .repeat(let list): (newState, actions, enter) = (state, list, true)
         case .stop(let reason, let replies):
             try sendReplies(replies)
             return reason
         }
-    }
-
-    /// Applies a transition to `newState` with `actions` after `event` (`nil` for the initial
-    /// actions); `enter` forces the enter call without a state change (repeat, initial state).
-    private mutating func transit(
-        to newState: Machine.State, _ actions: [Action], event: Event?, enter: Bool
-    ) async throws -> ExitReason? {
-        var postpone = false
-        var inserted: [Event] = []
-        for action in actions {
-            switch action.kind {
-            case .reply(let from, let value): from.reply(value)
-            case .postpone:
-                guard event != nil else {
-                    throw GenStatemCallbackError.actionNotAllowed(action: "postpone", in: "initialize")
-                }
-                postpone = true
-            case .nextEvent(let inserting): inserted.append(inserting)
-            default: break
-            }
-        }
-        if postpone, let event { postponed.append(event) }
         let oldState = state
-        let changed = newState != state
-        if changed {
-            state = newState
-            // Postponed events are retried first, in the order they came.
-            if !postponed.isEmpty {
-                queue.insert(contentsOf: postponed, at: 0)
-                postponed.removeAll()
-            }
-            disarm(.state)
-        }
-        if !inserted.isEmpty { queue.insert(contentsOf: inserted, at: 0) }
-        applyTimeouts(actions)
-        guard Machine.stateEnter, changed || enter else { return nil }
+        let step = try transit(to: newState, actions, initial: false)
+        if step.postpone { postponed.append(copy event) }
+        requeue(step)
+        // `enter` forces the enter call without a state change (repeat).
+        guard Machine.stateEnter, step.changed || enter else { return nil }
         return try await enterState(from: oldState)
     }
 
+    /// Goes to `newState` (cancelling the state timeout if it changes), then applies `actions`
+    /// in one pass: replies go at once, timeouts are set (so a state timeout set here is the new
+    /// state's). Returns whether the state changed, whether the event is postponed, and the
+    /// inserted events; ``requeue(_:)`` queues them once a postponed event is added.
+    ///
+    /// Synchronous, and the event is not passed in: an async call costs a frame allocation, a
+    /// copy of an event goes through its generic value witnesses.
+    @inlinable
+    mutating func transit(
+        to newState: Machine.State, _ actions: [Action], initial: Bool
+    ) throws -> (changed: Bool, postpone: Bool, inserted: [Event]) {
+        let changed = newState != state
+        if changed {
+            state = newState
+            disarmStateTimeout()
+        }
+        var postpone = false
+        var inserted: [Event] = []
+        try actions.withUnsafeBufferPointer { actions in
+            for index in actions.indices {
+                switch actions[index].kind {
+                case .reply(let from, let value): from.reply(value)
+                case .postpone:
+                    guard !initial else {
+                        throw GenStatemCallbackError.actionNotAllowed(action: "postpone", in: "initialize")
+                    }
+                    postpone = true
+                case .nextEvent(let inserting): inserted.append(inserting)
+                case .hibernate: break
+                case .eventTimeout(let time, let content): setEventTimeout(time, content)
+                case .stateTimeout(let time, let content): armStateTimeout(time, content)
+                case .timeout(let name, let time, let content): armTimeout(name, time, content)
+                case .cancelStateTimeout: disarmStateTimeout()
+                case .cancelTimeout(let name): disarmTimeout(name)
+                }
+            }
+        }
+        return (changed, postpone, inserted)
+    }
+
+    /// Queues what a transition left: on a state change, the postponed events (retried first,
+    /// in the order they came); before them, the inserted events.
+    @inlinable
+    mutating func requeue(_ step: (changed: Bool, postpone: Bool, inserted: [Event])) {
+        if step.changed, !postponed.isEmpty {
+            queue.insert(contentsOf: postponed, at: 0)
+            postponed.removeAll()
+        }
+        if !step.inserted.isEmpty { queue.insert(contentsOf: step.inserted, at: 0) }
+    }
+
     /// Runs the state enter call (again, while it returns `.repeatState`).
-    private mutating func enterState(from oldState: Machine.State) async throws -> ExitReason? {
+    @inlinable
+    mutating func enterState(from oldState: Machine.State) async throws -> ExitReason? {
         var from = oldState
         while true {
             let result = try await machine.enterState(state, from: from, data: &data, context: context)
@@ -232,16 +294,21 @@ struct GenStatemLoop<Machine: GenStatem> {
                 case .reply(let from, let value): from.reply(value)
                 case .postpone, .nextEvent:
                     throw GenStatemCallbackError.actionNotAllowed(action: action.name, in: "a state enter call")
-                default: break
+                case .hibernate: break
+                case .eventTimeout(let time, let content): setEventTimeout(time, content)
+                case .stateTimeout(let time, let content): armStateTimeout(time, content)
+                case .timeout(let name, let time, let content): armTimeout(name, time, content)
+                case .cancelStateTimeout: disarmStateTimeout()
+                case .cancelTimeout(let name): disarmTimeout(name)
                 }
             }
-            applyTimeouts(actions)
             guard case .repeat = result.kind else { return nil }
             from = state
         }
     }
 
-    private func sendReplies(_ replies: [Action]) throws {
+    @inlinable
+    func sendReplies(_ replies: [Action]) throws {
         for action in replies {
             guard case .reply(let from, let value) = action.kind else {
                 throw GenStatemCallbackError.actionNotAllowed(action: action.name, in: "stopAndReply")
@@ -252,87 +319,103 @@ struct GenStatemLoop<Machine: GenStatem> {
 
     // MARK: Timeouts
 
-    private mutating func applyTimeouts(_ actions: [Action]) {
-        for action in actions {
-            switch action.kind {
-            case .eventTimeout(let time, let content):
-                cancelEventTimeout()
-                guard case .after(let duration) = time else { break }
-                if duration <= .zero {
-                    zeroQueue.append((.event, .eventTimeout(content)))
-                } else {
-                    eventTimeout = (ContinuousClock.now + duration, content)
-                }
-            case .stateTimeout(let time, let content):
-                arm(.state, time, .stateTimeout(content))
-            case .timeout(let name, let time, let content):
-                arm(.named(name), time, .timeout(name, content))
-            case .cancelStateTimeout:
-                disarm(.state)
-            case .cancelTimeout(let name):
-                disarm(.named(name))
-            case .reply, .postpone, .nextEvent, .hibernate:
-                break
-            }
-        }
-    }
-
-    /// (Re)starts the timeout in `slot`; `.infinity` only cancels it.
-    private mutating func arm(_ slot: Slot, _ time: CallTimeout, _ event: Event) {
-        disarm(slot)
+    /// Sets the event timeout (any running one is cancelled first); `.infinity` only cancels.
+    @inlinable
+    mutating func setEventTimeout(_ time: CallTimeout, _ content: Machine.TimeoutContent) {
+        cancelEventTimeout()
         guard case .after(let duration) = time else { return }
-        generation &+= 1
-        let armed: Armed
         if duration <= .zero {
-            zeroQueue.append((slot, event))
-            armed = Armed(generation: generation, timer: nil, event: event)
+            zeroQueue.append((.event, .eventTimeout(content)))
         } else {
-            let timer = context.process.sendAfter(
-                duration, GenStatemTimerFired(generation: generation), to: context.pid)
-            armed = Armed(generation: generation, timer: timer, event: event)
-        }
-        switch slot {
-        case .state: stateTimer = armed
-        case .named(let name): namedTimers[name] = armed
-        case .event: break
+            eventDeadline = ContinuousClock.now + duration
+            eventTimeoutContent = content
         }
     }
 
-    /// Cancels the timeout in `slot`, wherever it waits.
-    private mutating func disarm(_ slot: Slot) {
-        let armed: Armed?
-        switch slot {
-        case .event:
-            cancelEventTimeout()
-            return
-        case .state:
-            armed = stateTimer
-            stateTimer = nil
-        case .named(let name):
-            armed = namedTimers.removeValue(forKey: name)
+    /// (Re)starts the state timeout; `.infinity` only cancels it.
+    @inlinable
+    mutating func armStateTimeout(_ time: CallTimeout, _ content: Machine.TimeoutContent) {
+        disarmStateTimeout()
+        guard let timer = arm(.state, time, .stateTimeout(content)) else { return }
+        stateTimer = timer
+        stateTimeoutContent = content
+    }
+
+    /// (Re)starts the generic timeout `name`; `.infinity` only cancels it.
+    @inlinable
+    mutating func armTimeout(_ name: Machine.TimeoutName, _ time: CallTimeout, _ content: Machine.TimeoutContent) {
+        disarmTimeout(name)
+        guard let timer = arm(.named(name), time, .timeout(name, content)) else { return }
+        namedTimers[name] = (timer, content)
+    }
+
+    /// Starts a timer (or, for a zero time, queues `event` in `zeroQueue` at once) for `slot`;
+    /// `nil` for `.infinity`.
+    @inlinable
+    mutating func arm(_ slot: Slot, _ time: CallTimeout, _ event: @autoclosure () -> Event) -> GenStatemArmedTimer? {
+        guard case .after(let duration) = time else { return nil }
+        generation &+= 1
+        if duration <= .zero {
+            zeroQueue.append((slot, event()))
+            return GenStatemArmedTimer(generation: generation, timer: nil)
         }
-        guard let armed else { return }
+        let timer = context.process.sendAfter(duration, GenStatemTimerFired(generation: generation), to: context.pid)
+        return GenStatemArmedTimer(generation: generation, timer: timer)
+    }
+
+    /// Cancels the state timeout, wherever it waits.
+    @inlinable
+    mutating func disarmStateTimeout() {
+        guard let armed = stateTimer else { return }
+        clearStateTimeout()
         if let timer = armed.timer {
             context.process.cancelTimer(timer)
         } else {
-            zeroQueue.removeAll { $0.slot == slot }
+            zeroQueue.removeAll { if case .state = $0.slot { true } else { false } }
         }
     }
 
-    private mutating func cancelEventTimeout() {
-        eventTimeout = nil
+    /// Cancels the generic timeout `name`, wherever it waits.
+    @inlinable
+    mutating func disarmTimeout(_ name: Machine.TimeoutName) {
+        guard let (armed, _) = namedTimers.removeValue(forKey: name) else { return }
+        if let timer = armed.timer {
+            context.process.cancelTimer(timer)
+        } else {
+            zeroQueue.removeAll { $0.slot == .named(name) }
+        }
+    }
+
+    @inlinable
+    mutating func clearStateTimeout() {
+        stateTimer = nil
+        stateTimeoutContent = nil
+    }
+
+    @inlinable
+    mutating func clearEventTimeout() {
+        eventDeadline = nil
+        eventTimeoutContent = nil
+    }
+
+    @inlinable
+    mutating func cancelEventTimeout() {
+        if eventDeadline != nil { clearEventTimeout() }
         if !zeroQueue.isEmpty { zeroQueue.removeAll { $0.slot == .event } }
     }
 
     /// The event of the live timer with `generation`, which stops being armed; `nil` for a
     /// stale timer message.
-    private mutating func takeTimeout(generation: UInt64) -> Event? {
-        if let armed = stateTimer, armed.generation == generation {
-            stateTimer = nil
-            return armed.event
+    @inlinable
+    mutating func takeTimeout(generation: UInt64) -> Event? {
+        if let armed = stateTimer, armed.generation == generation, let content = stateTimeoutContent {
+            clearStateTimeout()
+            return .stateTimeout(content)
         }
-        guard let (name, armed) = namedTimers.first(where: { $0.value.generation == generation }) else { return nil }
+        guard let (name, timer) = namedTimers.first(where: { $0.value.armed.generation == generation }) else {
+            return nil
+        }
         namedTimers[name] = nil
-        return armed.event
+        return .timeout(name, timer.content)
     }
 }

@@ -51,6 +51,7 @@ extension GenStatemRef {
     ///
     /// Fails as ``GenServerRef/call(_:timeout:)`` does: ``GenServerError/noproc``,
     /// ``GenServerError/exit(_:)``, ``GenServerError/timeout`` (a late reply is dropped).
+    @inlinable
     public func call(_ request: Machine.Call, timeout: CallTimeout = .seconds(5)) async throws(GenServerError)
         -> Machine.Reply
     {
@@ -58,13 +59,15 @@ extension GenStatemRef {
     }
 
     /// ``call(_:timeout:)`` from the given process.
+    @inlinable
     public func call(_ request: Machine.Call, timeout: CallTimeout = .seconds(5), from caller: ProcessContext)
         async throws(GenServerError) -> Machine.Reply
     {
         try Self.typed(try await BehaviourCall.call(request, to: pid, timeout: timeout, from: caller))
     }
 
-    private static func typed(_ value: any Sendable) throws(GenServerError) -> Machine.Reply {
+    @inlinable
+    static func typed(_ value: any Sendable) throws(GenServerError) -> Machine.Reply {
         guard let reply = value as? Machine.Reply else { throw .badReply("\(type(of: value))") }
         return reply
     }

@@ -24,7 +24,7 @@ final class TimerService: @unchecked Sendable {
         fileprivate let sequence: UInt64
         fileprivate let callback: @Sendable () -> Void
         /// Position in the heap, or -1 once fired or cancelled. Guarded by the service's mutex.
-        fileprivate var index: Int = -1
+        @exclusivity(unchecked) fileprivate var index: Int = -1
 
         fileprivate init(deadline: UInt64, sequence: UInt64, callback: @escaping @Sendable () -> Void) {
             self.deadline = deadline
@@ -35,13 +35,14 @@ final class TimerService: @unchecked Sendable {
 
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>
     private let condition: UnsafeMutablePointer<pthread_cond_t>
-    // Guarded by `mutex`.
-    private var heap: [Timer] = []
-    private var nextSequence: UInt64 = 0
+    // Guarded by `mutex`, so not checked for exclusive access at run time as well (the checks
+    // cost more than the heap operations on a state timeout's re-arm).
+    @exclusivity(unchecked) private var heap: [Timer] = []
+    @exclusivity(unchecked) private var nextSequence: UInt64 = 0
     /// The deadline the timer thread sleeps until (`.max` when it waits for any timer). A new
     /// timer needs to wake it only if it is due earlier, so the common case — a call's 5 s
     /// timeout scheduled and cancelled within microseconds — costs no system call.
-    private var sleepingUntil: UInt64 = .max
+    @exclusivity(unchecked) private var sleepingUntil: UInt64 = .max
 
     private init() {
         mutex = .allocate(capacity: 1)
