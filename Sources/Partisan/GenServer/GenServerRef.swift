@@ -3,45 +3,27 @@
 /// Calls made inside a process use that process's mailbox (as Erlang's `gen_server:call`
 /// does); calls made outside any process run in a short-lived process of their own.
 public struct GenServerRef<Server: GenServer>: Sendable, Hashable, CustomStringConvertible {
-    enum Target: Sendable, Hashable {
-        case pid(Pid)
-        case name(String)
-    }
-
-    let target: Target
-    /// The runtime the reference resolves names on and calls from outside processes.
-    public let runtime: ProcessRuntime
+    /// Where the reference points.
+    public let address: BehaviourAddress
 
     /// A reference to the server `pid`.
     public init(pid: Pid, on runtime: ProcessRuntime) {
-        self.target = .pid(pid)
-        self.runtime = runtime
+        address = BehaviourAddress(pid: pid, on: runtime)
     }
 
     /// A reference to whichever process is registered as `name` on `runtime` at each use
     /// (so a call reaches a restarted server under the same name).
     public init(name: String, on runtime: ProcessRuntime) {
-        self.target = .name(name)
-        self.runtime = runtime
+        address = BehaviourAddress(name: name, on: runtime)
     }
+
+    /// The runtime the reference resolves names on and calls from outside processes.
+    public var runtime: ProcessRuntime { address.runtime }
 
     /// The server's current pid, if it is running.
-    public var pid: Pid? {
-        switch target {
-        case .pid(let pid): pid
-        case .name(let name): runtime.whereis(name)
-        }
-    }
+    public var pid: Pid? { address.pid }
 
-    public var description: String {
-        switch target {
-        case .pid(let pid): "GenServerRef<\(Server.self)>(\(pid))"
-        case .name(let name): "GenServerRef<\(Server.self)>(\(name))"
-        }
-    }
-
-    public static func == (lhs: Self, rhs: Self) -> Bool { lhs.target == rhs.target && lhs.runtime === rhs.runtime }
-    public func hash(into hasher: inout Hasher) { hasher.combine(target) }
+    public var description: String { "GenServerRef<\(Server.self)>(\(address))" }
 }
 
 extension GenServerRef {
