@@ -70,4 +70,10 @@ import Testing
         for set in Self.replicas() { #expect(MembershipSet(term: set.term) == set) }
         #expect(MembershipSet(term: .atom("nonsense")) == nil)
     }
+
+    @Test func default_timings_declare_a_hung_node_down_within_five_seconds() {
+        let defaults = MembershipConfiguration()
+        #expect(defaults.gossipInterval == .seconds(1))
+        #expect(defaults.suspectAfter + defaults.gossipInterval < .seconds(5))
+    }
 }
