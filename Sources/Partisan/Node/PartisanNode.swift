@@ -13,11 +13,16 @@ public final class PartisanNode: Sendable {
     public let kernel: NetKernel?
     /// The type registry of messages that cross nodes (see ``registerMessageType(_:manifest:)``).
     public let codec: MessageCodec
+    /// The node's overlay (full mesh): cluster membership, gossip and failure detection;
+    /// `nil` for a node started without networking.
+    public let membership: MembershipService?
 
-    private init(runtime: ProcessRuntime, kernel: NetKernel?, codec: MessageCodec) {
+    private init(runtime: ProcessRuntime, kernel: NetKernel?, codec: MessageCodec, membership: MembershipService? = nil)
+    {
         self.runtime = runtime
         self.kernel = kernel
         self.codec = codec
+        self.membership = membership
     }
 
     /// Starts a node named `name` (`name@host`) without networking: its processes can reach
@@ -39,6 +44,7 @@ public final class PartisanNode: Sendable {
     /// - Parameters:
     ///   - channels: the channels of every peer connection (`default` is added if missing:
     ///     process traffic travels on it).
+    ///   - membership: the overlay's timings (gossip interval, failure detection, reconnection).
     ///   - configuration: adjusts the transport's settings (frame and queue limits, timeouts);
     ///     the cookie and logger are set from the other arguments first.
     /// - Throws: the listener's error (for example, the port is taken).
@@ -50,6 +56,7 @@ public final class PartisanNode: Sendable {
         channels: [ChannelSpec] = ChannelSpec.standard,
         creation: UInt32? = nil,
         logger: Logger? = nil,
+        membership: MembershipConfiguration = .init(),
         configuration: (inout TransportConfiguration) -> Void = { _ in }
     ) async throws -> PartisanNode {
         let runtime = ProcessRuntime(node: name, creation: creation, logger: logger)
@@ -58,7 +65,8 @@ public final class PartisanNode: Sendable {
         let codec = makeCodec()
         let kernel = try await NetKernel.start(
             runtime: runtime, host: host, port: port, channels: channels, configuration: transport, codec: codec)
-        return PartisanNode(runtime: runtime, kernel: kernel, codec: codec)
+        let overlay = MembershipService.fullMesh(kernel: kernel, configuration: membership)
+        return PartisanNode(runtime: runtime, kernel: kernel, codec: codec, membership: overlay)
     }
 
     private static func makeCodec() -> MessageCodec {

@@ -40,6 +40,12 @@ extension NetKernel: TransportDelegate {
 
     public func received(_ term: Term, on connection: Connection) {
         let peer = connection.info.peer
+        if connection.info.channel.name == ChannelSpec.membership.name,
+            let overlay = state.withLock({ $0.overlayHandler })
+        {
+            overlay(term, peer)
+            return
+        }
         guard let message = ControlMessage(term: term), message.sender.node == peer,
             message.recipient.map({ $0.node == runtime.node }) ?? true
         else {

@@ -39,6 +39,9 @@ public final class NetKernel: Sendable {
         var upCallbacks: [@Sendable (Node) -> Void] = []
         var downCallbacks: [@Sendable (Node, NodeDownReason) -> Void] = []
         var shuttingDown = false
+        /// Receives the terms of the `membership` channel (the overlay's driver); without
+        /// one they are read as process traffic.
+        var overlayHandler: (@Sendable (Term, Node) -> Void)?
     }
 
     /// The local runtime.

@@ -13,6 +13,10 @@ public enum NodeDownReason: Hashable, Sendable, CustomStringConvertible {
     /// The node was not connected when it was monitored (``NetKernel/monitorNode(_:watcher:)``
     /// answers at once): Erlang's plain `{nodedown, Node}`.
     case notConnected
+    /// The node stopped answering: no heartbeat or other membership traffic arrived from it
+    /// for ``MembershipConfiguration/suspectAfter`` (the node hung, or the network dropped
+    /// packets without closing the connection): Erlang's `net_tick_timeout`.
+    case heartbeatTimeout
 
     public var description: String {
         switch self {
@@ -21,6 +25,7 @@ public enum NodeDownReason: Hashable, Sendable, CustomStringConvertible {
         case .disconnect: "disconnect"
         case .shutdown: "net_kernel_terminated"
         case .notConnected: "not_connected"
+        case .heartbeatTimeout: "net_tick_timeout"
         }
     }
 }

@@ -1,0 +1,22 @@
+/// Cluster membership (the full-mesh overlay): Partisan's `partisan_peer_service`.
+extension PartisanNode {
+    /// Joins the cluster of the node listening at `address`: this node connects to it, the
+    /// membership spreads by gossip, and every member connects to every other. Returns once
+    /// the contact lists this node. Partisan's `partisan_peer_service:join/1`.
+    ///
+    /// - Throws: ``PartisanNodeError/notDistributed`` without networking, the transport's
+    ///   error, or ``MembershipError/joinTimedOut(_:)``.
+    public func join(_ address: ListenAddress) async throws {
+        guard let membership else { throw PartisanNodeError.notDistributed }
+        try await membership.join(address)
+    }
+
+    /// Leaves the cluster: every member drops this node and disconnects from it.
+    public func leave() async { await membership?.leave() }
+
+    /// Removes `node` from the cluster (it is told, and disconnected everywhere).
+    public func leave(_ node: Node) async { await membership?.leave(node) }
+
+    /// The cluster's members, this node included, sorted: `partisan_peer_service:members/0`.
+    public func members() -> [Node] { membership?.members().map(\.node) ?? [name] }
+}

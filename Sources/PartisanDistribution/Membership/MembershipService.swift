@@ -1,0 +1,229 @@
+import Logging
+import PartisanCore
+import Synchronization
+
+/// The driver of a ``PeerServiceManager``: Partisan's `partisan_pluggable_peer_service_manager`.
+///
+/// It feeds the manager its events — membership-channel messages, the periodic tick,
+/// peers coming up, ``join(_:)`` and ``leave(_:)`` — under one lock, and carries out each
+/// ``PeerServiceUpdate``: sends the overlay messages on the `membership` channel, keeps a
+/// connection to every peer the overlay wants (reconnecting with exponential backoff while it
+/// stays wanted) and disconnects peers the overlay drops.
+///
+/// **Failure detection.** A closed connection ends the session at once (the kernel reports
+/// ``NodeDown`` with `connection_closed`). For a peer that hangs with its sockets open, every
+/// tick sends a `heartbeat` to each connected member, and any membership-channel message
+/// counts as a sign of life; a member silent for ``MembershipConfiguration/suspectAfter`` is
+/// declared down (``NodeDownReason/heartbeatTimeout``): its connections are closed, so links
+/// and monitors across fire with `noconnection`, and reconnection starts.
+public final class MembershipService: Sendable {
+    private struct State: Sendable {
+        var manager: any PeerServiceManager
+        var members: [NodeSpec]
+        /// Peers to keep connected, by name.
+        var wanted: [Node: NodeSpec] = [:]
+        /// Peers with a reconnection loop running.
+        var reconnecting: Set<Node> = []
+        var lastHeard: [Node: ContinuousClock.Instant] = [:]
+        var suspended = false
+        var stopped = false
+    }
+
+    /// The timings.
+    public let configuration: MembershipConfiguration
+    private let kernel: NetKernel
+    private let state: Mutex<State>
+    private let ticker = Mutex<Task<Void, Never>?>(nil)
+    private let logger: Logger
+    private var node: Node { kernel.runtime.node }
+
+    /// Starts driving `manager` over `kernel`'s `membership` channel (the kernel must have
+    /// it) and ticks every ``MembershipConfiguration/gossipInterval``.
+    public static func start(
+        kernel: NetKernel, manager: any PeerServiceManager, configuration: MembershipConfiguration = .init()
+    ) -> MembershipService {
+        let service = MembershipService(kernel: kernel, manager: manager, configuration: configuration)
+        kernel.setOverlayHandler { [weak service] term, peer in service?.received(term, from: peer) }
+        kernel.onUp { [weak service] peer in service?.peerUp(peer) }
+        kernel.onDown { [weak service] peer, _ in service?.peerDown(peer) }
+        let interval = configuration.gossipInterval
+        service.ticker.withLock {
+            $0 = Task { [weak service] in
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: interval)
+                    guard let service else { return }
+                    service.tick()
+                }
+            }
+        }
+        return service
+    }
+
+    /// Starts the full-mesh overlay for `kernel`'s node.
+    public static func fullMesh(kernel: NetKernel, configuration: MembershipConfiguration = .init())
+        -> MembershipService
+    {
+        start(
+            kernel: kernel, manager: FullMeshMembership(localSpec: kernel.spec, creation: kernel.runtime.creation),
+            configuration: configuration)
+    }
+
+    private init(kernel: NetKernel, manager: any PeerServiceManager, configuration: MembershipConfiguration) {
+        self.kernel = kernel
+        self.configuration = configuration
+        self.logger = kernel.logger
+        self.state = Mutex(State(manager: manager, members: manager.members()))
+    }
+
+    /// The members, this node included, sorted by name.
+    public func members() -> [NodeSpec] { state.withLock { $0.members } }
+
+    /// Joins the cluster of the node at `address`: connects to it, sends it this node's view,
+    /// and returns once the contact's gossip lists this node's peers as members (the rest of
+    /// the cluster follows by gossip). Partisan's `join/1`.
+    ///
+    /// - Throws: the transport's error when the contact cannot be reached, or
+    ///   ``MembershipError/joinTimedOut(_:)``.
+    public func join(_ address: ListenAddress) async throws {
+        guard !state.withLock({ $0.stopped }) else { throw MembershipError.stopped }
+        let contact = try await kernel.connect(to: address)
+        perform { $0.join(NodeSpec(node: contact, listenAddresses: [address])) }
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: configuration.joinTimeout)
+        while !members().contains(where: { $0.node == contact }) {
+            guard clock.now < deadline else { throw MembershipError.joinTimedOut(contact) }
+            try await Task.sleep(for: .milliseconds(5))
+        }
+    }
+
+    /// Removes `node` from the cluster; with this node's own name (the default), this node
+    /// leaves: it tells every member, waits (up to the gossip interval) for them to drop it,
+    /// then disconnects from the rest. Partisan's `leave/0,1`.
+    public func leave(_ node: Node? = nil) async {
+        let leaving = node ?? self.node
+        let update = state.withLock { s in
+            let update = s.manager.leave(leaving)
+            s.members = update.members
+            s.wanted = Dictionary(update.connect.map { ($0.node, $0) }, uniquingKeysWith: { $1 })
+            return update
+        }
+        for (peer, message) in update.messages { kernel.sendOverlay(message, to: peer) }
+        // Give the messages time to go out before the connections close.
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: configuration.gossipInterval)
+        while update.disconnect.contains(where: { kernel.isConnected($0) }), clock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+        for peer in update.disconnect { kernel.disconnect(peer) }
+    }
+
+    /// Stops ticking and reconnecting; the kernel and its sessions stay.
+    public func stop() {
+        state.withLock { $0.stopped = true }
+        ticker.withLock { $0?.cancel() }
+    }
+
+    /// **Test hook** simulating a hung node (what `SIGSTOP` does to a real one, which a test
+    /// cannot do to one node of a process): the service stops sending heartbeats and gossip
+    /// and ignores incoming membership traffic, while its connections stay open. Peers must
+    /// declare it down with ``NodeDownReason/heartbeatTimeout``.
+    public func suspendForTesting() { state.withLock { $0.suspended = true } }
+
+    /// Ends ``suspendForTesting()``.
+    public func resumeForTesting() { state.withLock { $0.suspended = false } }
+
+    // MARK: Events
+
+    private func received(_ term: Term, from peer: Node) {
+        let now = ContinuousClock.now
+        let live = state.withLock { s -> Bool in
+            guard !s.suspended, !s.stopped else { return false }
+            s.lastHeard[peer] = now
+            return true
+        }
+        guard live, term != .atom("heartbeat") else { return }
+        perform { $0.handle(message: term, from: peer) }
+    }
+
+    private func peerUp(_ peer: Node) {
+        state.withLock { $0.lastHeard[peer] = .now }
+        perform { $0.peerUp(peer) }
+    }
+
+    private func peerDown(_ peer: Node) {
+        let spec = state.withLock { s in s.stopped ? nil : s.wanted[peer] }
+        if let spec { reconnect(spec) }
+    }
+
+    func tick() {
+        let now = ContinuousClock.now
+        let (connected, silent, live) = state.withLock { s -> ([Node], [Node], Bool) in
+            guard !s.suspended, !s.stopped else { return ([], [], false) }
+            var connected: [Node] = []
+            var silent: [Node] = []
+            for peer in s.members.map(\.node) where peer != node && kernel.isConnected(peer) {
+                let heard = s.lastHeard[peer] ?? now
+                s.lastHeard[peer] = heard
+                if now - heard > configuration.suspectAfter { silent.append(peer) } else { connected.append(peer) }
+            }
+            return (connected, silent, true)
+        }
+        guard live else { return }
+        for peer in connected { kernel.sendOverlay(.atom("heartbeat"), to: peer) }
+        for peer in silent {
+            logger.warning("member stopped answering", metadata: ["node": "\(node)", "peer": "\(peer)"])
+            state.withLock { _ = $0.lastHeard.removeValue(forKey: peer) }
+            kernel.declareDown(peer)
+        }
+        perform { $0.periodic() }
+    }
+
+    // MARK: Carrying out updates
+
+    /// Runs `event` on the manager under the lock, then carries out its update outside it.
+    private func perform(_ event: (inout any PeerServiceManager) -> PeerServiceUpdate) {
+        let update = state.withLock { s -> PeerServiceUpdate? in
+            guard !s.stopped else { return nil }
+            let update = event(&s.manager)
+            s.members = update.members
+            s.wanted = Dictionary(update.connect.map { ($0.node, $0) }, uniquingKeysWith: { $1 })
+            for gone in update.disconnect { s.wanted[gone] = nil }
+            return update
+        }
+        guard let update else { return }
+        for (peer, message) in update.messages { kernel.sendOverlay(message, to: peer) }
+        for peer in update.disconnect { kernel.disconnect(peer) }
+        for spec in update.connect where spec.node != node && !kernel.hasSession(with: spec.node) { reconnect(spec) }
+    }
+
+    /// Keeps trying to connect to `spec`'s node while the overlay wants it and it is not
+    /// connected: at once, then after a backoff that doubles up to the maximum.
+    private func reconnect(_ spec: NodeSpec) {
+        let peer = spec.node
+        let start = state.withLock { s in s.reconnecting.insert(peer).inserted }
+        guard start else { return }
+        Task {
+            var backoff = configuration.reconnectInitialBackoff
+            while true {
+                let target = state.withLock { s -> NodeSpec? in
+                    guard !s.stopped, !s.suspended, let wanted = s.wanted[peer], !kernel.isConnected(peer) else {
+                        s.reconnecting.remove(peer)
+                        return nil
+                    }
+                    return wanted
+                }
+                guard let target, let address = target.listenAddresses.first else { return }
+                if !kernel.hasSession(with: peer) {
+                    do {
+                        try await kernel.connect(to: address)
+                    } catch {
+                        logger.debug("reconnect failed", metadata: ["peer": "\(peer)", "error": "\(error)"])
+                    }
+                }
+                if kernel.isConnected(peer) { continue }
+                try? await Task.sleep(for: backoff)
+                backoff = min(backoff * 2, configuration.reconnectMaxBackoff)
+            }
+        }
+    }
+}

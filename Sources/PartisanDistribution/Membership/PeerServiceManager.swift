@@ -1,0 +1,72 @@
+import PartisanCore
+
+/// An overlay: the strategy that decides who is a member of the cluster and which peers a
+/// node keeps connections to — Partisan's `partisan_peer_service_manager` /
+/// `partisan_membership_strategy`. Full mesh (``FullMeshMembership``) is the first; HyParView,
+/// client-server and static overlays implement the same protocol.
+///
+/// **A state machine, not an actor.** A manager does no I/O, owns no timers and starts no
+/// tasks. Each method takes an event and returns a ``PeerServiceUpdate``: the new member
+/// list, the overlay messages to send, and the peers to connect to or drop. Its driver, a
+/// ``MembershipService``, does the rest: it sends the messages on the `membership` channel,
+/// connects (with backoff) and disconnects, runs ``periodic()`` every gossip interval, sends
+/// heartbeats and declares silent peers down. The transport does connections, framing,
+/// serialisation and failure detection; so an overlay is only its membership logic.
+///
+/// **Threading.** The driver calls a manager from any thread but never concurrently: every
+/// call happens under the driver's lock, so an implementation needs no synchronisation of its
+/// own. Methods must return quickly and must not block, sleep or call back into the driver.
+///
+/// **Messages.** Overlay messages are ``Term``s; a manager receives in
+/// ``handle(message:from:)`` exactly what managers of the same type on other nodes returned
+/// for it, from the node that sent it. Delivery is best effort: a message to a peer that is
+/// not connected is dropped, so a manager must tolerate loss and duplication (the full mesh
+/// gossips its whole state-based CRDT, which is idempotent). Messages may be reordered
+/// only across peers, never between one pair of nodes.
+public protocol PeerServiceManager: Sendable {
+    /// This node's spec, as the manager announces it.
+    var localSpec: NodeSpec { get }
+
+    /// The members, this node included, sorted by name: Partisan's `members/0`.
+    func members() -> [NodeSpec]
+
+    /// This node joins the cluster that `contact` belongs to; the driver has just connected
+    /// to `contact`. Partisan's `join/1`.
+    mutating func join(_ contact: NodeSpec) -> PeerServiceUpdate
+
+    /// Removes `node` from the cluster (this node itself to leave): Partisan's `leave/1`.
+    mutating func leave(_ node: Node) -> PeerServiceUpdate
+
+    /// An overlay message from `peer` arrived.
+    mutating func handle(message: Term, from peer: Node) -> PeerServiceUpdate
+
+    /// The periodic tick (every gossip interval): anti-entropy, shuffles, and the like.
+    mutating func periodic() -> PeerServiceUpdate
+
+    /// `peer` connected (after a join, a reconnection, or a peer dialling in).
+    mutating func peerUp(_ peer: Node) -> PeerServiceUpdate
+}
+
+/// What a ``PeerServiceManager`` wants done after an event.
+public struct PeerServiceUpdate: Sendable {
+    /// The members after the event, sorted by name.
+    public var members: [NodeSpec]
+    /// Overlay messages to send, in order, each to one peer, on the `membership` channel.
+    public var messages: [(to: Node, message: Term)]
+    /// Peers the node should be connected to (the driver connects those that are not, with
+    /// backoff, and keeps them connected).
+    public var connect: [NodeSpec]
+    /// Peers the node should drop: their sessions end and no reconnection is attempted.
+    public var disconnect: [Node]
+
+    /// Creates an update.
+    public init(
+        members: [NodeSpec], messages: [(to: Node, message: Term)] = [], connect: [NodeSpec] = [],
+        disconnect: [Node] = []
+    ) {
+        self.members = members
+        self.messages = messages
+        self.connect = connect
+        self.disconnect = disconnect
+    }
+}
