@@ -26,14 +26,7 @@ extension ProcessContext {
             }
             return (GenServerRef(pid: started.pid, on: runtime), started.monitor)
         } catch {
-            if let callerError = error.callerExiting, case .exiting(let reason) = callerError {
-                throw .failed(reason)
-            }
-            switch error.ack {
-            case .started, .failed: throw .failed(error.ack.failureReason ?? .noproc)
-            case .ignored: throw .ignored
-            case .alreadyStarted(let holder): throw .alreadyStarted(holder)
-            }
+            throw GenServerStartError(error)
         }
     }
 }
@@ -45,14 +38,8 @@ extension ProcessRuntime {
     public func startGenServer<Server: GenServer>(
         _ server: Server, name: String? = nil, options: SpawnOptions = []
     ) async throws(GenServerStartError) -> GenServerRef<Server> {
-        do {
-            return try await withProcess { starter in
-                try await starter.startGenServer(server, name: name, options: options)
-            }
-        } catch let error as GenServerStartError {
-            throw error
-        } catch {
-            throw .failed((error as? ProcessError)?.exitReason ?? .crashed(ProcessCrash(error)))
+        try await startFromOutside { starter throws(GenServerStartError) in
+            try await starter.startGenServer(server, name: name, options: options)
         }
     }
 }
@@ -69,13 +56,5 @@ extension PartisanNode {
     /// A reference to the server registered as `name` on this node.
     public func genServer<Server: GenServer>(_ type: Server.Type, named name: String) -> GenServerRef<Server> {
         GenServerRef(name: name, on: runtime)
-    }
-}
-
-extension InitAck {
-    @usableFromInline
-    var failureReason: ExitReason? {
-        if case .failed(let reason) = self { return reason }
-        return nil
     }
 }

@@ -18,18 +18,7 @@ enum GenServerLoop<Server: GenServer> {
     ) async throws {
         var server = initial
         let context = GenServerContext(process: process, parent: acknowledge.parent)
-        if let name {
-            do {
-                try process.runtime.register(name, process.pid)
-            } catch {
-                if case .nameTaken(_, let holder) = error {
-                    acknowledge(.alreadyStarted(holder), from: process)
-                    try process.exit(.normal)
-                }
-                acknowledge(.failed(.crashed(ProcessCrash(error))), from: process)
-                try process.exit(.normal)
-            }
-        }
+        try acknowledge.register(name, process: process)
         let initResult: InitResult<Server.Continue>
         do {
             initResult = try await server.initialize(context: context)

@@ -38,14 +38,8 @@ extension ProcessRuntime {
     public func startGenStatem<Machine: GenStatem>(
         _ machine: Machine, name: String? = nil, options: SpawnOptions = []
     ) async throws(GenServerStartError) -> GenStatemRef<Machine> {
-        do {
-            return try await withProcess { starter in
-                try await starter.startGenStatem(machine, name: name, options: options)
-            }
-        } catch let error as GenServerStartError {
-            throw error
-        } catch {
-            throw .failed((error as? ProcessError)?.exitReason ?? .crashed(ProcessCrash(error)))
+        try await startFromOutside { starter throws(GenServerStartError) in
+            try await starter.startGenStatem(machine, name: name, options: options)
         }
     }
 }
@@ -62,21 +56,5 @@ extension PartisanNode {
     /// A reference to the machine registered as `name` on this node.
     public func genStatem<Machine: GenStatem>(_ type: Machine.Type, named name: String) -> GenStatemRef<Machine> {
         GenStatemRef(name: name, on: runtime)
-    }
-}
-
-extension GenServerStartError {
-    /// The start error a behaviour's failed start handshake maps to.
-    @usableFromInline
-    init(_ failure: BehaviourStartFailure) {
-        if let callerError = failure.callerExiting, case .exiting(let reason) = callerError {
-            self = .failed(reason)
-            return
-        }
-        switch failure.ack {
-        case .started, .failed: self = .failed(failure.ack.failureReason ?? .noproc)
-        case .ignored: self = .ignored
-        case .alreadyStarted(let holder): self = .alreadyStarted(holder)
-        }
     }
 }
