@@ -1,24 +1,3 @@
-/// What a server's handlers get besides the message: the server's own process.
-public struct GenServerContext: Sendable {
-    /// The server's process: send, monitor, link, spawn, receive helpers.
-    public let process: ProcessContext
-    /// The process that started the server with a link (a supervisor), if any: an exit signal
-    /// from it stops the server with `terminate` when the server traps exits.
-    public let parent: Pid?
-
-    @usableFromInline
-    init(process: ProcessContext, parent: Pid?) {
-        self.process = process
-        self.parent = parent
-    }
-
-    /// The server's pid.
-    public var pid: Pid { process.pid }
-
-    /// The node the server runs on.
-    public var node: Node { process.node }
-}
-
 /// The caller of a pending call: Erlang's `From`. Reply with ``reply(_:)``, now or later,
 /// from any process; a reply after the caller gave up (timed out, or exited) is dropped.
 public struct CallerRef<Reply: Sendable>: Sendable, Hashable {

@@ -108,27 +108,6 @@ extension GenStatem {
     public func terminate(reason: ExitReason, state: State, data: Data, context: GenStatemContext) async {}
 }
 
-/// What a machine's callbacks get besides the event: the machine's own process.
-public struct GenStatemContext: Sendable {
-    /// The machine's process: send, monitor, link, spawn.
-    public let process: ProcessContext
-    /// The process that started the machine with a link (a supervisor), if any: an exit signal
-    /// from it stops the machine with `terminate` when the machine traps exits.
-    public let parent: Pid?
-
-    @usableFromInline
-    init(process: ProcessContext, parent: Pid?) {
-        self.process = process
-        self.parent = parent
-    }
-
-    /// The machine's pid.
-    public var pid: Pid { process.pid }
-
-    /// The node the machine runs on.
-    public var node: Node { process.node }
-}
-
 /// Why a machine crashed because of what a callback returned (OTP's `bad_action_from_state_function`
 /// family).
 public enum GenStatemCallbackError: Error, Hashable, Sendable, CustomStringConvertible {
