@@ -89,6 +89,30 @@ import Testing
         #expect(try await Self.members(at: a.address) == [a.name, b.name].sorted())
     }
 
+    @Test func test_a_hung_node_disappears_within_detection_time() async throws {
+        try Self.requireBinary()
+        let cluster = Cluster()
+        defer { cluster.killAll() }
+        let a = try await cluster.start("a")
+        let b = try await cluster.start("b", join: [a.address])
+        let c = try await cluster.start("c", join: [a.address])
+        for node in [a, b] {
+            try await eventually(timeout: .seconds(30), "\(node.name) lists all three") {
+                try await Self.members(at: node.address) == [a.name, b.name, c.name].sorted()
+            }
+        }
+        // SIGSTOP keeps c's sockets open: only the missing heartbeats reveal it.
+        c.process.signal(SIGSTOP)
+        let clock = ContinuousClock()
+        let stopped = clock.now
+        for node in [a, b] {
+            try await eventually(timeout: Self.detection, "\(node.name) drops the hung \(c.name)") {
+                try await Self.members(at: node.address) == [a.name, b.name].sorted()
+            }
+        }
+        #expect(clock.now - stopped < Self.detection)
+    }
+
     @Test func test_sigterm_leaves_the_cluster_and_exits_zero() async throws {
         try Self.requireBinary()
         let cluster = Cluster()
