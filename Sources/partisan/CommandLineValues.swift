@@ -54,8 +54,20 @@ enum CommandLineValues {
         FileHandle.standardOutput.write(Data("\(line)\n".utf8))
     }
 
-    /// Prints a one-line error to stderr.
+    /// A one-line description of `error`: SwiftNIO's connection errors are long and nested;
+    /// their errno text is what users need.
+    static func describe(_ error: any Error) -> String {
+        let text = "\(error)"
+        for known in ["Connection refused", "No route to host", "Network is unreachable", "timed out"]
+        where text.contains(known) {
+            return known.lowercased()
+        }
+        return text
+    }
+
+    /// Prints `message` to stderr as one line.
     static func printError(_ message: String) {
-        FileHandle.standardError.write(Data("partisan: \(message)\n".utf8))
+        let line = message.replacingOccurrences(of: "\n", with: " ")
+        FileHandle.standardError.write(Data("partisan: \(line)\n".utf8))
     }
 }

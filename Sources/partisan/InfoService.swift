@@ -58,7 +58,8 @@ enum QueryError: Error, CustomStringConvertible {
         switch self {
         case .unreachable(let address, let why): "cannot reach a node at \(address): \(why)"
         case .refused(let address, let why): "the node at \(address) refused the handshake (wrong cookie?): \(why)"
-        case .noAnswer(let address): "the node at \(address) did not answer"
+        case .noAnswer(let address):
+            "the node at \(address) did not answer (is it a `partisan node`? with extra channels, pass the same --channels)"
         }
     }
 
@@ -69,10 +70,7 @@ enum QueryError: Error, CustomStringConvertible {
             HandshakeError.badCookie, HandshakeError.refusedByPeer("bad_cookie"):
             self = .refused(address, "\(error)")
         case let error as TransportError: self = .unreachable(address, error.description)
-        default:
-            // SwiftNIO's connection errors are long; the errno text is what users need.
-            let text = "\(error)"
-            self = .unreachable(address, text.contains("Connection refused") ? "connection refused" : text)
+        default: self = .unreachable(address, CommandLineValues.describe(error))
         }
     }
 

@@ -63,7 +63,7 @@ struct NodeCommand: AsyncParsableCommand {
                     suspectAfter: .milliseconds(Int(suspectAfter * 1000))))
             try InfoService.start(on: node)
         } catch {
-            CommandLineValues.printError("cannot start \(name) on \(listen): \(error)")
+            CommandLineValues.printError("cannot start \(name) on \(listen): \(CommandLineValues.describe(error))")
             throw CommandLineValues.unreachable
         }
         CommandLineValues.printLine("listening \(node.name) \(node.listenAddress!)")
@@ -71,7 +71,7 @@ struct NodeCommand: AsyncParsableCommand {
             do {
                 try await node.join(try CommandLineValues.address(contact, option: "--join"))
             } catch {
-                CommandLineValues.printError("cannot join \(contact): \(error)")
+                CommandLineValues.printError("cannot join \(contact): \(CommandLineValues.describe(error))")
                 await node.shutdown()
                 throw CommandLineValues.unreachable
             }

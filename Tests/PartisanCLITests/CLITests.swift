@@ -30,13 +30,15 @@ import Testing
         /// Starts node `name` (joining `join`) and waits for its `listening` line; returns its
         /// full name and address.
         @discardableResult
-        func start(_ name: String, join: [String] = [], cookie: String = "clitest") async throws -> (
+        func start(
+            _ name: String, join: [String] = [], cookie: String = "clitest", extra: [String] = []
+        ) async throws -> (
             name: String, address: String, process: CLIProcess
         ) {
             let fullName = "\(prefix)-\(name)@127.0.0.1"
             let process = try CLIProcess(
                 ["node", "--name", fullName, "--listen", "127.0.0.1:0", "--cookie", cookie]
-                    + join.flatMap { ["--join", $0] } + CLITests.timings)
+                    + join.flatMap { ["--join", $0] } + CLITests.timings + extra)
             nodes.withLock { $0.append((fullName, "", process)) }
             try await eventually(timeout: .seconds(30), "\(fullName) prints its listening line") {
                 process.stdout.contains("\n") || !process.isRunning
@@ -161,6 +163,39 @@ import Testing
         }
         // The node is unharmed and still alone.
         #expect(try await Self.members(at: a.address) == [a.name])
+    }
+
+    @Test func test_a_node_that_cannot_join_exits_one_with_one_error_line() async throws {
+        try Self.requireBinary()
+        let cluster = Cluster()
+        defer { cluster.killAll() }
+        let dead = try await cluster.start("dead")
+        dead.process.kill()
+        _ = try await dead.process.waitForExit(timeout: .seconds(30))
+        let lonely = try await cluster.start("lonely", join: [dead.address])
+        #expect(try await lonely.process.waitForExit(timeout: .seconds(30)) == 1)
+        #expect(lonely.process.stderr.split(separator: "\n").count == 1, "stderr: \(lonely.process.stderr)")
+    }
+
+    @Test func test_nodes_and_clients_with_extra_channels() async throws {
+        try Self.requireBinary()
+        let cluster = Cluster()
+        defer { cluster.killAll() }
+        let channels = ["--channels", "bulk:2,default:3"]
+        let a = try await cluster.start("a", extra: channels)
+        let b = try await cluster.start("b", join: [a.address], extra: channels)
+        try await eventually(timeout: .seconds(30), "a lists b over the extra channels") {
+            let result = try await CLIProcess.run(
+                ["members", "--node", a.address, "--cookie", "clitest"] + channels)
+            return result.status == 0 && result.stdout == [a.name, b.name].sorted().map { "\($0)\n" }.joined()
+        }
+    }
+
+    @Test func test_bad_usage_exits_64() async throws {
+        try Self.requireBinary()
+        for arguments in [["ping", "--node", "nowhere"], ["node", "--name", "no-host", "--listen", "127.0.0.1:0"]] {
+            #expect(try await CLIProcess.run(arguments).status == 64, "\(arguments)")
+        }
     }
 
     @Test func test_members_prints_one_name_per_line_without_json() async throws {
