@@ -1,10 +1,10 @@
 import Foundation
-import Synchronization
 
-/// One `partisan` OS process started by a test, its output collected as it arrives.
+/// One `partisan` OS process started by a test, its stdout and stderr going to temporary files.
 ///
-/// Tests read the output through pipes with Dispatch's readability handlers, never with a
-/// blocking read on the cooperative pool, and always kill what they start (``kill()``).
+/// Files, not pipes: a test reads them whenever it likes, nothing blocks on a full pipe or
+/// waits for an end of file, and a descriptor inherited by another child cannot keep
+/// anything open. Tests always kill what they start (``kill()``).
 final class CLIProcess: Sendable {
     /// Where the built `partisan` binary is: `PARTISAN_CLI`, or next to the test bundle in the
     /// build directory (`swift build` builds it; `swift test` alone may not). `nil` if missing.
@@ -21,44 +21,35 @@ final class CLIProcess: Sendable {
     }()
 
     private let process: Process
-    private let out = Mutex("")
-    private let err = Mutex("")
-    /// How many of the two pipes reached end of file.
-    private let closedPipes = Atomic(0)
+    private let outURL: URL
+    private let errURL: URL
 
     /// Starts `partisan arguments...`.
     init(_ arguments: [String]) throws {
         guard let binary = Self.binary else { throw CLIError.binaryMissing }
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("partisan-cli-test-\(UUID())")
+        outURL = base.appendingPathExtension("out")
+        errURL = base.appendingPathExtension("err")
+        for url in [outURL, errURL] { _ = FileManager.default.createFile(atPath: url.path, contents: nil) }
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
-        let stdout = Pipe()
-        let stderr = Pipe()
-        process.standardOutput = stdout
-        process.standardError = stderr
+        process.standardOutput = try FileHandle(forWritingTo: outURL)
+        process.standardError = try FileHandle(forWritingTo: errURL)
         process.standardInput = FileHandle.nullDevice
         self.process = process
-        for (pipe, isStdout) in [(stdout, true), (stderr, false)] {
-            pipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
-                let data = handle.availableData
-                guard let self else { return }
-                if data.isEmpty {
-                    handle.readabilityHandler = nil
-                    closedPipes.add(1, ordering: .sequentiallyConsistent)
-                } else {
-                    let text = String(decoding: data, as: UTF8.self)
-                    if isStdout { out.withLock { $0 += text } } else { err.withLock { $0 += text } }
-                }
-            }
-        }
         try process.run()
     }
 
-    var stdout: String { out.withLock { $0 } }
-    var stderr: String { err.withLock { $0 } }
+    deinit {
+        kill()
+        try? FileManager.default.removeItem(at: outURL)
+        try? FileManager.default.removeItem(at: errURL)
+    }
+
+    var stdout: String { (try? String(contentsOf: outURL, encoding: .utf8)) ?? "" }
+    var stderr: String { (try? String(contentsOf: errURL, encoding: .utf8)) ?? "" }
     var isRunning: Bool { process.isRunning }
-    var pid: Int32 { process.processIdentifier }
-    var exitStatus: Int32 { process.terminationStatus }
 
     /// Sends `signal` (SIGKILL, SIGTERM, ...) if the process still runs.
     func signal(_ number: Int32) {
@@ -68,11 +59,11 @@ final class CLIProcess: Sendable {
     /// SIGKILL: what teardown does to every process a test started.
     func kill() { signal(SIGKILL) }
 
-    /// Waits for the process to exit and its output to be read to the end.
+    /// Waits for the process to exit; returns its exit status.
     func waitForExit(timeout: Duration) async throws -> Int32 {
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: timeout)
-        while process.isRunning || closedPipes.load(ordering: .sequentiallyConsistent) < 2 {
+        while process.isRunning {
             guard clock.now < deadline else {
                 kill()
                 throw CLIError.timedOut("partisan \(process.arguments ?? [])", stdout: stdout, stderr: stderr)
