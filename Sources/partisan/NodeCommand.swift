@@ -51,7 +51,7 @@ struct NodeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = CommandLineValues.bootstrapLogging(level: .init(rawValue: logLevel) ?? .warning)
-        let stop = Self.terminationSignals()
+        let events = Self.events()
         let address = try CommandLineValues.address(listen, option: "--listen")
         let node: PartisanNode
         do {
@@ -67,36 +67,56 @@ struct NodeCommand: AsyncParsableCommand {
             throw CommandLineValues.unreachable
         }
         CommandLineValues.printLine("listening \(node.name) \(node.listenAddress!)")
-        for contact in join {
-            do {
-                try await node.join(try CommandLineValues.address(contact, option: "--join"))
-            } catch {
+        // Joining runs beside the wait for a signal: SIGTERM during a slow join still ends
+        // the node at once.
+        let contacts = try join.map { try CommandLineValues.address($0, option: "--join") }
+        let joining = Task {
+            for contact in contacts {
+                do {
+                    try await node.join(contact)
+                } catch {
+                    if !Task.isCancelled { events.continuation.yield(.joinFailed(contact, error)) }
+                    return
+                }
+            }
+        }
+        for await event in events.stream {
+            if case .joinFailed(let contact, let error) = event {
                 CommandLineValues.printError("cannot join \(contact): \(CommandLineValues.describe(error))")
                 await node.shutdown()
                 throw CommandLineValues.unreachable
             }
+            break
         }
-        for await _ in stop { break }
+        joining.cancel()
         await node.leave()
         await node.shutdown()
     }
 
-    /// SIGTERM and SIGINT as a stream; their default action (exit at once) is turned off, so
-    /// the node can leave first.
-    private static func terminationSignals() -> AsyncStream<Int32> {
-        AsyncStream { continuation in
-            let sources = [SIGTERM, SIGINT].map { number in
-                signal(number, SIG_IGN)
-                let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-                source.setEventHandler { continuation.yield(number) }
-                source.resume()
-                return source
-            }
-            // The sources are only cancelled, once, when the stream ends.
-            nonisolated(unsafe) let retained = sources
-            continuation.onTermination = { _ in
-                for source in retained { source.cancel() }
-            }
+    /// What ends a running node.
+    private enum Event: Sendable {
+        /// SIGTERM or SIGINT.
+        case signal
+        /// Joining `contact` failed.
+        case joinFailed(ListenAddress, any Error)
+    }
+
+    /// Turns SIGTERM and SIGINT into ``Event/signal``; their default action (exit at once) is
+    /// turned off, so the node can leave first.
+    private static func events() -> (stream: AsyncStream<Event>, continuation: AsyncStream<Event>.Continuation) {
+        let (stream, continuation) = AsyncStream.makeStream(of: Event.self)
+        let sources = [SIGTERM, SIGINT].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { continuation.yield(.signal) }
+            source.resume()
+            return source
         }
+        // The sources are only cancelled, once, when the stream ends.
+        nonisolated(unsafe) let retained = sources
+        continuation.onTermination = { _ in
+            for source in retained { source.cancel() }
+        }
+        return (stream, continuation)
     }
 }

@@ -131,6 +131,18 @@ import Testing
         }
     }
 
+    @Test func test_sigterm_during_a_hanging_join_still_exits_zero_at_once() async throws {
+        try Self.requireBinary()
+        let cluster = Cluster()
+        defer { cluster.killAll() }
+        let hung = try await cluster.start("hung")
+        hung.process.signal(SIGSTOP)
+        // The join would wait for the handshake timeout (10 s); the signal must not.
+        let joiner = try await cluster.start("joiner", join: [hung.address])
+        joiner.process.signal(SIGTERM)
+        #expect(try await joiner.process.waitForExit(timeout: .seconds(8)) == 0, "stderr: \(joiner.process.stderr)")
+    }
+
     @Test func test_ping_answers_pong_from_a_node_and_pang_from_a_dead_port() async throws {
         try Self.requireBinary()
         let cluster = Cluster()
