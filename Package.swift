@@ -11,6 +11,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "Partisan", targets: ["Partisan"]),
+        .executable(name: "partisan", targets: ["partisan"]),
         .executable(name: "partisan-demo", targets: ["partisan-demo"]),
         .executable(name: "partisan-bench", targets: ["partisan-bench"]),
         .executable(name: "partisan-kv-example", targets: ["partisan-kv-example"]),
@@ -50,6 +51,16 @@ let package = Package(
         .target(
             name: "Partisan",
             dependencies: ["PartisanCore", "PartisanDistribution"],
+            swiftSettings: strict
+        ),
+        // The command-line tool: `partisan node`, `partisan members`, `partisan ping`.
+        .executableTarget(
+            name: "partisan",
+            dependencies: [
+                "Partisan",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict
         ),
         .executableTarget(
@@ -98,6 +109,12 @@ let package = Package(
         .testTarget(
             name: "PartisanNodeTests",
             dependencies: ["Partisan", "PartisanTestSupport"],
+            swiftSettings: strict
+        ),
+        // Black-box tests of the `partisan` tool: real OS processes (the binary must be built).
+        .testTarget(
+            name: "PartisanCLITests",
+            dependencies: ["PartisanTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(

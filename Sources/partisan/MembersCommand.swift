@@ -1,0 +1,70 @@
+import ArgumentParser
+import Foundation
+import Partisan
+
+/// Options shared by the commands that query a running node as a hidden client.
+struct ClientOptions: ParsableArguments {
+    @Option(help: "The node to ask, HOST:PORT.")
+    var node: String
+
+    @Option(help: "The node's cookie.")
+    var cookie: String = "partisan"
+
+    @Option(help: "The address this client listens on and announces (the node dials back to it).")
+    var host: String = "127.0.0.1"
+
+    @Option(help: "The node's extra channels, NAME:PARALLELISM,... (must match the node's).")
+    var channels: String?
+
+    @Option(help: "Seconds to wait for the connection and the answer.")
+    var timeout: Double = 5
+
+    func validate() throws {
+        _ = try CommandLineValues.address(node, option: "--node")
+        _ = try CommandLineValues.channels(channels)
+        guard timeout > 0 else { throw ValidationError("--timeout must be positive") }
+    }
+
+    /// Asks the node for its live members (see ``InfoService``).
+    func members() async throws -> [String] {
+        let logger = CommandLineValues.bootstrapLogging(level: .critical)
+        return try await HiddenClient.members(
+            at: try CommandLineValues.address(node, option: "--node"), cookie: cookie, host: host,
+            channels: try CommandLineValues.channels(channels), timeout: .milliseconds(Int(timeout * 1000)),
+            logger: logger)
+    }
+}
+
+/// `partisan members`: prints the live members a node sees (itself and the members it is
+/// connected to), without joining its cluster.
+struct MembersCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "members",
+        abstract: "Print the live members a node sees, one per line or as a JSON array (the client never joins).",
+        discussion: "Exit codes: 0 success; 1 node unreachable or no answer; 2 handshake refused (wrong cookie)."
+    )
+
+    @OptionGroup var client: ClientOptions
+
+    @Flag(help: "Print a JSON array of names.")
+    var json = false
+
+    func run() async throws {
+        let members: [String]
+        do {
+            members = try await client.members()
+        } catch let error as QueryError {
+            CommandLineValues.printError(error.description)
+            throw ExitCode(error.exitCode)
+        } catch {
+            CommandLineValues.printError("\(error)")
+            throw CommandLineValues.unreachable
+        }
+        if json {
+            let data = try JSONSerialization.data(withJSONObject: members, options: [.withoutEscapingSlashes])
+            CommandLineValues.printLine(String(decoding: data, as: UTF8.self))
+        } else {
+            for member in members { CommandLineValues.printLine(member) }
+        }
+    }
+}

@@ -1,0 +1,122 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import Partisan
+
+/// `partisan node`: runs a node in the foreground until SIGTERM or SIGINT, then leaves the
+/// cluster gracefully and exits 0.
+struct NodeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "node",
+        abstract: "Run a node in the foreground; SIGTERM/SIGINT make it leave the cluster and exit 0.",
+        discussion: """
+            Prints `listening NAME@HOST HOST:PORT` (the real port when --listen asks for 0) once \
+            it accepts connections, then joins the --join contacts.
+            """
+    )
+
+    @Option(help: "The node's name, NAME@HOST.")
+    var name: String
+
+    @Option(help: "Where to listen, HOST:PORT (port 0 picks a free one).")
+    var listen: String
+
+    @Option(help: "A node of the cluster to join, HOST:PORT (repeatable).")
+    var join: [String] = []
+
+    @Option(help: "The shared secret every node and client must present.")
+    var cookie: String = "partisan"
+
+    @Option(help: "Extra channels, NAME:PARALLELISM,... (default and membership are always there).")
+    var channels: String?
+
+    @Option(help: "Seconds between gossip rounds and heartbeats.")
+    var gossipInterval: Double = 1
+
+    @Option(help: "Seconds a member may stay silent before it is declared down.")
+    var suspectAfter: Double = 3
+
+    @Option(help: "Log level (trace, debug, info, notice, warning, error, critical); the log goes to stderr.")
+    var logLevel: String = "warning"
+
+    func validate() throws {
+        guard Node(name) != nil else { throw ValidationError("--name must be NAME@HOST, got '\(name)'") }
+        _ = try CommandLineValues.address(listen, option: "--listen")
+        for contact in join { _ = try CommandLineValues.address(contact, option: "--join") }
+        _ = try CommandLineValues.channels(channels)
+        guard gossipInterval > 0, suspectAfter > 0 else {
+            throw ValidationError("--gossip-interval and --suspect-after must be positive")
+        }
+    }
+
+    func run() async throws {
+        let logger = CommandLineValues.bootstrapLogging(level: .init(rawValue: logLevel) ?? .warning)
+        let events = Self.events()
+        let address = try CommandLineValues.address(listen, option: "--listen")
+        let node: PartisanNode
+        do {
+            node = try await PartisanNode.start(
+                name: Node(validating: name), host: address.host, port: address.port, cookie: Cookie(cookie),
+                channels: try CommandLineValues.channels(channels), logger: logger,
+                membership: MembershipConfiguration(
+                    gossipInterval: .milliseconds(Int(gossipInterval * 1000)),
+                    suspectAfter: .milliseconds(Int(suspectAfter * 1000))))
+            try InfoService.start(on: node)
+        } catch {
+            CommandLineValues.printError("cannot start \(name) on \(listen): \(CommandLineValues.describe(error))")
+            throw CommandLineValues.unreachable
+        }
+        CommandLineValues.printLine("listening \(node.name) \(node.listenAddress!)")
+        // Joining runs beside the wait for a signal: SIGTERM during a slow join still ends
+        // the node at once.
+        let contacts = try join.map { try CommandLineValues.address($0, option: "--join") }
+        let joining = Task {
+            for contact in contacts {
+                do {
+                    try await node.join(contact)
+                } catch {
+                    if !Task.isCancelled { events.continuation.yield(.joinFailed(contact, error)) }
+                    return
+                }
+            }
+        }
+        for await event in events.stream {
+            if case .joinFailed(let contact, let error) = event {
+                CommandLineValues.printError("cannot join \(contact): \(CommandLineValues.describe(error))")
+                await node.shutdown()
+                throw CommandLineValues.unreachable
+            }
+            break
+        }
+        joining.cancel()
+        await node.leave()
+        await node.shutdown()
+    }
+
+    /// What ends a running node.
+    private enum Event: Sendable {
+        /// SIGTERM or SIGINT.
+        case signal
+        /// Joining `contact` failed.
+        case joinFailed(ListenAddress, any Error)
+    }
+
+    /// Turns SIGTERM and SIGINT into ``Event/signal``; their default action (exit at once) is
+    /// turned off, so the node can leave first.
+    private static func events() -> (stream: AsyncStream<Event>, continuation: AsyncStream<Event>.Continuation) {
+        let (stream, continuation) = AsyncStream.makeStream(of: Event.self)
+        let sources = [SIGTERM, SIGINT].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { continuation.yield(.signal) }
+            source.resume()
+            return source
+        }
+        // The sources are only cancelled, once, when the stream ends.
+        nonisolated(unsafe) let retained = sources
+        continuation.onTermination = { _ in
+            for source in retained { source.cancel() }
+        }
+        return (stream, continuation)
+    }
+}

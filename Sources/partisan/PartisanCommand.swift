@@ -1,0 +1,19 @@
+import ArgumentParser
+
+/// The `partisan` command-line tool: run a node, or ask a running one about its cluster.
+///
+/// Exit codes (every command): 0 success; 1 the node could not be reached or did not answer
+/// (`ping` prints `pang`), or a node failed to start or join; 2 the node refused the handshake
+/// (wrong cookie); 64 bad usage.
+@main
+struct PartisanCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "partisan",
+        abstract: "Run a Partisan node, or query a running one.",
+        discussion: """
+            Exit codes: 0 success; 1 node unreachable, no answer (ping prints pang), or a node \
+            failed to start or join; 2 handshake refused (wrong cookie); 64 bad usage.
+            """,
+        subcommands: [NodeCommand.self, MembersCommand.self, PingCommand.self]
+    )
+}

@@ -1,0 +1,32 @@
+import ArgumentParser
+import Partisan
+
+/// `partisan ping`: `pong` if the node answers within the timeout, otherwise `pang`.
+struct PingCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ping",
+        abstract: "Print pong and exit 0 if the node answers, otherwise pang and exit 1 (2: wrong cookie).",
+        discussion: """
+            A round trip to the node's partisan_info process through a hidden client: the \
+            handshake (cookie) and the node's processes both work. Exit codes: 0 pong; 1 pang; \
+            2 handshake refused (wrong cookie), after pang.
+            """
+    )
+
+    @OptionGroup var client: ClientOptions
+
+    func run() async throws {
+        do {
+            _ = try await client.members()
+            CommandLineValues.printLine("pong")
+        } catch let error as QueryError {
+            CommandLineValues.printLine("pang")
+            CommandLineValues.printError(error.description)
+            throw ExitCode(error.exitCode)
+        } catch {
+            CommandLineValues.printLine("pang")
+            CommandLineValues.printError("\(error)")
+            throw CommandLineValues.unreachable
+        }
+    }
+}
