@@ -26,7 +26,20 @@ struct PartisanBench: AsyncParsableCommand {
     @Option(help: "The executor processes run on: `global` (Swift's) or `partisan` (ProcessScheduler).")
     var scheduler: SchedulerChoice = .global
 
+    @Flag(help: "Remote scenarios: run both nodes in this OS process (default: the server node in a child process).")
+    var inProcess = false
+
+    @Option(help: .hidden)
+    var cookie: String = "bench"
+
+    @Option(help: .hidden)
+    var parallelism: Int = 1
+
     func run() async throws {
+        if scenario == "remote-server" {
+            try await ServerProcess.serverMain(cookie: cookie, parallelism: parallelism)
+            return
+        }
         if scenario == "list" {
             for scenario in Scenarios.all { print(scenario.name) }
             return
@@ -34,7 +47,8 @@ struct PartisanBench: AsyncParsableCommand {
         guard let found = Scenarios.all.first(where: { $0.name == scenario }) else {
             throw ValidationError("unknown scenario \"\(scenario)\"; `partisan-bench list` prints the known ones")
         }
-        let settings = BenchSettings(seconds: seconds, runs: max(1, runs), scheduler: scheduler)
+        var settings = BenchSettings(seconds: seconds, runs: max(1, runs), scheduler: scheduler)
+        settings.inProcess = inProcess
         var result = try await found.run(settings)
         result.details.append(("scheduler", .text(scheduler.rawValue)))
         print(result.json())
@@ -49,6 +63,8 @@ struct BenchSettings: Sendable {
     let runs: Int
     /// The executor for processes.
     let scheduler: SchedulerChoice
+    /// Remote scenarios: both nodes in this OS process.
+    var inProcess = false
 
     /// A fresh runtime on the chosen executor.
     func runtime() -> ProcessRuntime {

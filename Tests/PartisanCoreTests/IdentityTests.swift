@@ -13,6 +13,17 @@ import Testing
         }
     }
 
+    @Test func node_names_reject_any_whitespace_and_more_than_255_bytes() {
+        for bad in ["a\t@h", "a@h\n", "a@h\r", "a\u{0B}@h", "a\u{0C}@h", "a\u{A0}@h", "a@h\u{2003}", "a\u{85}@h"] {
+            #expect(Node(bad) == nil, "\(bad.debugDescription) should be rejected")
+        }
+        let accented = "é@hôte"
+        #expect(Node(accented)?.shortName == "é")
+        #expect(Node(String(repeating: "a", count: 253) + "@h") != nil)
+        #expect(Node(String(repeating: "a", count: 254) + "@h") == nil)
+        #expect(Node(String(repeating: "é", count: 127) + "@h") == nil)
+    }
+
     @Test func pid_prints_and_parses_in_partisan_uri_form() throws {
         let pid = Pid(node: "a@127.0.0.1", id: 1062, serial: 0, creation: 7)
         #expect(pid.description == "partisan:pid:a@127.0.0.1:0.1062.0:7")

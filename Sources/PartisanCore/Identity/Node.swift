@@ -31,9 +31,25 @@ public struct Node: Hashable, Sendable, Comparable, CustomStringConvertible {
     public static func < (lhs: Node, rhs: Node) -> Bool { lhs.name < rhs.name }
 
     static func isValid(_ name: String) -> Bool {
-        let parts = name.split(separator: "@", omittingEmptySubsequences: false)
-        return parts.count == 2 && !parts[0].isEmpty && !parts[1].isEmpty && !name.contains(":")
-            && !name.contains(where: \.isWhitespace) && name.utf8.count <= 255
+        // Every pid and reference decoded from the wire checks its node name: scan the UTF-8
+        // bytes once (Character iteration and `isWhitespace` cost ~10% of a remote send).
+        var count = 0
+        var at = -1
+        var ats = 0
+        var ascii = true
+        for byte in name.utf8 {
+            switch byte {
+            case UInt8(ascii: "@"):
+                ats += 1
+                at = count
+            case UInt8(ascii: ":"), UInt8(ascii: " "), 0x09...0x0D: return false
+            case 0x80...: ascii = false
+            default: break
+            }
+            count += 1
+        }
+        guard count <= 255, ats == 1, at > 0, at < count - 1 else { return false }
+        return ascii || !name.contains(where: \.isWhitespace)
     }
 }
 
