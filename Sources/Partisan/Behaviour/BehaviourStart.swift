@@ -117,6 +117,16 @@ public struct BehaviourStartFailure: Error, Sendable {
 }
 
 extension InitAcknowledger {
+    /// Reports that `initialize` threw `error` and ends the process with the crash. A
+    /// ``ProcessError/exiting(_:)`` (the process was ended meanwhile) is rethrown as it is.
+    @usableFromInline
+    func failInitialization(_ error: any Error, process: ProcessContext) throws -> Never {
+        if let error = error as? ProcessError { throw error }
+        let reason = ExitReason.crashed(ProcessCrash(error))
+        self(.failed(reason), from: process)
+        try process.exit(reason)
+    }
+
     /// Registers the starting `process` as `name` (if given); when the name is taken or
     /// invalid, reports the failure to the starter and ends the process `normal`.
     @usableFromInline

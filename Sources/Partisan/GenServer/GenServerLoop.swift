@@ -22,12 +22,8 @@ enum GenServerLoop<Server: GenServer> {
         let initResult: InitResult<Server.Continue>
         do {
             initResult = try await server.initialize(context: context)
-        } catch let error as ProcessError {
-            throw error
         } catch {
-            let reason = ExitReason.crashed(ProcessCrash(error))
-            acknowledge(.failed(reason), from: process)
-            try process.exit(reason)
+            try acknowledge.failInitialization(error, process: process)
         }
         var action: ServerAction<Server.Continue>
         switch initResult.kind {

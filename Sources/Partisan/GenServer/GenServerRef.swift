@@ -2,26 +2,14 @@
 ///
 /// Calls made inside a process use that process's mailbox (as Erlang's `gen_server:call`
 /// does); calls made outside any process run in a short-lived process of their own.
-public struct GenServerRef<Server: GenServer>: Sendable, Hashable, CustomStringConvertible {
+public struct GenServerRef<Server: GenServer>: BehaviourReference {
     /// Where the reference points.
     public let address: BehaviourAddress
 
-    /// A reference to the server `pid`.
-    public init(pid: Pid, on runtime: ProcessRuntime) {
-        address = BehaviourAddress(pid: pid, on: runtime)
+    /// A reference to `address`.
+    public init(address: BehaviourAddress) {
+        self.address = address
     }
-
-    /// A reference to whichever process is registered as `name` on `runtime` at each use
-    /// (so a call reaches a restarted server under the same name).
-    public init(name: String, on runtime: ProcessRuntime) {
-        address = BehaviourAddress(name: name, on: runtime)
-    }
-
-    /// The runtime the reference resolves names on and calls from outside processes.
-    public var runtime: ProcessRuntime { address.runtime }
-
-    /// The server's current pid, if it is running.
-    public var pid: Pid? { address.pid }
 
     public var description: String { "GenServerRef<\(Server.self)>(\(address))" }
 }

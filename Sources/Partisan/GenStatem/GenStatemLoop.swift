@@ -88,12 +88,8 @@ struct GenStatemLoop<Machine: GenStatem> {
         let initResult: GenStatemInitResult<Machine>
         do {
             initResult = try await machine.initialize(context: context)
-        } catch let error as ProcessError {
-            throw error
         } catch {
-            let reason = ExitReason.crashed(ProcessCrash(error))
-            acknowledge(.failed(reason), from: process)
-            try process.exit(reason)
+            try acknowledge.failInitialization(error, process: process)
         }
         switch initResult.kind {
         case .ignore:

@@ -3,26 +3,14 @@
 ///
 /// Calls use the same mechanism as ``GenServerRef`` (monitor, alias, timeout) and fail with
 /// the same ``GenServerError``s.
-public struct GenStatemRef<Machine: GenStatem>: Sendable, Hashable, CustomStringConvertible {
+public struct GenStatemRef<Machine: GenStatem>: BehaviourReference {
     /// Where the reference points.
     public let address: BehaviourAddress
 
-    /// A reference to the machine `pid`.
-    public init(pid: Pid, on runtime: ProcessRuntime) {
-        address = BehaviourAddress(pid: pid, on: runtime)
+    /// A reference to `address`.
+    public init(address: BehaviourAddress) {
+        self.address = address
     }
-
-    /// A reference to whichever process is registered as `name` on `runtime` at each use
-    /// (so a call reaches a restarted machine under the same name).
-    public init(name: String, on runtime: ProcessRuntime) {
-        address = BehaviourAddress(name: name, on: runtime)
-    }
-
-    /// The runtime the reference resolves names on and calls from outside processes.
-    public var runtime: ProcessRuntime { address.runtime }
-
-    /// The machine's current pid, if it is running.
-    public var pid: Pid? { address.pid }
 
     public var description: String { "GenStatemRef<\(Machine.self)>(\(address))" }
 }
