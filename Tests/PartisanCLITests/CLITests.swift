@@ -59,6 +59,18 @@ import Testing
         return try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String]
     }
 
+    /// Waits until every one of `nodes` answers `partisan members` with exactly `expected`.
+    static func waitUntil(
+        _ nodes: [(name: String, address: String, process: CLIProcess)], list expected: [String],
+        within timeout: Duration, _ what: String
+    ) async throws {
+        for node in nodes {
+            try await eventually(timeout: timeout, "\(node.name) \(what)") {
+                try await members(at: node.address) == expected.sorted()
+            }
+        }
+    }
+
     static func requireBinary() throws {
         try #require(CLIProcess.binary != nil, "\(CLIError.binaryMissing)")
     }
@@ -73,19 +85,11 @@ import Testing
         let b = try await cluster.start("b", join: [a.address])
         let c = try await cluster.start("c", join: [a.address])
         let all = [a.name, b.name, c.name].sorted()
-        for node in [a, b, c] {
-            try await eventually(timeout: .seconds(30), "\(node.name) lists all three") {
-                try await Self.members(at: node.address) == all
-            }
-        }
+        try await Self.waitUntil([a, b, c], list: all, within: .seconds(30), "lists all three")
         c.process.kill()
         let clock = ContinuousClock()
         let killed = clock.now
-        for node in [a, b] {
-            try await eventually(timeout: Self.detection, "\(node.name) drops the killed \(c.name)") {
-                try await Self.members(at: node.address) == [a.name, b.name].sorted()
-            }
-        }
+        try await Self.waitUntil([a, b], list: [a.name, b.name], within: Self.detection, "drops the killed \(c.name)")
         #expect(clock.now - killed < Self.detection)
         // The queries were hidden clients: none of them became a member.
         #expect(try await Self.members(at: a.address) == [a.name, b.name].sorted())
@@ -98,20 +102,12 @@ import Testing
         let a = try await cluster.start("a")
         let b = try await cluster.start("b", join: [a.address])
         let c = try await cluster.start("c", join: [a.address])
-        for node in [a, b] {
-            try await eventually(timeout: .seconds(30), "\(node.name) lists all three") {
-                try await Self.members(at: node.address) == [a.name, b.name, c.name].sorted()
-            }
-        }
+        try await Self.waitUntil([a, b], list: [a.name, b.name, c.name], within: .seconds(30), "lists all three")
         // SIGSTOP keeps c's sockets open: only the missing heartbeats reveal it.
         c.process.signal(SIGSTOP)
         let clock = ContinuousClock()
         let stopped = clock.now
-        for node in [a, b] {
-            try await eventually(timeout: Self.detection, "\(node.name) drops the hung \(c.name)") {
-                try await Self.members(at: node.address) == [a.name, b.name].sorted()
-            }
-        }
+        try await Self.waitUntil([a, b], list: [a.name, b.name], within: Self.detection, "drops the hung \(c.name)")
         #expect(clock.now - stopped < Self.detection)
     }
 
