@@ -145,18 +145,22 @@ enum RemoteScenarios {
         let channels = channels(parallelism: parallelism)
         if settings.inProcess {
             let server = try await PartisanNode.start(
-                name: Node(validating: "s\(n)@127.0.0.1"), cookie: Cookie(cookie), channels: channels)
+                name: Node(validating: "s\(n)@127.0.0.1"), cookie: Cookie(cookie), channels: channels,
+                execution: settings.execution.execution)
             try await serve(on: server)
             let client = try await PartisanNode.start(
-                name: Node(validating: "c\(n)@127.0.0.1"), cookie: Cookie(cookie), channels: channels)
+                name: Node(validating: "c\(n)@127.0.0.1"), cookie: Cookie(cookie), channels: channels,
+                execution: settings.execution.execution)
             registerTypes(client)
             _ = try await client.connect(to: server.listenAddress!)
             pair = Pair(client: client, server: server.name, local: server, child: nil)
         } else {
-            let child = try ServerProcess.launch(cookie: cookie, parallelism: parallelism)
+            let child = try ServerProcess.launch(
+                cookie: cookie, parallelism: parallelism, execution: settings.execution)
             do {
                 let client = try await PartisanNode.start(
-                    name: Node(validating: "c\(n)_\(getpid())@127.0.0.1"), cookie: Cookie(cookie), channels: channels)
+                    name: Node(validating: "c\(n)_\(getpid())@127.0.0.1"), cookie: Cookie(cookie), channels: channels,
+                    execution: settings.execution.execution)
                 registerTypes(client)
                 let name = try await client.connect(to: child.address)
                 pair = Pair(client: client, server: name, local: nil, child: child)
@@ -442,13 +446,15 @@ final class ServerProcess: @unchecked Sendable {
     }
 
     /// Starts the child and waits for its `listening HOST:PORT` line.
-    static func launch(cookie: String, parallelism: Int) throws -> ServerProcess {
+    static func launch(cookie: String, parallelism: Int, execution: ExecutionChoice) throws -> ServerProcess {
         let process = Foundation.Process()
         let executable =
             (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
             ?? CommandLine.arguments[0]
         process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = ["remote-server", "--cookie", cookie, "--parallelism", "\(parallelism)"]
+        process.arguments = [
+            "remote-server", "--cookie", cookie, "--parallelism", "\(parallelism)", "--execution", execution.rawValue,
+        ]
         let input = Pipe()
         let output = Pipe()
         process.standardInput = input
@@ -487,10 +493,10 @@ final class ServerProcess: @unchecked Sendable {
 
     /// `partisan-bench remote-server`: starts the server side, prints `listening HOST:PORT`
     /// and serves until stdin closes.
-    static func serverMain(cookie: String, parallelism: Int) async throws {
+    static func serverMain(cookie: String, parallelism: Int, execution: ExecutionChoice) async throws {
         let node = try await PartisanNode.start(
             name: Node(validating: "bench_server_\(getpid())@127.0.0.1"), cookie: Cookie(cookie),
-            channels: RemoteScenarios.channels(parallelism: parallelism))
+            channels: RemoteScenarios.channels(parallelism: parallelism), execution: execution.execution)
         try await RemoteScenarios.serve(on: node)
         let address = node.listenAddress!
         var line = "listening \(address.host):\(address.port)\n"

@@ -1,4 +1,5 @@
 import Logging
+import NIOCore
 import PartisanCore
 import Synchronization
 
@@ -105,11 +106,16 @@ public final class NetKernel: Sendable {
         return connections.peer
     }
 
-    /// Dials back a peer that dialled this node.
-    func dialBack(_ peer: Node, at address: ListenAddress?) async {
+    /// Dials back a peer that dialled this node. Each connection runs on the event loop of the
+    /// peer's connection of the same channel and index (`loops`), so a request read on one and
+    /// the reply written on the other stay on one thread.
+    func dialBack(_ peer: Node, at address: ListenAddress?, loops: [ChannelKey: any EventLoop]) async {
         do {
             guard let endpoint, let address else { throw TransportError.connectionClosed }
-            try establish(try await endpoint.connect(to: address, expecting: peer))
+            let connections = try await endpoint.connect(to: address, expecting: peer) { channel, index in
+                loops[ChannelKey(name: channel, index: index)]
+            }
+            try establish(connections)
         } catch {
             logger.notice("cannot connect back", metadata: ["peer": "\(peer)", "error": "\(error)"])
             let pending = state.withLock { $0.sessions[peer].map { !$0.isUp } ?? false }

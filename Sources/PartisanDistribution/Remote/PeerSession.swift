@@ -22,12 +22,25 @@ struct PeerSession {
     var pending: [(term: Term, key: Pid)] = []
     /// Connections the peer dialled to this node; closed with the session.
     var inbound: [Connection] = []
+    /// For a session the peer started: whether this node has begun dialling back (it does
+    /// once all the peer's connections have arrived).
+    var dialBack: DialBack = .notNeeded
     /// Links between local processes and the peer's.
     var links: Set<Link> = []
     /// Monitors of local watchers on the peer's processes, by reference.
     var monitoring: [Ref: OutgoingMonitor] = [:]
     /// Monitors of the peer's watchers on local processes: reference → local target.
     var monitoredBy: [Ref: Pid] = [:]
+
+    /// Where a session the peer started stands in dialling back.
+    enum DialBack {
+        /// This node started the session (or has dialled back already).
+        case notNeeded
+        /// Waiting for the rest of the peer's connections.
+        case waiting
+        /// Dialling.
+        case dialling
+    }
 
     /// Whether this node's connections to the peer are established.
     var isUp: Bool { connections != nil }
