@@ -26,7 +26,8 @@ extension NetKernel: TransportDelegate {
             guard session.dialBack == .waiting, session.inbound.count >= expected else { return nil }
             s.sessions[info.peer]!.dialBack = .dialling
             let pairs = session.inbound.map { connection in
-                (ChannelKey(name: connection.info.channel.name, index: connection.info.index), connection.channel.eventLoop)
+                let info = connection.info
+                return (ChannelKey(name: info.channel.name, index: info.index), connection.channel.eventLoop)
             }
             return Dictionary(pairs, uniquingKeysWith: { first, _ in first })
         }
