@@ -18,8 +18,9 @@ struct PeerSession {
 
     /// This node's connections to the peer, once established.
     var connections: PeerConnections?
-    /// Messages waiting for ``connections``, in order, each with its partition key.
-    var pending: [(term: Term, key: Pid)] = []
+    /// Encoded control messages waiting for ``connections``, in order, each with its
+    /// partition key.
+    var pending: [(bytes: [UInt8], key: Pid)] = []
     /// Connections the peer dialled to this node; closed with the session.
     var inbound: [Connection] = []
     /// For a session the peer started: whether this node has begun dialling back (it does

@@ -1,4 +1,5 @@
 import NIOCore
+import NIOPosix
 import PartisanCore
 import Synchronization
 
@@ -47,7 +48,17 @@ public final class Connection: Sendable, CustomStringConvertible {
     ///   queue has no room, ``TransportError/connectionClosed`` when the connection is closed.
     ///   In every case nothing is sent.
     public func send(_ term: Term, key: some Hashable & Sendable) throws(TransportError) {
-        try send(frame: encoder.encode(term, allocator: channel.allocator), key: MessageKey(key))
+        try send(frame: encoder.encode(term, allocator: channel.allocator), key: monotonic ? MessageKey(key) : nil)
+    }
+
+    /// Whether a queued message is replaced by a newer one with the same key.
+    private var monotonic: Bool { info.channel.monotonic }
+
+    /// Queues a term already encoded as ETF (version byte first), with no monotonic key.
+    ///
+    /// - Throws: see ``send(_:key:)``.
+    func send(encoded bytes: [UInt8]) throws(TransportError) {
+        try send(frame: encoder.frame(bytes, allocator: channel.allocator), key: nil)
     }
 
     /// Queues an already encoded frame (see ``FrameEncoder``).
@@ -72,8 +83,21 @@ public final class Connection: Sendable, CustomStringConvertible {
         }
         switch action {
         case .now: drain()
-        case .schedule: channel.eventLoop.execute { self.drain() }
+        case .schedule: scheduleDrain()
         case .none: break
+        }
+    }
+
+    /// Schedules a drain on the connection's event loop. From another event loop's thread (a
+    /// process running there), the hand-off waits until the loop's current work is done: the
+    /// sender's whole burst then costs one wake-up of the connection's loop instead of one per
+    /// message (the drain stays pending meanwhile, so later sends schedule nothing).
+    private func scheduleDrain() {
+        let loop = channel.eventLoop
+        if let current = MultiThreadedEventLoopGroup.currentEventLoop, current !== loop {
+            current.execute { loop.execute { self.drain() } }
+        } else {
+            loop.execute { self.drain() }
         }
     }
 
