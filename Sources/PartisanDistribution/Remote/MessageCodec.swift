@@ -69,10 +69,13 @@ public final class MessageCodec: Sendable {
     public func register<T: Codable & Sendable>(_ type: T.Type, manifest: String? = nil) {
         let manifest = manifest ?? Self.defaultManifest(of: type)
         let encode: Encode = { value in try TermEncoder().encode(value as! T) }
-        let encodeETF: EncodeETF = { value, bytes in try TermEncoder().encodeETFElement(value as! T, appendingTo: &bytes) }
+        let encodeETF: EncodeETF = { value, bytes in
+            try TermEncoder().encodeETFElement(value as! T, appendingTo: &bytes)
+        }
         let decode: Decode = { term in try TermDecoder().decode(T.self, from: term) }
         registry.withLock { registry in
-            registry.encoders[ObjectIdentifier(type)] = Encoder(manifest: manifest, encode: encode, encodeETF: encodeETF)
+            registry.encoders[ObjectIdentifier(type)] = Encoder(
+                manifest: manifest, encode: encode, encodeETF: encodeETF)
             registry.decoders[manifest] = decode
         }
     }
