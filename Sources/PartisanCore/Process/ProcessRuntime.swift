@@ -146,6 +146,20 @@ public final class ProcessRuntime: Sendable {
         }
     }
 
+    /// Sends `message` to `pid` from outside any process, the way `options` say when `pid` is
+    /// on another node (see ``DeliveryOptions``).
+    public func send(_ message: any Sendable, to pid: Pid, options: DeliveryOptions) {
+        send(message, to: pid, from: systemPid, options: options)
+    }
+
+    func send(_ message: any Sendable, to pid: Pid, from sender: Pid, options: DeliveryOptions) {
+        if let process = process(pid) {
+            process.deliver(message)
+        } else if isRemote(pid) {
+            remoteRouter?.send(message, to: pid, from: sender, options: options)
+        }
+    }
+
     /// Sends `message` to the process registered as `name`; throws
     /// ``ProcessError/unregisteredName(_:)`` if there is none.
     public func send(_ message: any Sendable, to name: String) throws(ProcessError) {
@@ -162,6 +176,13 @@ public final class ProcessRuntime: Sendable {
     func send(_ message: any Sendable, to name: RegisteredName, from sender: Pid) throws(ProcessError) {
         if name.node == node { return try send(message, to: name.name) }
         remoteRouter?.send(message, to: name, from: sender)
+    }
+
+    func send(
+        _ message: any Sendable, to name: RegisteredName, from sender: Pid, options: DeliveryOptions
+    ) throws(ProcessError) {
+        if name.node == node { return try send(message, to: name.name) }
+        remoteRouter?.send(message, to: name, from: sender, options: options)
     }
 
     // MARK: Signals

@@ -5,15 +5,24 @@ import PartisanCore
 /// ordering rule).
 extension NetKernel: RemoteRouter {
     public func send(_ message: any Sendable, to pid: Pid, from sender: Pid) {
-        transmitSend(message, to: .pid(pid), on: pid.node, from: sender, describing: pid)
+        transmitSend(message, to: .pid(pid), on: pid.node, from: sender, options: .standard, describing: pid)
     }
 
     public func send(_ message: any Sendable, to name: RegisteredName, from sender: Pid) {
-        transmitSend(message, to: .name(name.name), on: name.node, from: sender, describing: name)
+        transmitSend(message, to: .name(name.name), on: name.node, from: sender, options: .standard, describing: name)
     }
 
     public func send(_ message: any Sendable, to alias: Alias, from sender: Pid) {
-        transmitSend(message, to: .alias(alias), on: alias.pid.node, from: sender, describing: alias)
+        transmitSend(
+            message, to: .alias(alias), on: alias.pid.node, from: sender, options: .standard, describing: alias)
+    }
+
+    public func send(_ message: any Sendable, to pid: Pid, from sender: Pid, options: DeliveryOptions) {
+        transmitSend(message, to: .pid(pid), on: pid.node, from: sender, options: options, describing: pid)
+    }
+
+    public func send(_ message: any Sendable, to name: RegisteredName, from sender: Pid, options: DeliveryOptions) {
+        transmitSend(message, to: .name(name.name), on: name.node, from: sender, options: options, describing: name)
     }
 
     public func sendExitSignal(to pid: Pid, from sender: Pid, reason: ExitReason, viaLink: Bool) {
@@ -60,7 +69,7 @@ extension NetKernel: RemoteRouter {
     /// and logged (sends never fail, as in Erlang).
     private func transmitSend(
         _ message: any Sendable, to target: ControlMessage.SendTarget, on node: Node, from sender: Pid,
-        describing destination: some CustomStringConvertible
+        options: DeliveryOptions, describing destination: some CustomStringConvertible
     ) {
         let bytes: [UInt8]
         do {
@@ -71,7 +80,9 @@ extension NetKernel: RemoteRouter {
             logger.warning("message to \(destination) dropped", metadata: ["error": "\(error)"])
             return
         }
-        transmit(bytes, key: sender, to: node)
+        let route = Route(
+            channel: options.channel ?? ChannelSpec.default.name, partition: options.partition ?? sender.hashValue)
+        transmit(bytes, route: route, to: node)
     }
 
     /// Applies `update` to the session with `node` and sends `message` on it, keyed by its
@@ -88,25 +99,25 @@ extension NetKernel: RemoteRouter {
             logger.warning("control message to \(node) dropped", metadata: ["error": "\(error)"])
             return state.withLock { $0.sessions[node] != nil }
         }
-        return transmit(bytes, key: message.sender, to: node, update: update)
+        return transmit(bytes, route: Route(sender: message.sender), to: node, update: update)
     }
 
     /// Applies `update` to the session with `node` and sends the encoded control message
-    /// `bytes` on it, on the `default` connection partition `key` picks: written now if the
-    /// session is up, queued in order if it is connecting. Returns `false`, doing nothing,
-    /// when there is no session.
+    /// `bytes` on it, on the connection `route` picks: written now if the session is up,
+    /// queued in order if it is connecting. Returns `false`, doing nothing, when there is no
+    /// session.
     @discardableResult
     func transmit(
-        _ bytes: [UInt8], key: Pid, to node: Node, update: (inout PeerSession) -> Void = { _ in }
+        _ bytes: [UInt8], route: Route, to node: Node, update: (inout PeerSession) -> Void = { _ in }
     ) -> Bool {
         let (found, connections) = state.withLock { s -> (Bool, PeerConnections?) in
-            guard s.sessions[node] != nil else { return (false, nil) }
-            update(&s.sessions[node]!)
-            if let connections = s.sessions[node]!.connections { return (true, connections) }
-            s.sessions[node]!.pending.append((bytes, key))
+            guard let index = s.sessions.index(forKey: node) else { return (false, nil) }
+            update(&s.sessions.values[index])
+            if let connections = s.sessions.values[index].connections { return (true, connections) }
+            s.sessions.values[index].pending.append((bytes, route))
             return (true, nil)
         }
-        if let connections { Self.write(bytes, on: connections, key: key, logger: logger) }
+        if let connections { Self.write(bytes, on: connections, route: route, logger: logger) }
         return found
     }
 }

@@ -140,7 +140,7 @@ public final class NetKernel: Sendable {
             var session = s.sessions[peer] ?? PeerSession()
             guard session.connections == nil else { return .duplicate }
             for message in session.pending {
-                Self.write(message.bytes, on: connections, key: message.key, logger: logger)
+                Self.write(message.bytes, on: connections, route: message.route, logger: logger)
             }
             session.pending = []
             session.connections = connections
@@ -230,12 +230,12 @@ public final class NetKernel: Sendable {
         for connection in connections.connections.values.joined() { connection.channel.close(promise: nil) }
     }
 
-    /// Queues the encoded control message `bytes` on the `default` channel connection `key`
-    /// picks; a failure drops the message and is logged.
-    static func write(_ bytes: [UInt8], on connections: PeerConnections, key: Pid, logger: Logger) {
+    /// Queues the encoded control message `bytes` on the connection `route` picks; a failure
+    /// drops the message and is logged.
+    static func write(_ bytes: [UInt8], on connections: PeerConnections, route: Route, logger: Logger) {
         do throws(TransportError) {
-            guard let connection = connections.connection(on: ChannelSpec.default.name, key: key) else {
-                throw .unknownChannel(ChannelSpec.default.name)
+            guard let connection = connections.connection(on: route.channel, partition: route.partition) else {
+                throw .unknownChannel(route.channel)
             }
             try connection.send(encoded: bytes)
         } catch .connectionClosed {

@@ -3,6 +3,23 @@ import PartisanCore
 /// What a node knows about one peer while it is connected or connecting: the connections,
 /// the messages waiting for them, and the links and monitors that cross to that peer (so that
 /// losing the peer can signal every one of them with `noconnection`).
+/// Which connection to a peer a control message takes: a channel, and the hash of its
+/// partition key (by default the sending process's pid; see ``PeerConnections``).
+struct Route {
+    let channel: String
+    let partition: Int
+
+    init(channel: String, partition: Int) {
+        self.channel = channel
+        self.partition = partition
+    }
+
+    /// The `default` channel, partitioned by `sender`: the route of a process's traffic.
+    init(sender: Pid) {
+        self.init(channel: ChannelSpec.default.name, partition: sender.hashValue)
+    }
+}
+
 struct PeerSession {
     /// A link between a local and a remote process.
     struct Link: Hashable {
@@ -18,9 +35,8 @@ struct PeerSession {
 
     /// This node's connections to the peer, once established.
     var connections: PeerConnections?
-    /// Encoded control messages waiting for ``connections``, in order, each with its
-    /// partition key.
-    var pending: [(bytes: [UInt8], key: Pid)] = []
+    /// Encoded control messages waiting for ``connections``, in order, each with its route.
+    var pending: [(bytes: [UInt8], route: Route)] = []
     /// Connections the peer dialled to this node; closed with the session.
     var inbound: [Connection] = []
     /// For a session the peer started: whether this node has begun dialling back (it does
