@@ -61,8 +61,11 @@ enum RemoteScenarios {
     }
 
     static func channels(parallelism: Int) -> [ChannelSpec] {
-        [ChannelSpec(name: ChannelSpec.default.name, parallelism: parallelism), .membership]
+        [ChannelSpec(name: ChannelSpec.default.name, parallelism: parallelism), bulk, .membership]
     }
+
+    /// The channel `hol` streams its large messages on.
+    static let bulk = ChannelSpec(name: "bulk", parallelism: 1)
 
     /// Starts the server side on `node`: the echo server and the directory.
     static func serve(on node: PartisanNode) async throws {
@@ -315,8 +318,8 @@ enum RemoteScenarios {
 
     /// Small-call latency while another process streams 8 MiB messages to the same node.
     static func headOfLine(_ settings: BenchSettings) async throws -> BenchResult {
-        let split = try await holVariant(settings, parallelism: 2)
-        let shared = try await holVariant(settings, parallelism: 1)
+        let split = try await holVariant(settings, stream: .channel(bulk.name))
+        let shared = try await holVariant(settings, stream: .standard)
         return BenchResult(
             scenario: "hol", value: split.p99, unit: "us",
             details: [
@@ -346,16 +349,12 @@ enum RemoteScenarios {
         var runs: [Double] = []
     }
 
-    /// The partition a pid's messages take among `count` connections (as `PeerConnections`).
-    static func partition(of pid: Pid, count: Int) -> Int {
-        Int(UInt(bitPattern: pid.hashValue) % UInt(count))
-    }
-
-    /// One `hol` variant: the default channel with `parallelism` connections. With 2, the caller
-    /// is a process whose pid maps to the other connection than the streamer's.
-    private static func holVariant(_ settings: BenchSettings, parallelism: Int) async throws -> HolFigures {
+    /// One `hol` variant: the streamer sends its 8 MiB messages with `stream` (the `bulk`
+    /// channel, or `default` like everything else), the caller calls on `default`.
+    private static func holVariant(_ settings: BenchSettings, stream: DeliveryOptions) async throws -> HolFigures {
         let payload = [UInt8](repeating: 0x5a, count: 8 << 20)
-        return try await withPair(settings, parallelism: parallelism) { pair in
+        let label = stream.channel ?? ChannelSpec.default.name
+        return try await withPair(settings) { pair in
             let echo = try await echoRef(pair)
             var runs: [(idle: Stats, loaded: Stats, mbs: Double)] = []
             for run in 0...settings.runs {
@@ -371,38 +370,28 @@ enum RemoteScenarios {
                         var acked = 0
                         while !stop.value.load(ordering: .relaxed) {
                             while sent - acked >= 4 { acked = try await ctx.receive(SinkAck.self).received }
-                            ctx.send(payload, to: sink)
+                            ctx.send(payload, to: sink, options: stream)
                             sent += 1
                         }
-                        ctx.send(SinkStop(), to: sink)
+                        // Behind the last message on the same connection, so it arrives last.
+                        ctx.send(SinkStop(), to: sink, options: stream)
                         var final: SinkAck
                         repeat { final = try await ctx.receive(SinkAck.self) } while !final.final
                         ctx.send(Double(final.bytes) / 1e6 / (clock.now - start).inSeconds, to: collector)
                     }
-                    // A caller on the other connection than the streamer's (parallelism 2).
-                    var caller: Pid
-                    repeat {
-                        caller = me.spawn { ctx in
-                            guard try await ctx.receive(String.self) == "go" else { return }
-                            let idle = try await timedCalls(echo, 1_000, from: ctx)
-                            ctx.send("idle-done", to: collector)
-                            _ = try await ctx.receive(String.self)
-                            let clock = ContinuousClock()
-                            let start = clock.now
-                            var loaded: [Double] = []
-                            while loaded.count < 1_000, clock.now - start < .seconds(5) {
-                                loaded += try await timedCalls(echo, 1, from: ctx)
-                            }
-                            ctx.send([idle, loaded], to: collector)
+                    let caller = me.spawn { ctx in
+                        guard try await ctx.receive(String.self) == "go" else { return }
+                        let idle = try await timedCalls(echo, 1_000, from: ctx)
+                        ctx.send("idle-done", to: collector)
+                        _ = try await ctx.receive(String.self)
+                        let clock = ContinuousClock()
+                        let start = clock.now
+                        var loaded: [Double] = []
+                        while loaded.count < 1_000, clock.now - start < .seconds(5) {
+                            loaded += try await timedCalls(echo, 1, from: ctx)
                         }
-                        if parallelism > 1,
-                            partition(of: caller, count: parallelism) == partition(of: streamer, count: parallelism)
-                        {
-                            me.send("skip", to: caller)
-                            continue
-                        }
-                        break
-                    } while true
+                        ctx.send([idle, loaded], to: collector)
+                    }
                     me.send("go", to: caller)
                     _ = try await me.receive(String.self)  // idle calls done
                     me.send("go", to: streamer)
@@ -414,7 +403,7 @@ enum RemoteScenarios {
                     return (Stats(both[0]), Stats(both[1]), mbs)
                 }
                 progress(
-                    "hol p\(parallelism): run \(run): idle p99 \(measured.0.percentile(99)) µs, loaded p50 "
+                    "hol stream on \(label): run \(run): idle p99 \(measured.0.percentile(99)) µs, loaded p50 "
                         + "\(measured.1.median) p99 \(measured.1.percentile(99)) µs "
                         + "(\(measured.1.sorted.count) calls), stream \(Int(measured.2)) MB/s")
                 if run > 0 { runs.append(measured) }
