@@ -17,7 +17,9 @@ extension NetKernel: TransportDelegate {
             if s.sessions[info.peer] == nil {
                 // A session that starts with a connection the peer dialled has no connections
                 // of this node's yet: they are dialled once the peer's have all arrived.
-                s.sessions[info.peer] = PeerSession(dialBack: info.direction == .inbound ? .waiting : .notNeeded)
+                s.sessions[info.peer] = PeerSession(
+                    type: info.peerSpec.hidden ? .hidden : .visible,
+                    dialBack: info.direction == .inbound ? .waiting : .notNeeded)
             }
             guard info.direction == .inbound else { return nil }
             s.sessions[info.peer]!.inbound.append(connection)

@@ -36,7 +36,7 @@ public final class NetKernel: Sendable {
         /// `monitor_node` watchers per node; a watcher may appear more than once.
         var nodeMonitors: [Node: [Pid]] = [:]
         /// `monitor_nodes` subscribers.
-        var allNodesMonitors: Set<Pid> = []
+        var allNodesMonitors: [Pid: NodeSelection] = [:]
         var upCallbacks: [@Sendable (Node) -> Void] = []
         var downCallbacks: [@Sendable (Node, NodeDownReason) -> Void] = []
         var shuttingDown = false
@@ -132,7 +132,7 @@ public final class NetKernel: Sendable {
     private func establish(_ connections: PeerConnections) throws {
         let peer = connections.peer
         enum Outcome {
-            case up([Pid], [@Sendable (Node) -> Void])
+            case up([Pid], [@Sendable (Node) -> Void], NodeType)
             case duplicate, closed
         }
         let outcome: Outcome = state.withLock { s in
@@ -145,7 +145,8 @@ public final class NetKernel: Sendable {
             session.pending = []
             session.connections = connections
             s.sessions[peer] = session
-            return .up(Array(s.allNodesMonitors), s.upCallbacks)
+            let watchers = s.allNodesMonitors.filter { $0.value.contains(session.type) }.map(\.key)
+            return .up(watchers, session.type == .visible ? s.upCallbacks : [], session.type)
         }
         switch outcome {
         case .closed:
@@ -153,18 +154,24 @@ public final class NetKernel: Sendable {
             throw TransportError.connectionClosed
         case .duplicate:
             Self.close(connections)
-        case .up(let watchers, let callbacks):
-            logger.info("node up", metadata: ["node": "\(runtime.node)", "peer": "\(peer)"])
-            for watcher in watchers { runtime.send(NodeUp(node: peer), to: watcher) }
+        case .up(let watchers, let callbacks, let type):
+            logger.info("node up", metadata: ["node": "\(runtime.node)", "peer": "\(peer)", "type": "\(type)"])
+            for watcher in watchers { runtime.send(NodeUp(node: peer, type: type), to: watcher) }
             for callback in callbacks { callback(peer) }
         }
     }
 
     // MARK: Peers
 
-    /// The connected nodes: Erlang's `nodes()`.
-    public func nodes() -> [Node] {
-        state.withLock { s in s.sessions.filter { $0.value.isUp }.map(\.key).sorted() }
+    /// The connected visible nodes: Erlang's `nodes()`.
+    public func nodes() -> [Node] { nodes(.visible) }
+
+    /// The connected nodes of the types `selection` covers: Erlang's `nodes/1` with
+    /// `visible`, `hidden` or `connected`.
+    public func nodes(_ selection: NodeSelection) -> [Node] {
+        state.withLock { s in
+            s.sessions.filter { $0.value.isUp && selection.contains($0.value.type) }.map(\.key).sorted()
+        }
     }
 
     /// Whether this node's connections to `node` are up: Partisan's `is_connected/1`.
@@ -206,8 +213,8 @@ public final class NetKernel: Sendable {
             s -> (PeerSession, watchers: [Pid], callbacks: [@Sendable (Node, NodeDownReason) -> Void])? in
             guard let session = s.sessions.removeValue(forKey: peer) else { return nil }
             var watchers = s.nodeMonitors.removeValue(forKey: peer) ?? []
-            if session.isUp { watchers += s.allNodesMonitors }
-            return (session, watchers, session.isUp ? s.downCallbacks : [])
+            if session.isUp { watchers += s.allNodesMonitors.filter { $0.value.contains(session.type) }.map(\.key) }
+            return (session, watchers, session.isUp && session.type == .visible ? s.downCallbacks : [])
         }
         guard let (session, watchers, callbacks) = ended else { return false }
         logger.info("node down", metadata: ["node": "\(runtime.node)", "peer": "\(peer)", "reason": "\(reason)"])
@@ -218,7 +225,7 @@ public final class NetKernel: Sendable {
             runtime.deliverDown(DownMessage(ref: ref, pid: monitor.target, reason: .noconnection), to: monitor.watcher)
         }
         for (ref, target) in session.monitoredBy { runtime.dropRemoteMonitor(ref, target: target) }
-        for watcher in watchers { runtime.send(NodeDown(node: peer, reason: reason), to: watcher) }
+        for watcher in watchers { runtime.send(NodeDown(node: peer, reason: reason, type: session.type), to: watcher) }
         for callback in callbacks { callback(peer, reason) }
         if let connections = session.connections { Self.close(connections) }
         for connection in session.inbound { connection.channel.close(promise: nil) }

@@ -37,6 +37,8 @@ struct PeerSession {
     var connections: PeerConnections?
     /// Encoded control messages waiting for ``connections``, in order, each with its route.
     var pending: [(bytes: [UInt8], route: Route)] = []
+    /// The peer's type, from its handshake.
+    var type: NodeType = .visible
     /// Connections the peer dialled to this node; closed with the session.
     var inbound: [Connection] = []
     /// For a session the peer started: whether this node has begun dialling back (it does

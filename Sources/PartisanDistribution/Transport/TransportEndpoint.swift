@@ -53,7 +53,9 @@ public final class TransportEndpoint: Sendable {
         delegate: any TransportDelegate,
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) async throws -> TransportEndpoint {
-        let spec = NodeSpec(node: node, listenAddresses: [ListenAddress(host: host, port: port)], channels: channels)
+        let spec = NodeSpec(
+            node: node, listenAddresses: [ListenAddress(host: host, port: port)], channels: channels,
+            hidden: configuration.hidden)
         let core = EndpointCore(spec: spec, creation: creation, configuration: configuration, delegate: delegate)
         let highWater = configuration.sendQueue.writeBufferHighWaterMark
         let server = try await ServerBootstrap(group: group)
