@@ -33,6 +33,9 @@ import Synchronization
 public final class NetKernel: Sendable {
     struct State {
         var sessions: [Node: PeerSession] = [:]
+        /// Incarnations of each peer that a newer one replaced (the last few): their late
+        /// connections are closed, not taken for yet another restart.
+        var replaced: [Node: [UInt32]] = [:]
         /// `monitor_node` watchers per node; a watcher may appear more than once.
         var nodeMonitors: [Node: [Pid]] = [:]
         /// `monitor_nodes` subscribers.
@@ -112,7 +115,9 @@ public final class NetKernel: Sendable {
     /// Dials back a peer that dialled this node. Each connection runs on the event loop of the
     /// peer's connection of the same channel and index (`loops`), so a request read on one and
     /// the reply written on the other stay on one thread.
-    func dialBack(_ peer: Node, at address: ListenAddress?, loops: [ChannelKey: any EventLoop]) async {
+    func dialBack(
+        _ peer: Node, creation: UInt32, at address: ListenAddress?, loops: [ChannelKey: any EventLoop]
+    ) async {
         do {
             guard let endpoint, let address else { throw TransportError.connectionClosed }
             let connections = try await endpoint.connect(to: address, expecting: peer) { channel, index in
@@ -122,7 +127,7 @@ public final class NetKernel: Sendable {
         } catch {
             logger.notice("cannot connect back", metadata: ["peer": "\(peer)", "error": "\(error)"])
             let pending = state.withLock { $0.sessions[peer].map { !$0.isUp } ?? false }
-            if pending { nodeDown(peer, reason: .connectionSetupFailed) }
+            if pending { nodeDown(peer, reason: .connectionSetupFailed, creation: creation) }
         }
     }
 
@@ -137,7 +142,8 @@ public final class NetKernel: Sendable {
         }
         let outcome: Outcome = state.withLock { s in
             guard !s.shuttingDown, connections.isOpen else { return .closed }
-            var session = s.sessions[peer] ?? PeerSession()
+            var session = s.sessions[peer] ?? PeerSession(creation: connections.creation)
+            guard session.creation == connections.creation else { return .closed }
             guard session.connections == nil else { return .duplicate }
             for message in session.pending {
                 Self.write(message.bytes, on: connections, route: message.route, logger: logger)
@@ -205,12 +211,13 @@ public final class NetKernel: Sendable {
         await endpoint?.shutdown()
     }
 
-    /// Ends the session with `peer`, if there is one, and signals everything that depended
-    /// on it; returns whether there was one.
+    /// Ends the session with `peer`, if there is one (and it is of incarnation `creation`
+    /// when given), and signals everything that depended on it; returns whether there was one.
     @discardableResult
-    func nodeDown(_ peer: Node, reason: NodeDownReason) -> Bool {
+    func nodeDown(_ peer: Node, reason: NodeDownReason, creation: UInt32? = nil) -> Bool {
         let ended = state.withLock {
             s -> (PeerSession, watchers: [Pid], callbacks: [@Sendable (Node, NodeDownReason) -> Void])? in
+            guard let current = s.sessions[peer], creation.map({ $0 == current.creation }) ?? true else { return nil }
             guard let session = s.sessions.removeValue(forKey: peer) else { return nil }
             var watchers = s.nodeMonitors.removeValue(forKey: peer) ?? []
             if session.isUp { watchers += s.allNodesMonitors.filter { $0.value.contains(session.type) }.map(\.key) }
