@@ -65,7 +65,10 @@ extension NetKernel: TransportDelegate {
         }
         if let loops = dialBackLoops {
             let address = info.peerSpec.listenAddresses.first
-            Task { await dialBack(info.peer, creation: info.peerCreation, at: address, loops: loops) }
+            let channels = Set(info.peerSpec.channels.map(\.name))
+            Task {
+                await dialBack(info.peer, creation: info.peerCreation, at: address, channels: channels, loops: loops)
+            }
         }
     }
 

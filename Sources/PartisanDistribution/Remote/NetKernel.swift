@@ -112,16 +112,18 @@ public final class NetKernel: Sendable {
         return connections.peer
     }
 
-    /// Dials back a peer that dialled this node. Each connection runs on the event loop of the
-    /// peer's connection of the same channel and index (`loops`), so a request read on one and
-    /// the reply written on the other stay on one thread.
+    /// Dials back a peer that dialled this node, on the channels both have (`channels`, the
+    /// peer's). Each connection runs on the event loop of the peer's connection of the same
+    /// channel and index (`loops`), so a request read on one and the reply written on the
+    /// other stay on one thread.
     func dialBack(
-        _ peer: Node, creation: UInt32, at address: ListenAddress?, loops: [ChannelKey: any EventLoop]
+        _ peer: Node, creation: UInt32, at address: ListenAddress?, channels: Set<String>,
+        loops: [ChannelKey: any EventLoop]
     ) async {
         do {
             guard let endpoint, let address else { throw TransportError.connectionClosed }
-            let connections = try await endpoint.connect(to: address, expecting: peer) { channel, index in
-                loops[ChannelKey(name: channel, index: index)]
+            let connections = try await endpoint.connect(to: address, expecting: peer, only: channels) {
+                channel, index in loops[ChannelKey(name: channel, index: index)]
             }
             try establish(connections)
         } catch {
