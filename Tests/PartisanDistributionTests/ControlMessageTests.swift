@@ -33,6 +33,8 @@ import Testing
     @Test(arguments: [
         Term.tuple([.atom("ok"), 1]) as any Sendable, 42 as any Sendable, "text" as any Sendable,
         Unregistered(name: "x", sizes: [1, 300, -5]) as any Sendable,
+        [UInt8](repeating: 7, count: 10) as any Sendable,
+        [UInt8](repeating: 9, count: MessageCodec.tailThreshold + 1) as any Sendable,
     ])
     func a_send_written_directly_has_the_bytes_of_its_term(message: any Sendable) throws {
         let codec = MessageCodec()
@@ -45,10 +47,10 @@ import Testing
             (.alias(alias), .sendAlias(alias, from: Self.a, payload: payload)),
         ]
         for (target, control) in cases {
-            let direct = try ControlMessage.encodeSend(to: target, from: Self.a, options: options) { writer in
-                try codec.encode(message, into: &writer)
+            let direct = try ControlMessage.encodeSend(to: target, from: Self.a, options: options) { writer, tail in
+                try codec.encode(message, into: &writer, tail: &tail)
             }
-            #expect(direct == (try ETF.encode(control.term, options: options)))
+            #expect(direct.head + direct.tail == (try ETF.encode(control.term, options: options)))
         }
     }
 

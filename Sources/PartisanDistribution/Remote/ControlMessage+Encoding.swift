@@ -9,13 +9,14 @@ extension ControlMessage {
     }
 
     /// The wire bytes (version byte first) of a send from `sender` to `target` whose payload
-    /// `writePayload` appends: the bytes of the matching ``send(to:from:payload:)``,
-    /// ``sendName(_:from:payload:)`` or ``sendAlias(_:from:payload:)`` term, written without
-    /// building the term (messages are the hot path of a node's traffic).
+    /// `writePayload` appends (it may leave a final large binary in the tail): the bytes of the
+    /// matching ``send(to:from:payload:)``, ``sendName(_:from:payload:)`` or
+    /// ``sendAlias(_:from:payload:)`` term, written without building the term (messages are
+    /// the hot path of a node's traffic).
     static func encodeSend(
         to target: SendTarget, from sender: Pid, options: ETF.EncodingOptions,
-        payload writePayload: (inout ETFWriter) throws -> Void
-    ) throws -> [UInt8] {
+        payload writePayload: (inout ETFWriter, inout [UInt8]) throws -> Void
+    ) throws -> EncodedMessage {
         var writer = ETFWriter(options: options)
         writer.bytes.reserveCapacity(128)
         writer.writeVersion()
@@ -35,12 +36,13 @@ extension ControlMessage {
             try writer.write(.ref(alias.ref), depth: 1)
         }
         try writer.write(.pid(sender), depth: 1)
-        try writePayload(&writer)
-        return writer.bytes
+        var tail: [UInt8] = []
+        try writePayload(&writer, &tail)
+        return EncodedMessage(head: writer.bytes, tail: tail)
     }
 
     /// The wire bytes (version byte first).
-    func encoded(options: ETF.EncodingOptions) throws(ETFError) -> [UInt8] {
-        try ETF.encode(term, options: options)
+    func encoded(options: ETF.EncodingOptions) throws(ETFError) -> EncodedMessage {
+        EncodedMessage(head: try ETF.encode(term, options: options))
     }
 }

@@ -105,9 +105,27 @@ public final class MessageCodec: Sendable {
 
     /// Appends the payload term of `message` to `writer`: the same bytes as writing
     /// ``encode(_:)``'s term, but a registered or `Encodable` value is written straight from
-    /// the value, without building its term.
+    /// the value, without building its term. A large `[UInt8]` (a binary on the wire) is not
+    /// copied: its bytes are left in `tail`, to follow the writer's bytes, so the payload must
+    /// end the term being written.
     ///
     /// - Throws: as ``encode(_:)``; `writer` may then hold a partial encoding.
+    func encode(_ message: any Sendable, into writer: inout ETFWriter, tail: inout [UInt8]) throws {
+        if let bytes = message as? [UInt8], bytes.count >= Self.tailThreshold {
+            let manifest = registry.withLock { $0.encoders[ObjectIdentifier([UInt8].self)]?.manifest }
+            writeManifest(manifest ?? Self.defaultManifest(of: [UInt8].self), into: &writer)
+            writer.writeBinaryHeader(bytes.count)
+            tail = bytes
+            return
+        }
+        try encode(message, into: &writer)
+    }
+
+    /// The size from which a `[UInt8]` message's bytes go to the tail.
+    static let tailThreshold = 1 << 10
+
+    /// Appends the payload term of `message` to `writer` (see
+    /// ``encode(_:into:tail:)``, without a tail).
     func encode(_ message: any Sendable, into writer: inout ETFWriter) throws {
         if let term = message as? Term {
             writer.writeSmallTupleHeader(2)

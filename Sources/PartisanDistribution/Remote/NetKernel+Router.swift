@@ -71,10 +71,10 @@ extension NetKernel: RemoteRouter {
         _ message: any Sendable, to target: ControlMessage.SendTarget, on node: Node, from sender: Pid,
         options: DeliveryOptions, describing destination: some CustomStringConvertible
     ) {
-        let bytes: [UInt8]
+        let bytes: EncodedMessage
         do {
-            bytes = try ControlMessage.encodeSend(to: target, from: sender, options: encodingOptions) { writer in
-                try codec.encode(message, into: &writer)
+            bytes = try ControlMessage.encodeSend(to: target, from: sender, options: encodingOptions) { writer, tail in
+                try codec.encode(message, into: &writer, tail: &tail)
             }
         } catch {
             logger.warning("message to \(destination) dropped", metadata: ["error": "\(error)"])
@@ -92,7 +92,7 @@ extension NetKernel: RemoteRouter {
     func transmit(
         _ message: ControlMessage, to node: Node, update: (inout PeerSession) -> Void = { _ in }
     ) -> Bool {
-        let bytes: [UInt8]
+        let bytes: EncodedMessage
         do {
             bytes = try message.encoded(options: encodingOptions)
         } catch {
@@ -108,7 +108,7 @@ extension NetKernel: RemoteRouter {
     /// session.
     @discardableResult
     func transmit(
-        _ bytes: [UInt8], route: Route, to node: Node, update: (inout PeerSession) -> Void = { _ in }
+        _ bytes: EncodedMessage, route: Route, to node: Node, update: (inout PeerSession) -> Void = { _ in }
     ) -> Bool {
         let (found, connections) = state.withLock { s -> (Bool, PeerConnections?) in
             guard let index = s.sessions.index(forKey: node) else { return (false, nil) }

@@ -248,7 +248,7 @@ public final class NetKernel: Sendable {
 
     /// Queues the encoded control message `bytes` on the connection `route` picks; a failure
     /// drops the message and is logged.
-    static func write(_ bytes: [UInt8], on connections: PeerConnections, route: Route, logger: Logger) {
+    static func write(_ bytes: EncodedMessage, on connections: PeerConnections, route: Route, logger: Logger) {
         do throws(TransportError) {
             guard let connection = connections.connection(on: route.channel, partition: route.partition) else {
                 throw .unknownChannel(route.channel)

@@ -36,7 +36,7 @@ struct PeerSession {
     /// This node's connections to the peer, once established.
     var connections: PeerConnections?
     /// Encoded control messages waiting for ``connections``, in order, each with its route.
-    var pending: [(bytes: [UInt8], route: Route)] = []
+    var pending: [(bytes: EncodedMessage, route: Route)] = []
     /// The peer's incarnation, from its handshake: connections of another one are not this
     /// session's.
     var creation: UInt32

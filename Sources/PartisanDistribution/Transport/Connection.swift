@@ -57,8 +57,8 @@ public final class Connection: Sendable, CustomStringConvertible {
     /// Queues a term already encoded as ETF (version byte first), with no monotonic key.
     ///
     /// - Throws: see ``send(_:key:)``.
-    func send(encoded bytes: [UInt8]) throws(TransportError) {
-        try send(frame: encoder.frame(bytes, allocator: channel.allocator), key: nil)
+    func send(encoded message: EncodedMessage) throws(TransportError) {
+        try send(frame: encoder.frame(message.head, message.tail, allocator: channel.allocator), key: nil)
     }
 
     /// Queues an already encoded frame (see ``FrameEncoder``).

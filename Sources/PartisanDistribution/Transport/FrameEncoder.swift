@@ -25,6 +25,18 @@ public struct FrameEncoder: Sendable {
         return try frame(payload, allocator: allocator)
     }
 
+    /// The frame holding `head` then `tail` as they are, length prefix included: one copy of
+    /// each into the frame.
+    func frame(_ head: [UInt8], _ tail: [UInt8], allocator: ByteBufferAllocator) throws(TransportError) -> ByteBuffer {
+        let count = head.count + tail.count
+        guard count <= maxFrameSize else { throw .frameTooLarge(size: count, limit: maxFrameSize) }
+        var buffer = allocator.buffer(capacity: 4 + count)
+        buffer.writeInteger(UInt32(count))
+        buffer.writeBytes(head)
+        buffer.writeBytes(tail)
+        return buffer
+    }
+
     /// The frame holding `payload` as it is, length prefix included.
     public func frame(_ payload: some Collection<UInt8>, allocator: ByteBufferAllocator = .init())
         throws(TransportError)
