@@ -38,14 +38,15 @@ extension NetKernel {
     }
 
     /// Calls `callback` with each visible node that comes up from now on (Partisan's `on_up`;
-    /// hidden nodes are never members). It runs
-    /// on the thread that established the connection: it must not block.
+    /// hidden nodes are never members). It runs on the thread that established the
+    /// connection: it must not block.
     public func onUp(_ callback: @escaping @Sendable (Node) -> Void) {
         state.withLock { $0.upCallbacks.append(callback) }
     }
 
-    /// Calls `callback` with each visible node that goes down from now on, after it was up, and why
-    /// (Partisan's `on_down`). It runs on the thread that saw the loss: it must not block.
+    /// Calls `callback` with each visible node that goes down from now on, after it was up,
+    /// and why (Partisan's `on_down`). It runs on the thread that saw the loss: it must not
+    /// block.
     public func onDown(_ callback: @escaping @Sendable (Node, NodeDownReason) -> Void) {
         state.withLock { $0.downCallbacks.append(callback) }
     }

@@ -86,7 +86,7 @@ extension NetKernel: RemoteRouter {
     }
 
     /// Applies `update` to the session with `node` and sends `message` on it, keyed by its
-    /// sender (see ``transmit(_:key:to:update:)``). Returns `false`, doing nothing, when there
+    /// sender (see ``transmit(_:route:to:update:)``). Returns `false`, doing nothing, when there
     /// is no session.
     @discardableResult
     func transmit(

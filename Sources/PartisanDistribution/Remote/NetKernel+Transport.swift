@@ -15,30 +15,7 @@ extension NetKernel: TransportDelegate {
 
     public func connectionEstablished(_ connection: Connection) {
         let info = connection.info
-        // A new incarnation of the peer (it restarted before this node saw the old one go):
-        // the old session ends first, with everything that depended on it.
-        enum Incarnation {
-            case current, replaced
-            case newer(than: UInt32)
-        }
-        let incarnation = state.withLock { s -> Incarnation in
-            if s.replaced[info.peer]?.contains(info.peerCreation) == true { return .replaced }
-            guard let creation = s.sessions[info.peer]?.creation, creation != info.peerCreation else { return .current }
-            s.replaced[info.peer, default: []].append(creation)
-            s.replaced[info.peer]!.removeFirst(max(0, s.replaced[info.peer]!.count - Self.replacedIncarnationsKept))
-            return .newer(than: creation)
-        }
-        switch incarnation {
-        case .current:
-            break
-        case .replaced:
-            logger.notice("closing a connection of a replaced incarnation", metadata: ["connection": "\(info)"])
-            connection.channel.close(promise: nil)
-            return
-        case .newer(let stale):
-            logger.info("peer restarted", metadata: ["peer": "\(info.peer)", "creation": "\(info.peerCreation)"])
-            nodeDown(info.peer, reason: .connectionClosed, creation: stale)
-        }
+        guard admitIncarnation(of: connection) else { return }
         let dialBackLoops = state.withLock { s -> [ChannelKey: any EventLoop]? in
             guard !s.shuttingDown else { return nil }
             if s.sessions[info.peer] == nil {
@@ -69,6 +46,37 @@ extension NetKernel: TransportDelegate {
             Task {
                 await dialBack(info.peer, creation: info.peerCreation, at: address, channels: channels, loops: loops)
             }
+        }
+    }
+
+    /// Checks the incarnation (creation) of a new connection's peer against the session in
+    /// place. A new incarnation (the peer restarted before this node saw the old one go) ends
+    /// the old session first, with everything that depended on it; a connection of an
+    /// incarnation that was replaced is closed. Returns whether the connection may proceed.
+    private func admitIncarnation(of connection: Connection) -> Bool {
+        let info = connection.info
+        enum Incarnation {
+            case current, replaced
+            case newer(than: UInt32)
+        }
+        let incarnation = state.withLock { s -> Incarnation in
+            if s.replaced[info.peer]?.contains(info.peerCreation) == true { return .replaced }
+            guard let creation = s.sessions[info.peer]?.creation, creation != info.peerCreation else { return .current }
+            s.replaced[info.peer, default: []].append(creation)
+            s.replaced[info.peer]!.removeFirst(max(0, s.replaced[info.peer]!.count - Self.replacedIncarnationsKept))
+            return .newer(than: creation)
+        }
+        switch incarnation {
+        case .current:
+            return true
+        case .replaced:
+            logger.notice("closing a connection of a replaced incarnation", metadata: ["connection": "\(info)"])
+            connection.channel.close(promise: nil)
+            return false
+        case .newer(let stale):
+            logger.info("peer restarted", metadata: ["peer": "\(info.peer)", "creation": "\(info.peerCreation)"])
+            nodeDown(info.peer, reason: .connectionClosed, creation: stale)
+            return true
         }
     }
 
