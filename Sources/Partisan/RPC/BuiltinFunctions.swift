@@ -12,6 +12,9 @@ public enum BuiltinFunctions {
     /// `partisan.processes`: every process of the node with its registered name and mailbox
     /// length, sorted by pid.
     public static let processes = RemoteFunction<NoArguments, [ProcessSummary]>("partisan.processes")
+    /// `partisan.whereis`: the pid registered under a name on the node, if any (Erlang's
+    /// `whereis/1`); references to `name@node` use it to find their process.
+    public static let whereis = RemoteFunction<String, Pid?>("partisan.whereis")
 
     /// Registers the built-in functions on `node`.
     static func register(on node: PartisanNode) {
@@ -30,6 +33,7 @@ public enum BuiltinFunctions {
                 overlay: node.membership == nil ? "none" : "full-mesh",
                 connectedNodes: node.nodes().map(\.description).sorted())
         }
+        node.rpcService.register(whereis) { [weak node] name in node?.whereis(name) }
         node.rpcService.register(processes) { [weak node] _ in
             guard let node else { return [] }
             return node.runtime.processes.compactMap { node.runtime.details(of: $0) }
