@@ -95,6 +95,7 @@ enum RemoteScenarios {
             }
         }
         try node.register(directoryName, directory)
+        try await RPCScenarios.serve(on: node)
     }
 
     // MARK: - The two nodes
