@@ -29,6 +29,9 @@ struct PartisanBench: AsyncParsableCommand {
     @Flag(help: "Remote scenarios: run both nodes in this OS process (default: the server node in a child process).")
     var inProcess = false
 
+    @Option(help: "Remote scenarios: where the nodes' processes run: `event-loops` (default) or `global`.")
+    var execution: ExecutionChoice = .eventLoops
+
     @Option(help: .hidden)
     var cookie: String = "bench"
 
@@ -37,7 +40,7 @@ struct PartisanBench: AsyncParsableCommand {
 
     func run() async throws {
         if scenario == "remote-server" {
-            try await ServerProcess.serverMain(cookie: cookie, parallelism: parallelism)
+            try await ServerProcess.serverMain(cookie: cookie, parallelism: parallelism, execution: execution)
             return
         }
         if scenario == "list" {
@@ -49,8 +52,12 @@ struct PartisanBench: AsyncParsableCommand {
         }
         var settings = BenchSettings(seconds: seconds, runs: max(1, runs), scheduler: scheduler)
         settings.inProcess = inProcess
+        settings.execution = execution
         var result = try await found.run(settings)
         result.details.append(("scheduler", .text(scheduler.rawValue)))
+        if found.name.hasPrefix("remote") || found.name == "hol" {
+            result.details.append(("execution", .text(execution.rawValue)))
+        }
         print(result.json())
     }
 }
@@ -65,10 +72,12 @@ struct BenchSettings: Sendable {
     let scheduler: SchedulerChoice
     /// Remote scenarios: both nodes in this OS process.
     var inProcess = false
+    /// Remote scenarios: where the nodes' processes run.
+    var execution: ExecutionChoice = .eventLoops
 
     /// A fresh runtime on the chosen executor.
     func runtime() -> ProcessRuntime {
-        ProcessRuntime(node: "bench@127.0.0.1", scheduler: scheduler == .partisan ? ProcessScheduler.shared : nil)
+        ProcessRuntime(node: "bench@127.0.0.1", executor: scheduler == .partisan ? ProcessScheduler.shared : nil)
     }
 }
 
@@ -76,6 +85,14 @@ struct BenchSettings: Sendable {
 enum SchedulerChoice: String, ExpressibleByArgument, Sendable {
     case global
     case partisan
+}
+
+/// Where a remote scenario's nodes run their processes (``ProcessExecution``).
+enum ExecutionChoice: String, ExpressibleByArgument, Sendable {
+    case eventLoops = "event-loops"
+    case global
+
+    var execution: ProcessExecution { self == .global ? .global : .eventLoops }
 }
 
 /// One benchmark scenario.

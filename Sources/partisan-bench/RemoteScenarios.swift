@@ -61,8 +61,11 @@ enum RemoteScenarios {
     }
 
     static func channels(parallelism: Int) -> [ChannelSpec] {
-        [ChannelSpec(name: ChannelSpec.default.name, parallelism: parallelism), .membership]
+        [ChannelSpec(name: ChannelSpec.default.name, parallelism: parallelism), bulk, .membership]
     }
+
+    /// The channel `hol` streams its large messages on.
+    static let bulk = ChannelSpec(name: "bulk", parallelism: 1)
 
     /// Starts the server side on `node`: the echo server and the directory.
     static func serve(on node: PartisanNode) async throws {
@@ -146,18 +149,22 @@ enum RemoteScenarios {
         let channels = channels(parallelism: parallelism)
         if settings.inProcess {
             let server = try await PartisanNode.start(
-                name: Node(validating: "s\(n)@127.0.0.1"), cookie: Cookie(cookie), channels: channels)
+                name: Node(validating: "s\(n)@127.0.0.1"), cookie: Cookie(cookie), channels: channels,
+                execution: settings.execution.execution)
             try await serve(on: server)
             let client = try await PartisanNode.start(
-                name: Node(validating: "c\(n)@127.0.0.1"), cookie: Cookie(cookie), channels: channels)
+                name: Node(validating: "c\(n)@127.0.0.1"), cookie: Cookie(cookie), channels: channels,
+                execution: settings.execution.execution)
             registerTypes(client)
             _ = try await client.connect(to: server.listenAddress!)
             pair = Pair(client: client, server: server.name, local: server, child: nil)
         } else {
-            let child = try ServerProcess.launch(cookie: cookie, parallelism: parallelism)
+            let child = try ServerProcess.launch(
+                cookie: cookie, parallelism: parallelism, execution: settings.execution)
             do {
                 let client = try await PartisanNode.start(
-                    name: Node(validating: "c\(n)_\(getpid())@127.0.0.1"), cookie: Cookie(cookie), channels: channels)
+                    name: Node(validating: "c\(n)_\(getpid())@127.0.0.1"), cookie: Cookie(cookie), channels: channels,
+                    execution: settings.execution.execution)
                 registerTypes(client)
                 let name = try await client.connect(to: child.address)
                 pair = Pair(client: client, server: name, local: nil, child: child)
@@ -312,8 +319,8 @@ enum RemoteScenarios {
 
     /// Small-call latency while another process streams 8 MiB messages to the same node.
     static func headOfLine(_ settings: BenchSettings) async throws -> BenchResult {
-        let split = try await holVariant(settings, parallelism: 2)
-        let shared = try await holVariant(settings, parallelism: 1)
+        let split = try await holVariant(settings, stream: .channel(bulk.name))
+        let shared = try await holVariant(settings, stream: .standard)
         return BenchResult(
             scenario: "hol", value: split.p99, unit: "us",
             details: [
@@ -343,16 +350,12 @@ enum RemoteScenarios {
         var runs: [Double] = []
     }
 
-    /// The partition a pid's messages take among `count` connections (as `PeerConnections`).
-    static func partition(of pid: Pid, count: Int) -> Int {
-        Int(UInt(bitPattern: pid.hashValue) % UInt(count))
-    }
-
-    /// One `hol` variant: the default channel with `parallelism` connections. With 2, the caller
-    /// is a process whose pid maps to the other connection than the streamer's.
-    private static func holVariant(_ settings: BenchSettings, parallelism: Int) async throws -> HolFigures {
+    /// One `hol` variant: the streamer sends its 8 MiB messages with `stream` (the `bulk`
+    /// channel, or `default` like everything else), the caller calls on `default`.
+    private static func holVariant(_ settings: BenchSettings, stream: DeliveryOptions) async throws -> HolFigures {
         let payload = [UInt8](repeating: 0x5a, count: 8 << 20)
-        return try await withPair(settings, parallelism: parallelism) { pair in
+        let label = stream.channel ?? ChannelSpec.default.name
+        return try await withPair(settings) { pair in
             let echo = try await echoRef(pair)
             var runs: [(idle: Stats, loaded: Stats, mbs: Double)] = []
             for run in 0...settings.runs {
@@ -368,38 +371,28 @@ enum RemoteScenarios {
                         var acked = 0
                         while !stop.value.load(ordering: .relaxed) {
                             while sent - acked >= 4 { acked = try await ctx.receive(SinkAck.self).received }
-                            ctx.send(payload, to: sink)
+                            ctx.send(payload, to: sink, options: stream)
                             sent += 1
                         }
-                        ctx.send(SinkStop(), to: sink)
+                        // Behind the last message on the same connection, so it arrives last.
+                        ctx.send(SinkStop(), to: sink, options: stream)
                         var final: SinkAck
                         repeat { final = try await ctx.receive(SinkAck.self) } while !final.final
                         ctx.send(Double(final.bytes) / 1e6 / (clock.now - start).inSeconds, to: collector)
                     }
-                    // A caller on the other connection than the streamer's (parallelism 2).
-                    var caller: Pid
-                    repeat {
-                        caller = me.spawn { ctx in
-                            guard try await ctx.receive(String.self) == "go" else { return }
-                            let idle = try await timedCalls(echo, 1_000, from: ctx)
-                            ctx.send("idle-done", to: collector)
-                            _ = try await ctx.receive(String.self)
-                            let clock = ContinuousClock()
-                            let start = clock.now
-                            var loaded: [Double] = []
-                            while loaded.count < 1_000, clock.now - start < .seconds(5) {
-                                loaded += try await timedCalls(echo, 1, from: ctx)
-                            }
-                            ctx.send([idle, loaded], to: collector)
+                    let caller = me.spawn { ctx in
+                        guard try await ctx.receive(String.self) == "go" else { return }
+                        let idle = try await timedCalls(echo, 1_000, from: ctx)
+                        ctx.send("idle-done", to: collector)
+                        _ = try await ctx.receive(String.self)
+                        let clock = ContinuousClock()
+                        let start = clock.now
+                        var loaded: [Double] = []
+                        while loaded.count < 1_000, clock.now - start < .seconds(5) {
+                            loaded += try await timedCalls(echo, 1, from: ctx)
                         }
-                        if parallelism > 1,
-                            partition(of: caller, count: parallelism) == partition(of: streamer, count: parallelism)
-                        {
-                            me.send("skip", to: caller)
-                            continue
-                        }
-                        break
-                    } while true
+                        ctx.send([idle, loaded], to: collector)
+                    }
                     me.send("go", to: caller)
                     _ = try await me.receive(String.self)  // idle calls done
                     me.send("go", to: streamer)
@@ -411,7 +404,7 @@ enum RemoteScenarios {
                     return (Stats(both[0]), Stats(both[1]), mbs)
                 }
                 progress(
-                    "hol p\(parallelism): run \(run): idle p99 \(measured.0.percentile(99)) µs, loaded p50 "
+                    "hol stream on \(label): run \(run): idle p99 \(measured.0.percentile(99)) µs, loaded p50 "
                         + "\(measured.1.median) p99 \(measured.1.percentile(99)) µs "
                         + "(\(measured.1.sorted.count) calls), stream \(Int(measured.2)) MB/s")
                 if run > 0 { runs.append(measured) }
@@ -443,13 +436,15 @@ final class ServerProcess: @unchecked Sendable {
     }
 
     /// Starts the child and waits for its `listening HOST:PORT` line.
-    static func launch(cookie: String, parallelism: Int) throws -> ServerProcess {
+    static func launch(cookie: String, parallelism: Int, execution: ExecutionChoice) throws -> ServerProcess {
         let process = Foundation.Process()
         let executable =
             (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
             ?? CommandLine.arguments[0]
         process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = ["remote-server", "--cookie", cookie, "--parallelism", "\(parallelism)"]
+        process.arguments = [
+            "remote-server", "--cookie", cookie, "--parallelism", "\(parallelism)", "--execution", execution.rawValue,
+        ]
         let input = Pipe()
         let output = Pipe()
         process.standardInput = input
@@ -488,10 +483,10 @@ final class ServerProcess: @unchecked Sendable {
 
     /// `partisan-bench remote-server`: starts the server side, prints `listening HOST:PORT`
     /// and serves until stdin closes.
-    static func serverMain(cookie: String, parallelism: Int) async throws {
+    static func serverMain(cookie: String, parallelism: Int, execution: ExecutionChoice) async throws {
         let node = try await PartisanNode.start(
             name: Node(validating: "bench_server_\(getpid())@127.0.0.1"), cookie: Cookie(cookie),
-            channels: RemoteScenarios.channels(parallelism: parallelism))
+            channels: RemoteScenarios.channels(parallelism: parallelism), execution: execution.execution)
         try await RemoteScenarios.serve(on: node)
         let address = node.listenAddress!
         var line = "listening \(address.host):\(address.port)\n"

@@ -59,7 +59,7 @@ enum SupervisorScenarios {
         for run in 0...settings.runs {
             let runtime = ProcessRuntime(
                 node: "bench@127.0.0.1", logger: quiet,
-                scheduler: settings.scheduler == .partisan ? ProcessScheduler.shared : nil)
+                executor: settings.scheduler == .partisan ? ProcessScheduler.shared : nil)
             let samples = try await runtime.withProcess { me in
                 try await measure(count: restartsPerRun, kill: kill, from: me)
             }

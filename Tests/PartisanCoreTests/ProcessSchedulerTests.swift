@@ -8,7 +8,7 @@ import Testing
     static let scheduler = ProcessScheduler(workers: 2)
 
     private func runtime() -> ProcessRuntime {
-        ProcessRuntime(node: "sched@127.0.0.1", scheduler: ProcessSchedulerTests.scheduler)
+        ProcessRuntime(node: "sched@127.0.0.1", executor: ProcessSchedulerTests.scheduler)
     }
 
     @Test func request_reply_pairs_run_to_completion() async throws {

@@ -23,6 +23,35 @@ import Testing
         #expect(ControlMessage(term: try ETF.decode(ETF.encode(message.term))) == message)
     }
 
+    struct Unregistered: Codable, Sendable, Equatable {
+        var name: String
+        var sizes: [Int]
+    }
+
+    /// The direct writer of sends produces exactly the bytes of the term it stands for, for
+    /// every kind of target and payload.
+    @Test(arguments: [
+        Term.tuple([.atom("ok"), 1]) as any Sendable, 42 as any Sendable, "text" as any Sendable,
+        Unregistered(name: "x", sizes: [1, 300, -5]) as any Sendable,
+    ])
+    func a_send_written_directly_has_the_bytes_of_its_term(message: any Sendable) throws {
+        let codec = MessageCodec()
+        let options = ETF.EncodingOptions()
+        let payload = try codec.encode(message)
+        let alias = Alias(pid: Self.b, ref: Self.ref)
+        let cases: [(ControlMessage.SendTarget, ControlMessage)] = [
+            (.pid(Self.b), .send(to: Self.b, from: Self.a, payload: payload)),
+            (.name("counter"), .sendName("counter", from: Self.a, payload: payload)),
+            (.alias(alias), .sendAlias(alias, from: Self.a, payload: payload)),
+        ]
+        for (target, control) in cases {
+            let direct = try ControlMessage.encodeSend(to: target, from: Self.a, options: options) { writer in
+                try codec.encode(message, into: &writer)
+            }
+            #expect(direct == (try ETF.encode(control.term, options: options)))
+        }
+    }
+
     @Test func wire_forms_are_the_documented_tuples() {
         let a = Self.a
         let b = Self.b

@@ -139,9 +139,13 @@ import Testing
         }
         let peer = try await a.connect(to: b.listenAddress, expecting: b.node)
 
+        // The big frame is encoded once and queued four times, so the heartbeat is queued
+        // microseconds after them (encoding each would give the wire time to carry them off
+        // before the heartbeat is even sent).
         let bigCount = 4
-        let big = Term.binary(Array(repeating: 0xAB, count: 8 << 20))
-        for _ in 0..<bigCount { try peer.send(big, key: 0) }
+        let big = try FrameEncoder(maxFrameSize: 64 << 20).encode(.binary(Array(repeating: 0xAB, count: 8 << 20)))
+        let defaultConnection = try #require(peer.connection(on: "default", key: 0))
+        for _ in 0..<bigCount { try defaultConnection.send(frame: big, key: nil) }
         try peer.send("heartbeat", on: "membership", key: 0)
 
         try await eventually(timeout: .seconds(60)) { bRecorder.received.count == bigCount + 1 }

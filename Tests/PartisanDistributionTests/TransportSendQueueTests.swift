@@ -69,7 +69,8 @@ import Testing
         let flushes = FlushCounter()
         let channel = EmbeddedChannel(handler: flushes)
         let connection = try connection(on: channel)
-        for i in 0..<100 { try connection.send(Term(integer: i)) }
+        let burst = Connection.inlineDrainMessages - 1
+        for i in 0..<burst { try connection.send(Term(integer: i)) }
         #expect(flushes.count == 0)
         channel.embeddedEventLoop.run()
         #expect(flushes.count == 1)
@@ -77,7 +78,27 @@ import Testing
         while let frame = try channel.readOutbound(as: ByteBuffer.self) { try decoder.writeInbound(frame) }
         var terms: [Term] = []
         while let payload = try decoder.readInbound(as: ByteBuffer.self) { terms.append(try payload.decodeTerm()) }
-        #expect(terms == (0..<100).map { Term(integer: $0) })
+        #expect(terms == (0..<burst).map { Term(integer: $0) })
+    }
+
+    /// A sender on the connection's event loop (an embedded channel's caller always is) cannot
+    /// be overlapped by a drain: it writes a long burst itself, a flush per full batch.
+    @Test func a_sender_on_the_event_loop_writes_long_bursts_itself() throws {
+        let flushes = FlushCounter()
+        let channel = EmbeddedChannel(handler: flushes)
+        let connection = try connection(on: channel)
+        let batch = Connection.inlineDrainMessages
+        for i in 0..<(2 * batch + 10) { try connection.send(Term(integer: i)) }
+        #expect(flushes.count == 2)
+        #expect(connection.queuedMessages == 10)
+        channel.embeddedEventLoop.run()
+        #expect(flushes.count == 3)
+        #expect(connection.queuedMessages == 0)
+        let decoder = EmbeddedChannel(handler: ByteToMessageHandler(FrameDecoder(maxFrameSize: 1 << 20)))
+        while let frame = try channel.readOutbound(as: ByteBuffer.self) { try decoder.writeInbound(frame) }
+        var terms: [Term] = []
+        while let payload = try decoder.readInbound(as: ByteBuffer.self) { terms.append(try payload.decodeTerm()) }
+        #expect(terms == (0..<(2 * batch + 10)).map { Term(integer: $0) })
     }
 
     @Test func an_unwritable_connection_queues_up_to_its_limit_then_throws_queue_full() throws {

@@ -33,6 +33,13 @@ extension PartisanNode {
     @discardableResult
     public func disconnect(_ node: Node) -> Bool { kernel?.disconnect(node) ?? false }
 
+    /// Sends `message` to `pid` from outside any process, on the channel and connection
+    /// `options` pick when `pid` is on another node: Partisan's `forward_message/3`. Inside a
+    /// process, use ``ProcessContext/send(_:to:options:)-(_,Pid,_)``.
+    public func forwardMessage(_ message: any Sendable, to pid: Pid, options: DeliveryOptions = .standard) {
+        runtime.send(message, to: pid, options: options)
+    }
+
     /// Sends `message` to the process registered as `name` on every connected node (Partisan's
     /// `broadcast/2`); a node without that name drops it.
     public func broadcast(_ message: any Sendable, toName name: String) {

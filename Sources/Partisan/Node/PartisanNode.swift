@@ -59,6 +59,8 @@ public final class PartisanNode: Sendable {
     ///   - membership: the overlay's timings (gossip interval, failure detection, reconnection).
     ///   - configuration: adjusts the transport's settings (frame and queue limits, timeouts);
     ///     the cookie and logger are set from the other arguments first.
+    ///   - execution: where the node's processes run; by default on the transport's event
+    ///     loops (see ``ProcessExecution``).
     /// - Throws: the listener's error (for example, the port is taken).
     public static func start(
         name: Node,
@@ -69,9 +71,10 @@ public final class PartisanNode: Sendable {
         creation: UInt32? = nil,
         logger: Logger? = nil,
         membership: MembershipConfiguration = .init(),
+        execution: ProcessExecution = .eventLoops,
         configuration: (inout TransportConfiguration) -> Void = { _ in }
     ) async throws -> PartisanNode {
-        let runtime = ProcessRuntime(node: name, creation: creation, logger: logger)
+        let runtime = ProcessRuntime(node: name, creation: creation, logger: logger, executor: execution.executor)
         var transport = TransportConfiguration(cookie: cookie, logger: runtime.logger)
         configuration(&transport)
         let codec = makeCodec()

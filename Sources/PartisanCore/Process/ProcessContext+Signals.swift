@@ -22,6 +22,19 @@ extension ProcessContext {
         try runtime.send(message, to: name, from: pid)
     }
 
+    /// Sends `message` to `pid` the way `options` say when `pid` is on another node (a
+    /// channel, a partition key): Partisan's `forward_message/3`. See ``DeliveryOptions`` for
+    /// what ordering then holds.
+    public func send(_ message: any Sendable, to pid: Pid, options: DeliveryOptions) {
+        runtime.send(message, to: pid, from: self.pid, options: options)
+    }
+
+    /// Sends `message` to `name.name` on `name.node` the way `options` say when the node is
+    /// another one; throws like ``send(_:to:)-(_,RegisteredName)``.
+    public func send(_ message: any Sendable, to name: RegisteredName, options: DeliveryOptions) throws(ProcessError) {
+        try runtime.send(message, to: name, from: pid, options: options)
+    }
+
     // MARK: Exits
 
     /// Whether exit signals become ``ExitMessage``s instead of ending the process (Erlang's

@@ -21,8 +21,9 @@ public final class ProcessRuntime: Sendable {
     }
     /// The logger the runtime reports crashes on.
     public let logger: Logger
-    /// The executor processes run on; `nil` runs them on Swift's global concurrent executor.
-    public let scheduler: ProcessScheduler?
+    /// The executor processes run on (their tasks' executor preference); `nil` runs them on
+    /// Swift's global concurrent executor.
+    public let executor: (any TaskExecutor)?
 
     /// The pseudo-process that stands for the node itself as the sender of signals made
     /// outside any process (`<0.0.0>`).
@@ -36,14 +37,15 @@ public final class ProcessRuntime: Sendable {
     private let refSalt: UInt32
 
     /// Creates the runtime of node `node`. `creation` defaults to a random non-zero value;
-    /// processes run on `scheduler` (the shared ``ProcessScheduler`` unless given; `nil` for
-    /// Swift's global executor).
+    /// processes run on `executor` (by default Swift's global executor, or the shared
+    /// ``ProcessScheduler`` when `PARTISAN_SCHEDULER=partisan`; see
+    /// ``ProcessScheduler/defaultForRuntimes``).
     public init(
         node: Node, creation: UInt32? = nil, logger: Logger? = nil,
-        scheduler: ProcessScheduler? = ProcessScheduler.defaultForRuntimes
+        executor: (any TaskExecutor)? = ProcessScheduler.defaultForRuntimes
     ) {
         self.node = node
-        self.scheduler = scheduler
+        self.executor = executor
         self.creation = creation ?? UInt32.random(in: 1...UInt32.max)
         self.refSalt = UInt32.random(in: 0...UInt32.max)
         self.logger = logger ?? Logger(label: "partisan.\(node.name)")
@@ -119,9 +121,9 @@ public final class ProcessRuntime: Sendable {
             }
         }
         // A task with an executor preference pays for it on every hop, so only ask for one
-        // when there is a scheduler to prefer.
-        if let scheduler {
-            process.attach(Task(executorPreference: scheduler, operation: run))
+        // when there is an executor to prefer.
+        if let executor {
+            process.attach(Task(executorPreference: executor, operation: run))
         } else {
             process.attach(Task(operation: run))
         }
@@ -144,6 +146,20 @@ public final class ProcessRuntime: Sendable {
         }
     }
 
+    /// Sends `message` to `pid` from outside any process, the way `options` say when `pid` is
+    /// on another node (see ``DeliveryOptions``).
+    public func send(_ message: any Sendable, to pid: Pid, options: DeliveryOptions) {
+        send(message, to: pid, from: systemPid, options: options)
+    }
+
+    func send(_ message: any Sendable, to pid: Pid, from sender: Pid, options: DeliveryOptions) {
+        if let process = process(pid) {
+            process.deliver(message)
+        } else if isRemote(pid) {
+            remoteRouter?.send(message, to: pid, from: sender, options: options)
+        }
+    }
+
     /// Sends `message` to the process registered as `name`; throws
     /// ``ProcessError/unregisteredName(_:)`` if there is none.
     public func send(_ message: any Sendable, to name: String) throws(ProcessError) {
@@ -160,6 +176,13 @@ public final class ProcessRuntime: Sendable {
     func send(_ message: any Sendable, to name: RegisteredName, from sender: Pid) throws(ProcessError) {
         if name.node == node { return try send(message, to: name.name) }
         remoteRouter?.send(message, to: name, from: sender)
+    }
+
+    func send(
+        _ message: any Sendable, to name: RegisteredName, from sender: Pid, options: DeliveryOptions
+    ) throws(ProcessError) {
+        if name.node == node { return try send(message, to: name.name) }
+        remoteRouter?.send(message, to: name, from: sender, options: options)
     }
 
     // MARK: Signals

@@ -14,6 +14,11 @@ public protocol RemoteRouter: Sendable {
     /// Sends `message` to an alias of a process on another node (delivered there only while
     /// the alias is active).
     func send(_ message: any Sendable, to alias: Alias, from sender: Pid)
+    /// Sends `message` from `sender` to a process on another node, the way `options` say.
+    func send(_ message: any Sendable, to pid: Pid, from sender: Pid, options: DeliveryOptions)
+    /// Sends `message` from `sender` to a name registered on another node, the way `options`
+    /// say.
+    func send(_ message: any Sendable, to name: RegisteredName, from sender: Pid, options: DeliveryOptions)
     /// Sends an exit signal (`viaLink` marks a link's signal) to a process on another node.
     func sendExitSignal(to pid: Pid, from sender: Pid, reason: ExitReason, viaLink: Bool)
     /// Sets up a link from local `pid` to remote `other`; returns the failure reason
@@ -28,4 +33,17 @@ public protocol RemoteRouter: Sendable {
     func demonitor(_ ref: Ref, target: Pid)
     /// Delivers the `DOWN` of a local process to a watcher on another node.
     func sendDown(_ down: DownMessage, to watcher: Pid)
+}
+
+extension RemoteRouter {
+    /// Sends as ``send(_:to:from:)-(_,Pid,_)``: a router without channels ignores the options.
+    public func send(_ message: any Sendable, to pid: Pid, from sender: Pid, options: DeliveryOptions) {
+        send(message, to: pid, from: sender)
+    }
+
+    /// Sends as ``send(_:to:from:)-(_,RegisteredName,_)``: a router without channels ignores
+    /// the options.
+    public func send(_ message: any Sendable, to name: RegisteredName, from sender: Pid, options: DeliveryOptions) {
+        send(message, to: name, from: sender)
+    }
 }

@@ -49,9 +49,9 @@ final class ETFStreamEncoder: Encoder, @unchecked Sendable {
 
     /// Appends the ETF of `value` (version byte included) to `buffer`; returns `false`, with
     /// `buffer` unchanged, when the caller must use the `Term` path instead.
-    static func encode<T: Encodable>(_ value: T, appendingTo buffer: inout [UInt8], options: ETF.EncodingOptions)
-        -> Bool
-    {
+    static func encode<T: Encodable>(
+        _ value: T, appendingTo buffer: inout [UInt8], options: ETF.EncodingOptions, versionByte: Bool = true
+    ) -> Bool {
         let mark = buffer.count
         let encoder = pool.withLock { $0.popLast() } ?? ETFStreamEncoder()
         encoder.options = options
@@ -59,7 +59,7 @@ final class ETFStreamEncoder: Encoder, @unchecked Sendable {
         encoder.maxDepth = options.maxDepth
         encoder.bytes = buffer
         buffer = []
-        encoder.bytes.append(ETF.version)
+        if versionByte { encoder.bytes.append(ETF.version) }
         var ok = true
         do { try encoder.encodeValue(value) } catch { ok = false }
         ok = ok && !encoder.failed && encoder.frames.isEmpty

@@ -1,10 +1,37 @@
 /// Appends the ETF encoding of terms to a byte buffer, choosing the tags `term_to_binary/1`
 /// chooses.
-struct ETFWriter {
-    var bytes: [UInt8]
-    let options: ETF.EncodingOptions
+///
+/// Other modules of the package use it to write terms of a known shape piece by piece (the
+/// distribution's control messages) without building the ``Term`` first.
+package struct ETFWriter {
+    package var bytes: [UInt8]
+    package let options: ETF.EncodingOptions
 
-    mutating func write(_ term: Term, depth: Int) throws(ETFError) {
+    /// A writer appending to `bytes`.
+    package init(bytes: [UInt8] = [], options: ETF.EncodingOptions = .init()) {
+        self.bytes = bytes
+        self.options = options
+    }
+
+    /// Appends the version byte that starts a complete encoding.
+    package mutating func writeVersion() {
+        bytes.append(ETF.version)
+    }
+
+    /// Appends the header of a tuple of `count` elements (at most 255); the elements follow.
+    package mutating func writeSmallTupleHeader(_ count: UInt8) {
+        bytes.append(ETFTag.smallTuple)
+        bytes.append(count)
+    }
+
+    /// Appends the header of a binary of `count` bytes; the bytes follow.
+    package mutating func writeBinaryHeader(_ count: Int) {
+        bytes.append(ETFTag.binary)
+        appendUInt32(UInt32(truncatingIfNeeded: count))
+    }
+
+    /// Appends `term` at nesting `depth` (0 for a whole encoding).
+    package mutating func write(_ term: Term, depth: Int) throws(ETFError) {
         switch term {
         case .atom(let name): try writeAtom(name)
         case .integer(let value): writeInteger(value)
@@ -99,7 +126,23 @@ struct ETFWriter {
         return string
     }
 
-    mutating func writeAtom(_ name: String) throws(ETFError) {
+    /// Appends the atom `name`.
+    package mutating func writeAtom(_ name: String) throws(ETFError) {
+        // Fast path: an ASCII name (node names, tags) is its own Latin-1 and UTF-8 encoding.
+        var name = name
+        let wroteASCII = name.withUTF8 { utf8 -> Bool in
+            guard utf8.count <= 255, utf8.allSatisfy({ $0 < 0x80 }) else { return false }
+            if options.atomEncoding == .latin1WhenPossible {
+                bytes.append(ETFTag.atom)
+                appendUInt16(UInt16(utf8.count))
+            } else {
+                bytes.append(ETFTag.smallAtomUTF8)
+                bytes.append(UInt8(utf8.count))
+            }
+            bytes.append(contentsOf: utf8)
+            return true
+        }
+        if wroteASCII { return }
         var utf8Count = 0
         var characters = 0
         var latin1 = true

@@ -59,6 +59,16 @@ public struct TermEncoder: Sendable {
         if ETFStreamEncoder.encode(value, appendingTo: &buffer, options: etfOptions) { return }
         try ETF.encode(encode(value), appendingTo: &buffer, options: etfOptions)
     }
+
+    /// Appends the ETF bytes of `value` without the version byte: the value as one element
+    /// of a term being written around it (see ``ETFWriter``).
+    package func encodeETFElement<T: Encodable>(_ value: T, appendingTo buffer: inout [UInt8]) throws {
+        if ETFStreamEncoder.encode(value, appendingTo: &buffer, options: etfOptions, versionByte: false) { return }
+        var writer = ETFWriter(bytes: buffer, options: etfOptions)
+        buffer = []
+        defer { buffer = writer.bytes }
+        try writer.write(encode(value), depth: 1)
+    }
 }
 
 /// What an encoder or container has written so far; containers are reference boxes so that

@@ -26,8 +26,14 @@ public struct PeerConnections: Sendable {
 
     /// The connection of `channel` that messages with partition key `key` use.
     public func connection(on channel: String, key: some Hashable) -> Connection? {
+        connection(on: channel, partition: key.hashValue)
+    }
+
+    /// The connection of `channel` that messages whose partition key hashes to `partition`
+    /// use.
+    func connection(on channel: String, partition: Int) -> Connection? {
         guard let all = connections[channel], !all.isEmpty else { return nil }
-        return all[Self.partition(of: key, count: all.count)]
+        return all[Self.index(ofPartition: partition, count: all.count)]
     }
 
     /// Sends `term` on `channel`, on the connection `key` picks (and, on a monotonic channel,
@@ -50,6 +56,11 @@ public struct PeerConnections: Sendable {
 
     /// The index in `0..<count` that `key` maps to; stable within one OS process.
     static func partition(of key: some Hashable, count: Int) -> Int {
-        Int(UInt(bitPattern: key.hashValue) % UInt(count))
+        index(ofPartition: key.hashValue, count: count)
+    }
+
+    /// The index in `0..<count` that a partition key's hash maps to.
+    static func index(ofPartition hash: Int, count: Int) -> Int {
+        Int(UInt(bitPattern: hash) % UInt(count))
     }
 }

@@ -24,12 +24,20 @@ import Synchronization
 /// may happen at any time; both nodes must register a type under the same manifest.
 public final class MessageCodec: Sendable {
     private typealias Encode = @Sendable (any Sendable) throws -> Term
+    /// Appends a value's ETF bytes (no version byte) to a buffer.
+    private typealias EncodeETF = @Sendable (any Sendable, inout [UInt8]) throws -> Void
     private typealias Decode = @Sendable (Term) throws -> any Sendable
     /// Decodes an envelope from its tuple's elements (tag included).
     public typealias EnvelopeDecoder = @Sendable (_ elements: [Term], _ codec: MessageCodec) throws -> any Sendable
 
+    private struct Encoder {
+        let manifest: String
+        let encode: Encode
+        let encodeETF: EncodeETF
+    }
+
     private struct Registry {
-        var encoders: [ObjectIdentifier: (manifest: String, encode: Encode)] = [:]
+        var encoders: [ObjectIdentifier: Encoder] = [:]
         var decoders: [String: Decode] = [:]
         var envelopes: [String: EnvelopeDecoder] = [:]
     }
@@ -61,9 +69,13 @@ public final class MessageCodec: Sendable {
     public func register<T: Codable & Sendable>(_ type: T.Type, manifest: String? = nil) {
         let manifest = manifest ?? Self.defaultManifest(of: type)
         let encode: Encode = { value in try TermEncoder().encode(value as! T) }
+        let encodeETF: EncodeETF = { value, bytes in
+            try TermEncoder().encodeETFElement(value as! T, appendingTo: &bytes)
+        }
         let decode: Decode = { term in try TermDecoder().decode(T.self, from: term) }
         registry.withLock { registry in
-            registry.encoders[ObjectIdentifier(type)] = (manifest, encode)
+            registry.encoders[ObjectIdentifier(type)] = Encoder(
+                manifest: manifest, encode: encode, encodeETF: encodeETF)
             registry.decoders[manifest] = decode
         }
     }
@@ -80,14 +92,50 @@ public final class MessageCodec: Sendable {
     ///   the error of its `Encodable` conformance.
     public func encode(_ message: any Sendable) throws -> Term {
         if let term = message as? Term { return .tuple([.atom("$term"), term]) }
-        if let envelope = message as? any WireEnvelope { return try envelope.wireTerm(using: self) }
-        if let (manifest, encode) = registry.withLock({ $0.encoders[ObjectIdentifier(type(of: message))] }) {
-            return .tuple([.string(manifest), try encode(message)])
+        // A registered type is found by identity, before the slower protocol casts.
+        if let encoder = registry.withLock({ $0.encoders[ObjectIdentifier(type(of: message))] }) {
+            return .tuple([.string(encoder.manifest), try encoder.encode(message)])
         }
+        if let envelope = message as? any WireEnvelope { return try envelope.wireTerm(using: self) }
         guard let encodable = message as? any Encodable else {
             throw MessageCodecError.notEncodable(String(reflecting: type(of: message)))
         }
         return .tuple([.string(Self.defaultManifest(of: type(of: message))), try TermEncoder().encode(encodable)])
+    }
+
+    /// Appends the payload term of `message` to `writer`: the same bytes as writing
+    /// ``encode(_:)``'s term, but a registered or `Encodable` value is written straight from
+    /// the value, without building its term.
+    ///
+    /// - Throws: as ``encode(_:)``; `writer` may then hold a partial encoding.
+    func encode(_ message: any Sendable, into writer: inout ETFWriter) throws {
+        if let term = message as? Term {
+            writer.writeSmallTupleHeader(2)
+            try writer.writeAtom("$term")
+            try writer.write(term, depth: 2)
+            return
+        }
+        if let encoder = registry.withLock({ $0.encoders[ObjectIdentifier(type(of: message))] }) {
+            writeManifest(encoder.manifest, into: &writer)
+            try encoder.encodeETF(message, &writer.bytes)
+            return
+        }
+        if let envelope = message as? any WireEnvelope {
+            try writer.write(envelope.wireTerm(using: self), depth: 1)
+            return
+        }
+        guard let encodable = message as? any Encodable else {
+            throw MessageCodecError.notEncodable(String(reflecting: type(of: message)))
+        }
+        writeManifest(Self.defaultManifest(of: type(of: message)), into: &writer)
+        try TermEncoder().encodeETFElement(encodable, appendingTo: &writer.bytes)
+    }
+
+    /// Appends the start of a `{Manifest, Term}` payload: the tuple header and the manifest.
+    private func writeManifest(_ manifest: String, into writer: inout ETFWriter) {
+        writer.writeSmallTupleHeader(2)
+        writer.writeBinaryHeader(manifest.utf8.count)
+        writer.bytes.append(contentsOf: manifest.utf8)
     }
 
     /// The message a payload term stands for; never fails (see the type's documentation for

@@ -5,18 +5,24 @@ import PartisanCore
 /// ordering rule).
 extension NetKernel: RemoteRouter {
     public func send(_ message: any Sendable, to pid: Pid, from sender: Pid) {
-        guard let payload = payload(of: message, to: "\(pid)") else { return }
-        transmit(.send(to: pid, from: sender, payload: payload), to: pid.node)
+        transmitSend(message, to: .pid(pid), on: pid.node, from: sender, options: .standard, describing: pid)
     }
 
     public func send(_ message: any Sendable, to name: RegisteredName, from sender: Pid) {
-        guard let payload = payload(of: message, to: "\(name)") else { return }
-        transmit(.sendName(name.name, from: sender, payload: payload), to: name.node)
+        transmitSend(message, to: .name(name.name), on: name.node, from: sender, options: .standard, describing: name)
     }
 
     public func send(_ message: any Sendable, to alias: Alias, from sender: Pid) {
-        guard let payload = payload(of: message, to: "\(alias)") else { return }
-        transmit(.sendAlias(alias, from: sender, payload: payload), to: alias.pid.node)
+        transmitSend(
+            message, to: .alias(alias), on: alias.pid.node, from: sender, options: .standard, describing: alias)
+    }
+
+    public func send(_ message: any Sendable, to pid: Pid, from sender: Pid, options: DeliveryOptions) {
+        transmitSend(message, to: .pid(pid), on: pid.node, from: sender, options: options, describing: pid)
+    }
+
+    public func send(_ message: any Sendable, to name: RegisteredName, from sender: Pid, options: DeliveryOptions) {
+        transmitSend(message, to: .name(name.name), on: name.node, from: sender, options: options, describing: name)
     }
 
     public func sendExitSignal(to pid: Pid, from sender: Pid, reason: ExitReason, viaLink: Bool) {
@@ -59,33 +65,59 @@ extension NetKernel: RemoteRouter {
         }
     }
 
-    /// The payload of `message`, or `nil` (logged) when it has no wire form.
-    private func payload(of message: any Sendable, to destination: String) -> Term? {
+    /// Encodes a send of `message` and transmits it; a message with no wire form is dropped
+    /// and logged (sends never fail, as in Erlang).
+    private func transmitSend(
+        _ message: any Sendable, to target: ControlMessage.SendTarget, on node: Node, from sender: Pid,
+        options: DeliveryOptions, describing destination: some CustomStringConvertible
+    ) {
+        let bytes: [UInt8]
         do {
-            return try codec.encode(message)
+            bytes = try ControlMessage.encodeSend(to: target, from: sender, options: encodingOptions) { writer in
+                try codec.encode(message, into: &writer)
+            }
         } catch {
             logger.warning("message to \(destination) dropped", metadata: ["error": "\(error)"])
-            return nil
+            return
         }
+        let route = Route(
+            channel: options.channel ?? ChannelSpec.default.name, partition: options.partition ?? sender.hashValue)
+        transmit(bytes, route: route, to: node)
     }
 
     /// Applies `update` to the session with `node` and sends `message` on it, keyed by its
-    /// sender: written now if the session is up, queued in order if it is connecting.
-    /// Returns `false`, doing nothing, when there is no session.
+    /// sender (see ``transmit(_:key:to:update:)``). Returns `false`, doing nothing, when there
+    /// is no session.
     @discardableResult
     func transmit(
         _ message: ControlMessage, to node: Node, update: (inout PeerSession) -> Void = { _ in }
     ) -> Bool {
-        let term = message.term
-        let key = message.sender
+        let bytes: [UInt8]
+        do {
+            bytes = try message.encoded(options: encodingOptions)
+        } catch {
+            logger.warning("control message to \(node) dropped", metadata: ["error": "\(error)"])
+            return state.withLock { $0.sessions[node] != nil }
+        }
+        return transmit(bytes, route: Route(sender: message.sender), to: node, update: update)
+    }
+
+    /// Applies `update` to the session with `node` and sends the encoded control message
+    /// `bytes` on it, on the connection `route` picks: written now if the session is up,
+    /// queued in order if it is connecting. Returns `false`, doing nothing, when there is no
+    /// session.
+    @discardableResult
+    func transmit(
+        _ bytes: [UInt8], route: Route, to node: Node, update: (inout PeerSession) -> Void = { _ in }
+    ) -> Bool {
         let (found, connections) = state.withLock { s -> (Bool, PeerConnections?) in
-            guard s.sessions[node] != nil else { return (false, nil) }
-            update(&s.sessions[node]!)
-            if let connections = s.sessions[node]!.connections { return (true, connections) }
-            s.sessions[node]!.pending.append((term, key))
+            guard let index = s.sessions.index(forKey: node) else { return (false, nil) }
+            update(&s.sessions.values[index])
+            if let connections = s.sessions.values[index].connections { return (true, connections) }
+            s.sessions.values[index].pending.append((bytes, route))
             return (true, nil)
         }
-        if let connections { Self.write(term, on: connections, key: key, logger: logger) }
+        if let connections { Self.write(bytes, on: connections, route: route, logger: logger) }
         return found
     }
 }

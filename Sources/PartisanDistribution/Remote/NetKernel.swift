@@ -1,4 +1,5 @@
 import Logging
+import NIOCore
 import PartisanCore
 import Synchronization
 
@@ -48,14 +49,17 @@ public final class NetKernel: Sendable {
     public let runtime: ProcessRuntime
     /// The codec of message payloads: register message types here.
     public let codec: MessageCodec
+    /// How control messages are encoded (the transport's setting).
+    let encodingOptions: ETF.EncodingOptions
     let state = Mutex(State())
     let logger: Logger
     private let endpointSlot = Mutex<TransportEndpoint?>(nil)
 
-    private init(runtime: ProcessRuntime, codec: MessageCodec, logger: Logger) {
+    private init(runtime: ProcessRuntime, codec: MessageCodec, configuration: TransportConfiguration) {
         self.runtime = runtime
         self.codec = codec
-        self.logger = logger
+        self.encodingOptions = configuration.encoding
+        self.logger = configuration.logger
     }
 
     /// Starts a transport endpoint for `runtime`'s node on `host`:`port` (0 picks a free
@@ -69,7 +73,7 @@ public final class NetKernel: Sendable {
         configuration: TransportConfiguration,
         codec: MessageCodec = MessageCodec()
     ) async throws -> NetKernel {
-        let kernel = NetKernel(runtime: runtime, codec: codec, logger: configuration.logger)
+        let kernel = NetKernel(runtime: runtime, codec: codec, configuration: configuration)
         let channels = channels.contains { $0.name == ChannelSpec.default.name } ? channels : [.default] + channels
         let endpoint = try await TransportEndpoint.start(
             node: runtime.node, creation: runtime.creation, host: host, port: port, channels: channels,
@@ -105,11 +109,16 @@ public final class NetKernel: Sendable {
         return connections.peer
     }
 
-    /// Dials back a peer that dialled this node.
-    func dialBack(_ peer: Node, at address: ListenAddress?) async {
+    /// Dials back a peer that dialled this node. Each connection runs on the event loop of the
+    /// peer's connection of the same channel and index (`loops`), so a request read on one and
+    /// the reply written on the other stay on one thread.
+    func dialBack(_ peer: Node, at address: ListenAddress?, loops: [ChannelKey: any EventLoop]) async {
         do {
             guard let endpoint, let address else { throw TransportError.connectionClosed }
-            try establish(try await endpoint.connect(to: address, expecting: peer))
+            let connections = try await endpoint.connect(to: address, expecting: peer) { channel, index in
+                loops[ChannelKey(name: channel, index: index)]
+            }
+            try establish(connections)
         } catch {
             logger.notice("cannot connect back", metadata: ["peer": "\(peer)", "error": "\(error)"])
             let pending = state.withLock { $0.sessions[peer].map { !$0.isUp } ?? false }
@@ -131,7 +140,7 @@ public final class NetKernel: Sendable {
             var session = s.sessions[peer] ?? PeerSession()
             guard session.connections == nil else { return .duplicate }
             for message in session.pending {
-                Self.write(message.term, on: connections, key: message.key, logger: logger)
+                Self.write(message.bytes, on: connections, route: message.route, logger: logger)
             }
             session.pending = []
             session.connections = connections
@@ -221,11 +230,14 @@ public final class NetKernel: Sendable {
         for connection in connections.connections.values.joined() { connection.channel.close(promise: nil) }
     }
 
-    /// Queues `term` on the `default` channel connection `key` picks; a failure drops the
-    /// message and is logged.
-    static func write(_ term: Term, on connections: PeerConnections, key: Pid, logger: Logger) {
-        do {
-            try connections.send(term, on: ChannelSpec.default.name, key: key)
+    /// Queues the encoded control message `bytes` on the connection `route` picks; a failure
+    /// drops the message and is logged.
+    static func write(_ bytes: [UInt8], on connections: PeerConnections, route: Route, logger: Logger) {
+        do throws(TransportError) {
+            guard let connection = connections.connection(on: route.channel, partition: route.partition) else {
+                throw .unknownChannel(route.channel)
+            }
+            try connection.send(encoded: bytes)
         } catch .connectionClosed {
             // The session is ending; its end signals links and monitors.
         } catch {

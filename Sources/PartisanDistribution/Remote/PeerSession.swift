@@ -3,6 +3,23 @@ import PartisanCore
 /// What a node knows about one peer while it is connected or connecting: the connections,
 /// the messages waiting for them, and the links and monitors that cross to that peer (so that
 /// losing the peer can signal every one of them with `noconnection`).
+/// Which connection to a peer a control message takes: a channel, and the hash of its
+/// partition key (by default the sending process's pid; see ``PeerConnections``).
+struct Route {
+    let channel: String
+    let partition: Int
+
+    init(channel: String, partition: Int) {
+        self.channel = channel
+        self.partition = partition
+    }
+
+    /// The `default` channel, partitioned by `sender`: the route of a process's traffic.
+    init(sender: Pid) {
+        self.init(channel: ChannelSpec.default.name, partition: sender.hashValue)
+    }
+}
+
 struct PeerSession {
     /// A link between a local and a remote process.
     struct Link: Hashable {
@@ -18,16 +35,29 @@ struct PeerSession {
 
     /// This node's connections to the peer, once established.
     var connections: PeerConnections?
-    /// Messages waiting for ``connections``, in order, each with its partition key.
-    var pending: [(term: Term, key: Pid)] = []
+    /// Encoded control messages waiting for ``connections``, in order, each with its route.
+    var pending: [(bytes: [UInt8], route: Route)] = []
     /// Connections the peer dialled to this node; closed with the session.
     var inbound: [Connection] = []
+    /// For a session the peer started: whether this node has begun dialling back (it does
+    /// once all the peer's connections have arrived).
+    var dialBack: DialBack = .notNeeded
     /// Links between local processes and the peer's.
     var links: Set<Link> = []
     /// Monitors of local watchers on the peer's processes, by reference.
     var monitoring: [Ref: OutgoingMonitor] = [:]
     /// Monitors of the peer's watchers on local processes: reference → local target.
     var monitoredBy: [Ref: Pid] = [:]
+
+    /// Where a session the peer started stands in dialling back.
+    enum DialBack {
+        /// This node started the session (or has dialled back already).
+        case notNeeded
+        /// Waiting for the rest of the peer's connections.
+        case waiting
+        /// Dialling.
+        case dialling
+    }
 
     /// Whether this node's connections to the peer are established.
     var isUp: Bool { connections != nil }

@@ -1,4 +1,5 @@
 import NIOCore
+import NIOPosix
 import PartisanCore
 import Synchronization
 
@@ -47,20 +48,73 @@ public final class Connection: Sendable, CustomStringConvertible {
     ///   queue has no room, ``TransportError/connectionClosed`` when the connection is closed.
     ///   In every case nothing is sent.
     public func send(_ term: Term, key: some Hashable & Sendable) throws(TransportError) {
-        try send(frame: encoder.encode(term, allocator: channel.allocator), key: MessageKey(key))
+        try send(frame: encoder.encode(term, allocator: channel.allocator), key: monotonic ? MessageKey(key) : nil)
+    }
+
+    /// Whether a queued message is replaced by a newer one with the same key.
+    private var monotonic: Bool { info.channel.monotonic }
+
+    /// Queues a term already encoded as ETF (version byte first), with no monotonic key.
+    ///
+    /// - Throws: see ``send(_:key:)``.
+    func send(encoded bytes: [UInt8]) throws(TransportError) {
+        try send(frame: encoder.frame(bytes, allocator: channel.allocator), key: nil)
     }
 
     /// Queues an already encoded frame (see ``FrameEncoder``).
+    ///
+    /// A sender on another thread schedules one drain on the event loop per burst. A sender on
+    /// the connection's own event loop (a process running there) cannot be overlapped by a
+    /// drain, so once it has queued ``inlineDrainMessages`` frames or ``inlineDrainBytes``
+    /// bytes it writes them to the socket itself; a smaller burst is written when the loop's
+    /// current work is done.
     func send(frame: ByteBuffer, key: MessageKey?) throws(TransportError) {
-        let scheduleDrain = try state.withLock { state throws(TransportError) -> Bool in
+        let inLoop = channel.eventLoop.inEventLoop
+        let action = try state.withLock { state throws(TransportError) -> DrainAction in
             guard !state.closed else { throw .connectionClosed }
             try state.queue.enqueue(frame, key: key)
-            guard !state.drainPending else { return false }
+            if inLoop, state.queue.count >= Self.inlineDrainMessages || state.queue.bytes >= Self.inlineDrainBytes {
+                state.drainPending = true
+                return .now
+            }
+            guard !state.drainPending else { return .none }
             state.drainPending = true
-            return true
+            return .schedule
         }
-        if scheduleDrain { channel.eventLoop.execute { self.drain() } }
+        switch action {
+        case .now: drain()
+        case .schedule: scheduleDrain()
+        case .none: break
+        }
     }
+
+    /// Schedules a drain on the connection's event loop. From another event loop's thread (a
+    /// process running there), the hand-off waits until the loop's current work is done: the
+    /// sender's whole burst then costs one wake-up of the connection's loop instead of one per
+    /// message (the drain stays pending meanwhile, so later sends schedule nothing).
+    private func scheduleDrain() {
+        let loop = channel.eventLoop
+        if let current = MultiThreadedEventLoopGroup.currentEventLoop, current !== loop {
+            current.execute { loop.execute { self.drain() } }
+        } else {
+            loop.execute { self.drain() }
+        }
+    }
+
+    /// What a send does about draining the queue.
+    private enum DrainAction {
+        /// A drain is already scheduled or waits for writability.
+        case none
+        /// Schedule one on the event loop.
+        case schedule
+        /// Drain now (the sender is on the event loop).
+        case now
+    }
+
+    /// Frames a sender on the event loop queues before it writes them itself.
+    static let inlineDrainMessages = 64
+    /// Bytes a sender on the event loop queues before it writes them itself.
+    static let inlineDrainBytes = 64 << 10
 
     /// Messages replaced by newer ones with the same key on a monotonic channel.
     public var droppedCount: Int { state.withLock { $0.queue.dropped } }

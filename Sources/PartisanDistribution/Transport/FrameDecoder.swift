@@ -26,7 +26,12 @@ public struct FrameDecoder: ByteToMessageDecoder {
         guard Int(length) <= maxFrameSize else {
             throw TransportError.frameTooLarge(size: Int(length), limit: maxFrameSize)
         }
-        guard buffer.readableBytes >= 4 + Int(length) else { return .needMoreData }
+        guard buffer.readableBytes >= 4 + Int(length) else {
+            // Room for the whole frame now: the rest is then copied into place once as it
+            // arrives, not again at every doubling of the buffer.
+            buffer.reserveCapacity(minimumWritableBytes: 4 + Int(length) - buffer.readableBytes)
+            return .needMoreData
+        }
         buffer.moveReaderIndex(forwardBy: 4)
         let payload = buffer.readSlice(length: Int(length))!
         context.fireChannelRead(Self.wrapInboundOut(payload))

@@ -73,20 +73,23 @@ public final class TransportEndpoint: Sendable {
     /// Opens connection `index` of `channel` to the node listening at `address` and runs the
     /// handshake.
     ///
-    /// - Parameter peer: the node expected to answer; another name fails the handshake with
-    ///   ``HandshakeError/unexpectedPeer(expected:got:)``. `nil` accepts whoever answers.
+    /// - Parameters:
+    ///   - peer: the node expected to answer; another name fails the handshake with
+    ///     ``HandshakeError/unexpectedPeer(expected:got:)``. `nil` accepts whoever answers.
+    ///   - eventLoop: the loop the connection runs on; the group's next when `nil`.
     /// - Throws: ``TransportError/unknownChannel(_:)`` for a channel or index this node does not
     ///   have, ``TransportError/handshake(_:)`` when the handshake fails, or the socket error
     ///   of a failed connect.
     public func connect(
-        to address: ListenAddress, channel: String, index: Int = 0, expecting peer: Node? = nil
+        to address: ListenAddress, channel: String, index: Int = 0, expecting peer: Node? = nil,
+        on eventLoop: (any EventLoop)? = nil
     ) async throws -> Connection {
         guard !core.isShutDown else { throw TransportError.shutDown }
         guard let spec = core.channel(named: channel), (0..<spec.parallelism).contains(index) else {
             throw TransportError.unknownChannel(channel)
         }
         let highWater = core.configuration.sendQueue.writeBufferHighWaterMark
-        let eventLoop = group.next()
+        let eventLoop = eventLoop ?? group.next()
         let promise = eventLoop.makePromise(of: Connection.self)
         let core = self.core
         let bootstrap = ClientBootstrap(group: eventLoop)
@@ -110,13 +113,21 @@ public final class TransportEndpoint: Sendable {
 
     /// Opens every connection of every channel (channel × parallelism) to the node at
     /// `address`, concurrently. If one fails, the others are closed and its error is thrown.
-    public func connect(to address: ListenAddress, expecting peer: Node? = nil) async throws -> PeerConnections {
+    ///
+    /// - Parameter eventLoop: picks the loop of each connection (by channel name and index);
+    ///   the group's next where it returns `nil`.
+    public func connect(
+        to address: ListenAddress, expecting peer: Node? = nil,
+        eventLoop: (_ channel: String, _ index: Int) -> (any EventLoop)? = { _, _ in nil }
+    ) async throws -> PeerConnections {
         let channels = core.spec.channels
         let opened = try await withThrowingTaskGroup(of: Connection.self) { group in
             for channel in channels {
                 for index in 0..<channel.parallelism {
+                    let loop = eventLoop(channel.name, index)
                     group.addTask {
-                        try await self.connect(to: address, channel: channel.name, index: index, expecting: peer)
+                        try await self.connect(
+                            to: address, channel: channel.name, index: index, expecting: peer, on: loop)
                     }
                 }
             }
