@@ -211,6 +211,20 @@ enum TestFunctions {
         }
     }
 
+    @Test func a_call_travels_on_the_channel_it_is_given() async throws {
+        try await withConnectedNodes(2, channels: ChannelSpec.standard + [ChannelSpec(name: "rpc")]) { nodes in
+            TestFunctions.register(on: nodes[1])
+            let onRPC = try await nodes[0].erpc(channel: "rpc").call(TestFunctions.echo, on: nodes[1].name, 8)
+            #expect(onRPC == 8)
+            // A channel the connections lack drops the request: the option is really taken.
+            await #expect(throws: RPCError.timeout) {
+                try await nodes[0].erpc(channel: "absent").call(
+                    TestFunctions.echo, on: nodes[1].name, 8, timeout: .milliseconds(200))
+            }
+            #expect(nodes[0].rpcService.outstandingRequests == 0)
+        }
+    }
+
     @Test func a_node_without_networking_calls_its_own_functions() async throws {
         let node = try await PartisanNode.start(name: "erpc-local@127.0.0.1")
         TestFunctions.register(on: node)

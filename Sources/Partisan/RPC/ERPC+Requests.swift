@@ -10,7 +10,8 @@ extension ERPC {
         from caller: ProcessContext
     ) throws(RPCError) -> RPCRequest<Result> {
         let encoded = try Self.encode(arguments)
-        let (tag, monitored) = service.sendCall(function.name, arguments: encoded, to: target, from: caller)
+        let (tag, monitored) = service.sendCall(
+            function.name, arguments: encoded, to: target, channel: channel, from: caller)
         return RPCRequest(id: tag, node: target, caller: caller, monitored: monitored)
     }
 

@@ -19,10 +19,16 @@
 public struct ERPC: Sendable {
     /// The node calls are made from.
     public let node: PartisanNode
+    /// The channel requests and their answers travel on; `nil` for `default`.
+    public let channel: String?
 
-    /// Calls from `node`.
-    public init(node: PartisanNode) {
+    /// Calls from `node`; on `channel` when given (it must be one of the node's channels,
+    /// and the remote node's: a request on a channel a connection lacks is dropped, so the
+    /// call times out), to keep RPC traffic off the data channel as Partisan's `{channel, C}`
+    /// option does.
+    public init(node: PartisanNode, channel: String? = nil) {
         self.node = node
+        self.channel = channel
     }
 
     var service: RPCService { node.rpcService }
@@ -53,7 +59,8 @@ public struct ERPC: Sendable {
     ) async throws(RPCError) -> Result {
         let encoded = try Self.encode(arguments)
         let outcome = try await withCaller { caller throws(RPCError) in
-            let (tag, monitored) = service.sendCall(name, arguments: encoded, to: target, from: caller)
+            let (tag, monitored) = service.sendCall(
+                name, arguments: encoded, to: target, channel: channel, from: caller)
             let answer = try await service.awaitAnswer(
                 tag: tag, monitored: monitored, timeout: timeout.duration, abandoning: true, caller: caller)
             guard case .answered(let outcome) = answer else { return RPCOutcome.failure(.timeout) }
@@ -74,13 +81,16 @@ public struct ERPC: Sendable {
     /// ``cast(_:on:_:)-(RemoteFunction<Arguments,Result>,_,_)``.
     public func cast<Arguments: Encodable & Sendable>(_ name: String, on target: Node, _ arguments: Arguments) {
         guard let encoded = try? Self.encode(arguments) else { return }
-        let request = RPCCallRequest(function: name, arguments: encoded, replyTo: nil)
+        let request = RPCCallRequest(function: name, arguments: encoded, replyTo: nil, channel: channel)
         if let caller = ProcessContext.current, caller.runtime === node.runtime {
             service.deliver(request, to: target, from: caller)
         } else if target == node.name {
             node.runtime.send(request, to: service.startServer())
-        } else if let server = RegisteredName(RPCService.serverName, on: target) {
+        } else if channel == nil, let server = RegisteredName(RPCService.serverName, on: target) {
             try? node.runtime.send(request, to: server)
+        } else {
+            // Sends with options to a name need a sending process.
+            node.runtime.spawn { [service] sender in service.deliver(request, to: target, from: sender) }
         }
     }
 
@@ -111,7 +121,9 @@ public struct ERPC: Sendable {
         let outcomes: [RPCOutcome]
         do {
             outcomes = try await withCaller { caller throws(RPCError) in
-                let sent = targets.map { service.sendCall(name, arguments: encoded, to: $0, from: caller) }
+                let sent = targets.map {
+                    service.sendCall(name, arguments: encoded, to: $0, channel: channel, from: caller)
+                }
                 let deadline = timeout.duration.map { ContinuousClock.now + $0 }
                 var outcomes: [RPCOutcome] = []
                 for (tag, monitored) in sent {

@@ -34,9 +34,9 @@ public struct RPC: Sendable {
     /// The calls' engine.
     public let erpc: ERPC
 
-    /// Calls from `node`.
-    public init(node: PartisanNode) {
-        self.erpc = ERPC(node: node)
+    /// Calls from `node`, on `channel` when given (see ``ERPC/init(node:channel:)``).
+    public init(node: PartisanNode, channel: String? = nil) {
+        self.erpc = ERPC(node: node, channel: channel)
     }
 
     /// Calls `function` on `target`: Erlang's `rpc:call/5`.

@@ -6,6 +6,12 @@ struct RPCCallRequest: Sendable {
     let arguments: Term
     /// Where the answer goes; `nil` for a cast, which gets none.
     let replyTo: Alias?
+    /// The channel the request travels on and its answer travels back on; `nil` for
+    /// `default`.
+    let channel: String?
+
+    /// How the request and its answer travel between the nodes.
+    var deliveryOptions: DeliveryOptions { channel.map { .channel($0) } ?? .standard }
 }
 
 /// The answer to an ``RPCCallRequest``, tagged with the caller's alias reference.
@@ -26,11 +32,11 @@ enum RPCOutcome: Sendable {
 // results are terms already, so they need no registered types.
 
 extension RPCCallRequest: WireEnvelope {
-    /// `{'$rpc_call', Name, Args, AliasPid, AliasRef}`, or `{'$rpc_call', Name, Args}` for a
-    /// cast.
+    /// `{'$rpc_call', Name, Args, AliasPid, AliasRef, Channel}` (`Channel` an atom, or
+    /// `undefined` for `default`), or `{'$rpc_call', Name, Args}` for a cast.
     func wireTerm(using codec: MessageCodec) throws -> Term {
         var elements: [Term] = [.atom("$rpc_call"), .string(function), arguments]
-        if let replyTo { elements += [.pid(replyTo.pid), .ref(replyTo.ref)] }
+        if let replyTo { elements += [.pid(replyTo.pid), .ref(replyTo.ref), .atom(channel ?? "undefined")] }
         return .tuple(elements)
     }
 }
@@ -102,17 +108,19 @@ extension MessageCodec {
     /// Registers the decoders of the RPC envelopes.
     func registerRPCEnvelopes() {
         registerEnvelope(tag: "$rpc_call") { e, _ in
-            guard e.count == 3 || e.count == 5, let function = e[1].stringValue else {
+            guard e.count == 3 || e.count == 6, let function = e[1].stringValue else {
                 throw MessageCodecError.malformedEnvelope(.tuple(e))
             }
             var replyTo: Alias?
-            if e.count == 5 {
-                guard let pid = e[3].pidValue, let ref = e[4].refValue else {
+            var channel: String?
+            if e.count == 6 {
+                guard let pid = e[3].pidValue, let ref = e[4].refValue, case .atom(let name) = e[5] else {
                     throw MessageCodecError.malformedEnvelope(.tuple(e))
                 }
                 replyTo = Alias(pid: pid, ref: ref)
+                channel = name == "undefined" ? nil : name
             }
-            return RPCCallRequest(function: function, arguments: e[2], replyTo: replyTo)
+            return RPCCallRequest(function: function, arguments: e[2], replyTo: replyTo, channel: channel)
         }
         registerEnvelope(tag: "$rpc_reply") { e, _ in
             guard e.count == 3, let tag = e[1].refValue else { throw MessageCodecError.malformedEnvelope(.tuple(e)) }

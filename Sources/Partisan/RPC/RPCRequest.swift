@@ -33,13 +33,14 @@ extension RPCService {
     /// wait with a `DOWN`) and of an alias that receives the answer (so an answer after the
     /// caller gave up is dropped).
     func sendCall(
-        _ function: String, arguments: Term, to node: Node, from caller: ProcessContext
+        _ function: String, arguments: Term, to node: Node, channel: String?, from caller: ProcessContext
     ) -> (tag: Ref, monitored: Bool) {
         let local = node == runtime.node
         let tag = local ? runtime.makeRef() : caller.monitor(sentinel(for: node))
         let alias = caller.makeAlias(reusing: tag)
         requestSent()
-        deliver(RPCCallRequest(function: function, arguments: arguments, replyTo: alias), to: node, from: caller)
+        let request = RPCCallRequest(function: function, arguments: arguments, replyTo: alias, channel: channel)
+        deliver(request, to: node, from: caller)
         return (tag, !local)
     }
 
@@ -48,7 +49,7 @@ extension RPCService {
         if node == runtime.node {
             caller.send(request, to: startServer())
         } else if let server = RegisteredName(Self.serverName, on: node) {
-            try? caller.send(request, to: server)
+            try? caller.send(request, to: server, options: request.deliveryOptions)
         }
     }
 

@@ -9,8 +9,8 @@
 /// up is dropped at the caller's node, because its alias is no longer active.
 enum RPCServer {
     static func run(_ ctx: ProcessContext, service: RPCService) async throws {
-        /// The calls running, by the monitor of their process.
-        var running: [Ref: Alias?] = [:]
+        /// The calls running, by the monitor of their process: where their answer goes.
+        var running: [Ref: (alias: Alias, options: DeliveryOptions)?] = [:]
         while true {
             let message = try await ctx.receive()
             if let request = message as? RPCCallRequest {
@@ -26,12 +26,13 @@ enum RPCServer {
                     let outcome = try await handler(request.arguments)
                     answer(request, outcome, from: call)
                 }
-                running[ref] = request.replyTo
+                running[ref] = request.replyTo.map { ($0, request.deliveryOptions) }
                 service.setRunning(running.count)
             } else if let down = message as? DownMessage, let replyTo = running.removeValue(forKey: down.ref) {
                 service.setRunning(running.count)
                 if down.reason != .normal, let replyTo {
-                    ctx.send(RPCReply(tag: replyTo.ref, outcome: .failure(.exit(down.reason))), to: replyTo)
+                    let answer = RPCReply(tag: replyTo.alias.ref, outcome: .failure(.exit(down.reason)))
+                    ctx.send(answer, to: replyTo.alias, options: replyTo.options)
                 }
             }
             // Anything else is dropped, so the mailbox cannot fill up.
@@ -40,6 +41,6 @@ enum RPCServer {
 
     private static func answer(_ request: RPCCallRequest, _ outcome: RPCOutcome, from ctx: ProcessContext) {
         guard let replyTo = request.replyTo else { return }
-        ctx.send(RPCReply(tag: replyTo.ref, outcome: outcome), to: replyTo)
+        ctx.send(RPCReply(tag: replyTo.ref, outcome: outcome), to: replyTo, options: request.deliveryOptions)
     }
 }
