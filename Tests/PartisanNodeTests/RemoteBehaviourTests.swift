@@ -2,6 +2,23 @@ import Partisan
 import PartisanTestSupport
 import Testing
 
+/// A two-state switch whose calls cross nodes.
+struct RemoteSwitch: GenStatem {
+    typealias State = Bool
+    typealias Data = Void
+    enum Call: Codable, Sendable { case flip }
+    typealias Reply = Bool
+
+    func initialize(context: GenStatemContext) async throws -> Initialization { .ok(false, ()) }
+
+    func handleEvent(_ event: Event, state: Bool, data: inout Void, context: GenStatemContext) async throws
+        -> Transition
+    {
+        guard case .call(.flip, let from) = event else { return .keepState() }
+        return .nextState(!state, .reply(from, !state))
+    }
+}
+
 /// Servers addressed as `name@node`, node loss during a remote call, `abcast`, `multiCall`.
 @Suite struct RemoteBehaviourTests {
     func startStore(named name: String, on server: PartisanNode, for clients: [PartisanNode]) async throws {
@@ -78,6 +95,19 @@ import Testing
             #expect(answer.replies.map(\.node) == [nodes[2].name, nodes[1].name])
             #expect(answer.replies.map(\.reply) == [5, 5])
             #expect(answer.badNodes == ["nowhere@127.0.0.1"])
+        }
+    }
+
+    @Test func a_state_machine_is_called_by_name_at_node() async throws {
+        try await withConnectedNodes(2) { nodes in
+            for node in nodes {
+                node.registerMessageType(RemoteSwitch.Call.self)
+                node.registerMessageType(Bool.self)
+            }
+            _ = try await nodes[1].startGenStatem(RemoteSwitch(), name: "switch")
+            let light = nodes[0].genStatem(RemoteSwitch.self, named: "switch", on: nodes[1].name)
+            #expect(try await light.call(.flip) == true)
+            #expect(try await light.call(.flip) == false)
         }
     }
 }
