@@ -29,7 +29,7 @@ import Testing
 
         // a calls them: the result, or an RPCError to switch on.
         _ = try await a.erpc.call(KV.put, on: b.name, .init(key: "answer", value: 42))
-        let answer = try await a.erpc.call(KV.get, on: b.name, "answer", timeout: .seconds(1))
+        let answer = try await a.erpc.call(KV.get, on: b.name, "answer", timeout: .seconds(5))
         #expect(answer == 42)
 
         var missing: String?
@@ -62,8 +62,8 @@ import Testing
                 // Two requests in flight at once; the answers are matched by request id.
                 let fromB = try a.erpc.sendRequest(KV.get, on: b.name, "x", from: me)
                 let fromC = try a.erpc.sendRequest(KV.get, on: c.name, "x", from: me)
-                let x = try await a.erpc.receiveResponse(fromB, timeout: .seconds(1)) ?? 0
-                let y = try await a.erpc.receiveResponse(fromC, timeout: .seconds(1)) ?? 0
+                let x = try await a.erpc.receiveResponse(fromB, timeout: .seconds(5)) ?? 0
+                let y = try await a.erpc.receiveResponse(fromC, timeout: .seconds(5)) ?? 0
                 return x + y
             }
             #expect(total == 2)
