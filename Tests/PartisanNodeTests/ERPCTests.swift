@@ -142,9 +142,15 @@ enum TestFunctions {
 
     @Test func a_call_to_a_node_that_is_not_connected_fails_with_noconnection() async throws {
         try await withConnectedNodes(1) { nodes in
-            _ = await #expect(throws: RPCError.noconnection) {
-                try await nodes[0].erpc.call(TestFunctions.echo, on: "nowhere@127.0.0.1", 1, timeout: .infinity)
+            for index in 0..<100 {
+                let absent = try Node(validating: "nowhere\(index)@127.0.0.1")
+                await #expect(throws: RPCError.noconnection) {
+                    try await nodes[0].erpc.call(TestFunctions.echo, on: absent, 1, timeout: .infinity)
+                }
             }
+            // Calls to nodes that are gone leave no watcher behind.
+            try await eventually { nodes[0].rpcService.watchedNodes == 0 }
+            #expect(nodes[0].rpcService.outstandingRequests == 0)
         }
     }
 

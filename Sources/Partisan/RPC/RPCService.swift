@@ -129,20 +129,28 @@ public final class RPCService: Sendable {
     }
 
     /// The local process that stands for the connection to `node`: it exits with
-    /// `noconnection` when the node goes down (at once if it is not connected). Monitoring it
-    /// costs a call no message to the other node.
+    /// `noconnection` when the node goes down (at once if it is not connected), and leaves the
+    /// table then, so calls to nodes that are gone leave nothing behind. Monitoring it costs a
+    /// call no message to the other node.
     func sentinel(for node: Node) -> Pid {
-        sentinels.withLock { table in
-            if let pid = table[node], runtime.isAlive(pid) { return pid }
+        let (pid, isNew) = sentinels.withLock { table -> (Pid, Bool) in
+            if let pid = table[node], runtime.isAlive(pid) { return (pid, false) }
             let pid = runtime.spawn { ctx in
                 _ = try await ctx.receive(NodeDown.self)
+                self.sentinels.withLock { if $0[node] == ctx.pid { $0[node] = nil } }
                 try ctx.exit(.noconnection)
             }
-            monitorNode(node, pid)
             table[node] = pid
-            return pid
+            return (pid, true)
         }
+        // Outside the lock: without a session the `NodeDown` is delivered at once.
+        if isNew { monitorNode(node, pid) }
+        return pid
     }
+
+    /// How many peer nodes this node's calls watch for loss (one local process each, kept
+    /// while the node is connected): it does not grow with calls to nodes that are gone.
+    public var watchedNodes: Int { sentinels.withLock { $0.count } }
 
     /// A decoding error as one readable line: where in the value, and what went wrong.
     static func describe(_ error: any Error) -> String {
