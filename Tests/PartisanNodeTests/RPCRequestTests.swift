@@ -38,6 +38,24 @@ import Testing
         }
     }
 
+    @Test func an_abandoned_request_drops_its_answer() async throws {
+        try await withConnectedNodes(2) { nodes in
+            let gate = Gate()
+            TestFunctions.register(on: nodes[1], gate: gate)
+            let erpc = nodes[0].erpc
+            try await nodes[0].withProcess { me in
+                let request = try erpc.sendRequest(TestFunctions.block, on: nodes[1].name, 5, from: me)
+                erpc.abandon(request)
+                erpc.abandon(request)  // twice is harmless
+                #expect(nodes[0].rpcService.outstandingRequests == 0)
+                gate.open()
+                try await eventually { nodes[1].rpcService.runningCalls == 0 }
+                #expect(try await erpc.call(TestFunctions.echo, on: nodes[1].name, 6) == 6)
+                #expect(me.mailboxCount == 0 && me.monitors.isEmpty)
+            }
+        }
+    }
+
     @Test func multi_call_gives_each_node_its_result_in_node_order() async throws {
         try await withConnectedNodes(3) { nodes in
             TestFunctions.register(on: nodes[1])

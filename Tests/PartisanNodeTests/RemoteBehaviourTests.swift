@@ -49,6 +49,16 @@ struct RemoteSwitch: GenStatem {
         }
     }
 
+    @Test func stop_by_name_at_node_stops_the_server() async throws {
+        try await withConnectedNodes(2) { nodes in
+            try await startStore(named: "store", on: nodes[1], for: [nodes[0]])
+            let store = nodes[0].genServer(RemoteStore.self, named: "store", on: nodes[1].name)
+            try await store.stop(.shutdown, timeout: .seconds(10))
+            #expect(nodes[1].whereis("store") == nil)
+            await #expect(throws: GenServerError.noproc) { try await store.stop() }
+        }
+    }
+
     @Test func a_call_to_a_name_not_registered_there_fails_with_noproc() async throws {
         try await withConnectedNodes(2) { nodes in
             nodes[0].registerMessageTypes(of: RemoteStore.self)
