@@ -217,6 +217,17 @@ enum TestFunctions {
         }
     }
 
+    @Test func an_exit_signal_to_the_rpc_server_does_not_stop_it_serving() async throws {
+        try await withConnectedNodes(2) { nodes in
+            TestFunctions.register(on: nodes[1])
+            let server = try #require(nodes[1].whereis(RPCService.serverName))
+            nodes[1].exit(server, .shutdown)
+            let echoed = try await nodes[0].erpc.call(TestFunctions.echo, on: nodes[1].name, 9)
+            #expect(echoed == 9)
+            #expect(nodes[1].whereis(RPCService.serverName) == server)
+        }
+    }
+
     @Test func a_call_travels_on_the_channel_it_is_given() async throws {
         try await withConnectedNodes(2, channels: ChannelSpec.standard + [ChannelSpec(name: "rpc")]) { nodes in
             TestFunctions.register(on: nodes[1])

@@ -121,7 +121,8 @@ public final class RPCService: Sendable {
     func startServer() -> Pid {
         server.withLock { pid in
             if let pid, runtime.isAlive(pid) { return pid }
-            let started = runtime.spawn { ctx in try await RPCServer.run(ctx, service: self) }
+            // Trapping exits: a stray exit signal (not `.kill`) must not stop the node serving calls.
+            let started = runtime.spawn(.trapExit) { ctx in try await RPCServer.run(ctx, service: self) }
             try? runtime.register(Self.serverName, started)
             pid = started
             return started
