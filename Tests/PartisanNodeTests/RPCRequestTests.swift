@@ -56,6 +56,21 @@ import Testing
         }
     }
 
+    @Test func a_caller_killed_while_waiting_leaves_no_outstanding_request() async throws {
+        try await withConnectedNodes(2) { nodes in
+            let gate = Gate()
+            TestFunctions.register(on: nodes[1], gate: gate)
+            let caller = nodes[0].spawn { _ in
+                _ = try await nodes[0].erpc.call(TestFunctions.block, on: nodes[1].name, 1, timeout: .infinity)
+            }
+            try await eventually { gate.arrivals == 1 }
+            #expect(nodes[0].rpcService.outstandingRequests == 1)
+            nodes[0].exit(caller, .kill)
+            try await eventually { nodes[0].rpcService.outstandingRequests == 0 }
+            gate.open()
+        }
+    }
+
     @Test func multi_call_gives_each_node_its_result_in_node_order() async throws {
         try await withConnectedNodes(3) { nodes in
             TestFunctions.register(on: nodes[1])

@@ -38,7 +38,7 @@ extension RPCService {
         let local = node == runtime.node
         let tag = local ? runtime.makeRef() : caller.monitor(sentinel(for: node))
         let alias = caller.makeAlias(reusing: tag)
-        requestSent()
+        requestSent(tag, by: caller.pid)
         let request = RPCCallRequest(function: function, arguments: arguments, replyTo: alias, channel: channel)
         deliver(request, to: node, from: caller)
         return (tag, !local)
@@ -89,9 +89,9 @@ extension RPCService {
     /// Ends a request: no more answers reach the caller, and no `DOWN` of it stays queued.
     /// Ending it again does nothing.
     func end(tag: Ref, monitored: Bool, caller: ProcessContext) {
-        guard caller.unalias(Alias(pid: caller.pid, ref: tag)) else { return }
+        guard requestEnded(tag) else { return }
+        caller.unalias(Alias(pid: caller.pid, ref: tag))
         if monitored { caller.demonitor(tag, flush: true) }
-        requestEnded()
     }
 }
 

@@ -25,7 +25,8 @@ public final class RPCService: Sendable {
     private let handlers = Mutex<[String: Handler]>([:])
     private let limit = Atomic<Int>(10_000)
     private let running = Atomic<Int>(0)
-    private let outstanding = Atomic<Int>(0)
+    /// The calls this node has sent and not yet ended, with the process that waits for each.
+    private let pending = Mutex<[Ref: Pid]>([:])
     private let server = Mutex<Pid?>(nil)
     /// One local process per peer node that exits with `noconnection` when the node goes down:
     /// a call monitors it, so a lost node ends the call at once (see ``sentinel(for:)``).
@@ -106,13 +107,19 @@ public final class RPCService: Sendable {
 
     /// How many calls this node has sent and is still waiting for: it goes back to zero when
     /// every call has been answered, has failed or has timed out (a request made with
-    /// ``ERPC/sendRequest(_:on:_:from:)`` counts until a response is received or it is
-    /// abandoned).
-    public var outstandingRequests: Int { outstanding.load(ordering: .relaxed) }
+    /// ``ERPC/sendRequest(_:on:_:from:)`` counts until a response is received, it is
+    /// abandoned, or its process exits).
+    public var outstandingRequests: Int {
+        pending.withLock { table in
+            table = table.filter { runtime.isAlive($0.value) }
+            return table.count
+        }
+    }
 
     func setRunning(_ count: Int) { running.store(count, ordering: .relaxed) }
-    func requestSent() { outstanding.add(1, ordering: .relaxed) }
-    func requestEnded() { outstanding.subtract(1, ordering: .relaxed) }
+    func requestSent(_ tag: Ref, by caller: Pid) { pending.withLock { $0[tag] = caller } }
+    /// Whether `tag` was pending (and is not any more).
+    func requestEnded(_ tag: Ref) -> Bool { pending.withLock { $0.removeValue(forKey: tag) != nil } }
 
     // MARK: Processes
 
