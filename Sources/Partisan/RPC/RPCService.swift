@@ -26,7 +26,7 @@ public final class RPCService: Sendable {
     private let limit = Atomic<Int>(10_000)
     private let running = Atomic<Int>(0)
     /// The calls this node has sent and not yet ended, with the process that waits for each.
-    private let pending = Mutex<[Ref: Pid]>([:])
+    private let pending = Mutex(PendingRequests())
     private let server = Mutex<Pid?>(nil)
     /// One local process per peer node that exits with `noconnection` when the node goes down:
     /// a call monitors it, so a lost node ends the call at once (see ``sentinel(for:)``).
@@ -110,16 +110,27 @@ public final class RPCService: Sendable {
     /// ``ERPC/sendRequest(_:on:_:from:)`` counts until a response is received, it is
     /// abandoned, or its process exits).
     public var outstandingRequests: Int {
-        pending.withLock { table in
-            table = table.filter { runtime.isAlive($0.value) }
-            return table.count
+        pending.withLock { pending in
+            pending.dropRequests { !runtime.isAlive($0) }
+            return pending.waiting.count
         }
     }
 
     func setRunning(_ count: Int) { running.store(count, ordering: .relaxed) }
-    func requestSent(_ tag: Ref, by caller: Pid) { pending.withLock { $0[tag] = caller } }
+    func requestSent(_ tag: Ref, by caller: Pid) {
+        pending.withLock { pending in
+            pending.waiting[tag] = caller
+            // The requests of processes that exited while waiting are dropped now and then, so
+            // the table is bounded by the live processes' requests.
+            if pending.waiting.count >= pending.pruneAt {
+                pending.dropRequests { !runtime.isAlive($0) }
+                pending.pruneAt = max(1_024, pending.waiting.count * 2)
+            }
+        }
+    }
+
     /// Whether `tag` was pending (and is not any more).
-    func requestEnded(_ tag: Ref) -> Bool { pending.withLock { $0.removeValue(forKey: tag) != nil } }
+    func requestEnded(_ tag: Ref) -> Bool { pending.withLock { $0.waiting.removeValue(forKey: tag) != nil } }
 
     // MARK: Processes
 
@@ -171,5 +182,17 @@ public final class RPCService: Sendable {
         }
         let path = context.codingPath.map(\.stringValue).joined(separator: ".")
         return path.isEmpty ? context.debugDescription : "at \(path): \(context.debugDescription)"
+    }
+}
+
+/// The calls a node has sent and not yet ended.
+struct PendingRequests {
+    /// The process waiting for each request, by the request's tag.
+    var waiting: [Ref: Pid] = [:]
+    /// The size at which the requests of exited processes are dropped next.
+    var pruneAt = 1_024
+
+    mutating func dropRequests(of isGone: (Pid) -> Bool) {
+        waiting = waiting.filter { !isGone($0.value) }
     }
 }
