@@ -32,6 +32,16 @@ import Testing
         }
     }
 
+    @Test func a_node_spec_round_trips_hidden_or_not_and_a_missing_flag_reads_as_visible() throws {
+        for hidden in [false, true] {
+            let spec = NodeSpec(
+                node: "spec@127.0.0.1", listenAddresses: [ListenAddress(host: "127.0.0.1", port: 9)], hidden: hidden)
+            #expect(try NodeSpec(term: spec.term) == spec)
+            guard case .map(let map) = spec.term else { throw HandshakeError.malformedMessage("not a map") }
+            #expect((map[.atom("hidden")] != nil) == hidden)
+        }
+    }
+
     @Test func a_hello_of_another_version_is_a_version_mismatch() throws {
         var term = HandshakeMessage.hello(
             .init(

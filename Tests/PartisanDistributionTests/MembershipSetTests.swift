@@ -24,6 +24,32 @@ import Testing
         return [a, b, c]
     }
 
+    /// Random adds and removes on three replicas, merged in random orders: every replica
+    /// ends with the same state, and the causal context stays one counter per replica.
+    @Test func replicas_converge_and_the_context_stays_compact() {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<20 {
+            var replicas = [MembershipSet(), MembershipSet(), MembershipSet()]
+            let names: [Node] = ["a@h", "b@h", "c@h", "d@h"]
+            for step in 0..<300 {
+                let i = Int.random(in: 0..<3, using: &generator)
+                let node = names.randomElement(using: &generator)!
+                switch Int.random(in: 0..<3, using: &generator) {
+                case 0: replicas[i].add(Self.entry(node, port: step), by: "r\(i)#1")
+                case 1: replicas[i].remove(node)
+                default: replicas[i].merge(replicas[Int.random(in: 0..<3, using: &generator)])
+                }
+            }
+            for i in 0..<3 { for j in 0..<3 { replicas[i].merge(replicas[j]) } }
+            for i in 0..<3 { for j in 0..<3 { replicas[i].merge(replicas[j]) } }
+            #expect(replicas[0] == replicas[1] && replicas[1] == replicas[2])
+            #expect(MembershipSet(term: replicas[0].term) == replicas[0])
+            let context = replicas[0].term.mapValue?[.atom("context")]?.listValue?.count
+            let cloud = replicas[0].term.mapValue?[.atom("cloud")]?.listValue?.count
+            #expect(context == 3 && cloud == 0)
+        }
+    }
+
     @Test func merge_is_commutative_associative_and_idempotent() {
         let r = Self.replicas()
         for x in r {

@@ -33,6 +33,42 @@ import Testing
         }
     }
 
+    /// A peer that comes back as a new incarnation (same name, new creation) before its old
+    /// one was seen to go: the old session ends with `noconnection` for everything tied to it,
+    /// and the new incarnation takes its place.
+    @Test func a_restarted_peer_replaces_its_old_incarnation() async throws {
+        let a = try await PartisanNode.start(name: "rs-a@127.0.0.1", cookie: "restart")
+        let old = try await PartisanNode.start(name: "rs-b@127.0.0.1", cookie: "restart", creation: 1)
+        let new = try await PartisanNode.start(name: "rs-b@127.0.0.1", cookie: "restart", creation: 2)
+        defer {
+            Task {
+                for node in [a, old, new] { await node.shutdown() }
+            }
+        }
+        _ = try await a.connect(to: old.listenAddress!)
+        try await eventually { a.isConnected(old.name) }
+        let remote = old.spawn { ctx in try await ctx.waitForever() }
+        let (down, nodeDown, reached) = try await a.withProcess { me in
+            let ref = me.monitor(remote)
+            me.monitorNode(old.name)
+            _ = try await new.connect(to: a.listenAddress!)  // old is still connected
+            let down = try await me.receive(DownMessage.self, timeout: .seconds(10)) { $0.ref == ref }
+            let nodeDown = try await me.receive(NodeDown.self, timeout: .seconds(10))
+            try new.register(
+                "inbox",
+                new.spawn { ctx in
+                    let from = try await ctx.receive(Pid.self)
+                    ctx.send("new incarnation", to: from)
+                })
+            try await eventually { a.isConnected(new.name) }
+            try me.send(me.pid, to: RegisteredName("inbox", on: new.name)!)
+            return (down?.reason, nodeDown?.reason, try await me.receive(String.self, timeout: .seconds(10)))
+        }
+        #expect(down == .noconnection)
+        #expect(nodeDown == .connectionClosed)
+        #expect(reached == "new incarnation")
+    }
+
     @Test func monitor_node_of_an_unconnected_node_answers_at_once() async throws {
         try await withConnectedNodes(1) { nodes in
             let down = try await nodes[0].withProcess { me in

@@ -40,6 +40,34 @@ struct Greeting: Codable, Sendable, Hashable {
         }
     }
 
+    /// A node with fewer channels (a tool, a client) can connect to one with more: the bigger
+    /// node dials back only the channels both have.
+    @Test func a_node_with_a_subset_of_the_channels_connects_and_talks() async throws {
+        let big = try await PartisanNode.start(
+            name: "sub-big@127.0.0.1", cookie: "subset",
+            channels: [
+                ChannelSpec(name: "default", parallelism: 3), ChannelSpec(name: "bulk", parallelism: 2), .membership,
+            ])
+        let small = try await PartisanNode.start(name: "sub-small@127.0.0.1", cookie: "subset")
+        defer {
+            Task {
+                await small.shutdown()
+                await big.shutdown()
+            }
+        }
+        _ = try await small.connect(to: big.listenAddress!)
+        try await eventually { big.isConnected(small.name) }
+        let echo = big.spawn { ctx in
+            let from = try await ctx.receive(Pid.self)
+            ctx.send("hello back", to: from)
+        }
+        let reply = try await small.withProcess { me in
+            me.send(me.pid, to: echo)
+            return try await me.receive(String.self, timeout: .seconds(10))
+        }
+        #expect(reply == "hello back")
+    }
+
     @Test func messages_from_one_sender_arrive_in_order() async throws {
         let count = 5_000
         try await withConnectedNodes(2, channels: [ChannelSpec(name: "default", parallelism: 4)]) { nodes in

@@ -19,8 +19,11 @@ extension PartisanNode {
         return try await kernel.connect(to: address)
     }
 
-    /// The connected nodes: Erlang's `nodes()`.
+    /// The connected visible nodes: Erlang's `nodes()`.
     public func nodes() -> [Node] { kernel?.nodes() ?? [] }
+
+    /// The connected nodes of the types `selection` covers: Erlang's `nodes/1`.
+    public func nodes(_ selection: NodeSelection) -> [Node] { kernel?.nodes(selection) ?? [] }
 
     /// Whether `node` is connected: Partisan's `is_connected/1`.
     public func isConnected(_ node: Node) -> Bool { kernel?.isConnected(node) ?? false }
@@ -73,14 +76,16 @@ extension PartisanNode {
         }
     }
 
-    /// Subscribes `watcher` to ``NodeUp`` and ``NodeDown`` of every node (or unsubscribes it):
-    /// `net_kernel:monitor_nodes/1`.
-    public func monitorNodes(_ watcher: Pid, _ enabled: Bool = true) { kernel?.monitorNodes(watcher, enabled) }
+    /// Subscribes `watcher` to ``NodeUp`` and ``NodeDown`` of every node of the types
+    /// `selection` covers (or unsubscribes it): `net_kernel:monitor_nodes/1,2`.
+    public func monitorNodes(_ watcher: Pid, _ enabled: Bool = true, selection: NodeSelection = .visible) {
+        kernel?.monitorNodes(watcher, enabled, selection: selection)
+    }
 
-    /// Calls `callback` with each node that comes up (it must not block).
+    /// Calls `callback` with each visible node that comes up (it must not block).
     public func onUp(_ callback: @escaping @Sendable (Node) -> Void) { kernel?.onUp(callback) }
 
-    /// Calls `callback` with each node that goes down and why (it must not block).
+    /// Calls `callback` with each visible node that goes down and why (it must not block).
     public func onDown(_ callback: @escaping @Sendable (Node, NodeDownReason) -> Void) { kernel?.onDown(callback) }
 
     /// Stops the node: ends every session (peers see `noconnection` for links and monitors to

@@ -10,9 +10,10 @@ extension ProcessContext {
         }
     }
 
-    /// Receives ``NodeUp`` and ``NodeDown`` for every node from now on (or stops, with
-    /// `enabled` false): `net_kernel:monitor_nodes/1`.
-    public func monitorNodes(_ enabled: Bool = true) {
-        (runtime.remoteRouter as? NetKernel)?.monitorNodes(pid, enabled)
+    /// Receives ``NodeUp`` and ``NodeDown`` for every node of the types `selection` covers
+    /// (visible ones by default) from now on, or stops, with `enabled` false:
+    /// `net_kernel:monitor_nodes/1,2`.
+    public func monitorNodes(_ enabled: Bool = true, selection: NodeSelection = .visible) {
+        (runtime.remoteRouter as? NetKernel)?.monitorNodes(pid, enabled, selection: selection)
     }
 }

@@ -9,6 +9,8 @@ import PartisanCore
 public struct PeerConnections: Sendable {
     /// The peer node.
     public let peer: Node
+    /// The peer's incarnation (its creation, from the handshake).
+    public let creation: UInt32
     /// Each channel's connections, ordered by index.
     public let connections: [String: [Connection]]
 
@@ -19,6 +21,7 @@ public struct PeerConnections: Sendable {
         precondition(!connections.isEmpty, "PeerConnections needs at least one connection")
         let peer = connections[0].info.peer
         self.peer = peer
+        self.creation = connections[0].info.peerCreation
         precondition(connections.allSatisfy { $0.info.peer == peer }, "connections to different peers")
         self.connections = Dictionary(grouping: connections, by: \.info.channel.name)
             .mapValues { $0.sorted { $0.info.index < $1.info.index } }

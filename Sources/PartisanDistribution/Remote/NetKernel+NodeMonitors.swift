@@ -23,25 +23,28 @@ extension NetKernel {
     }
 
     /// Subscribes `watcher` (or, with `enabled` false, unsubscribes it) to ``NodeUp`` and
-    /// ``NodeDown`` for every node: Erlang's `net_kernel:monitor_nodes(true)`. A ``NodeDown``
-    /// comes only for a node whose ``NodeUp`` came before.
-    public func monitorNodes(_ watcher: Pid, _ enabled: Bool = true) {
+    /// ``NodeDown`` for every node of the types `selection` covers: Erlang's
+    /// `net_kernel:monitor_nodes(true)` (visible nodes), or `monitor_nodes(true, [{node_type,
+    /// T}])`. A ``NodeDown`` comes only for a node whose ``NodeUp`` came before; subscribing
+    /// again replaces the selection.
+    public func monitorNodes(_ watcher: Pid, _ enabled: Bool = true, selection: NodeSelection = .visible) {
         state.withLock { s in
             if enabled {
-                s.allNodesMonitors.insert(watcher)
+                s.allNodesMonitors[watcher] = selection
             } else {
-                s.allNodesMonitors.remove(watcher)
+                s.allNodesMonitors[watcher] = nil
             }
         }
     }
 
-    /// Calls `callback` with each node that comes up from now on (Partisan's `on_up`). It runs
+    /// Calls `callback` with each visible node that comes up from now on (Partisan's `on_up`;
+    /// hidden nodes are never members). It runs
     /// on the thread that established the connection: it must not block.
     public func onUp(_ callback: @escaping @Sendable (Node) -> Void) {
         state.withLock { $0.upCallbacks.append(callback) }
     }
 
-    /// Calls `callback` with each node that goes down from now on, after it was up, and why
+    /// Calls `callback` with each visible node that goes down from now on, after it was up, and why
     /// (Partisan's `on_down`). It runs on the thread that saw the loss: it must not block.
     public func onDown(_ callback: @escaping @Sendable (Node, NodeDownReason) -> Void) {
         state.withLock { $0.downCallbacks.append(callback) }

@@ -4,6 +4,9 @@ import PartisanCore
 /// The kernel's side of the transport: sessions open with the first connection either way,
 /// end when a connection this node dialled closes, and carry ``ControlMessage``s.
 extension NetKernel: TransportDelegate {
+    /// How many replaced incarnations of a peer are remembered.
+    static let replacedIncarnationsKept = 4
+
     /// One connection of a channel: its name and index.
     struct ChannelKey: Hashable {
         let name: String
@@ -12,13 +15,42 @@ extension NetKernel: TransportDelegate {
 
     public func connectionEstablished(_ connection: Connection) {
         let info = connection.info
+        // A new incarnation of the peer (it restarted before this node saw the old one go):
+        // the old session ends first, with everything that depended on it.
+        enum Incarnation {
+            case current, replaced
+            case newer(than: UInt32)
+        }
+        let incarnation = state.withLock { s -> Incarnation in
+            if s.replaced[info.peer]?.contains(info.peerCreation) == true { return .replaced }
+            guard let creation = s.sessions[info.peer]?.creation, creation != info.peerCreation else { return .current }
+            s.replaced[info.peer, default: []].append(creation)
+            s.replaced[info.peer]!.removeFirst(max(0, s.replaced[info.peer]!.count - Self.replacedIncarnationsKept))
+            return .newer(than: creation)
+        }
+        switch incarnation {
+        case .current:
+            break
+        case .replaced:
+            logger.notice("closing a connection of a replaced incarnation", metadata: ["connection": "\(info)"])
+            connection.channel.close(promise: nil)
+            return
+        case .newer(let stale):
+            logger.info("peer restarted", metadata: ["peer": "\(info.peer)", "creation": "\(info.peerCreation)"])
+            nodeDown(info.peer, reason: .connectionClosed, creation: stale)
+        }
         let dialBackLoops = state.withLock { s -> [ChannelKey: any EventLoop]? in
             guard !s.shuttingDown else { return nil }
             if s.sessions[info.peer] == nil {
                 // A session that starts with a connection the peer dialled has no connections
                 // of this node's yet: they are dialled once the peer's have all arrived.
-                s.sessions[info.peer] = PeerSession(dialBack: info.direction == .inbound ? .waiting : .notNeeded)
+                s.sessions[info.peer] = PeerSession(
+                    creation: info.peerCreation, type: info.peerSpec.hidden ? .hidden : .visible,
+                    dialBack: info.direction == .inbound ? .waiting : .notNeeded)
             }
+            // A connection of an incarnation other than the session's is left alone (its
+            // own session begins once the one in place has ended).
+            guard s.sessions[info.peer]!.creation == info.peerCreation else { return nil }
             guard info.direction == .inbound else { return nil }
             s.sessions[info.peer]!.inbound.append(connection)
             let session = s.sessions[info.peer]!
@@ -33,7 +65,10 @@ extension NetKernel: TransportDelegate {
         }
         if let loops = dialBackLoops {
             let address = info.peerSpec.listenAddresses.first
-            Task { await dialBack(info.peer, at: address, loops: loops) }
+            let channels = Set(info.peerSpec.channels.map(\.name))
+            Task {
+                await dialBack(info.peer, creation: info.peerCreation, at: address, channels: channels, loops: loops)
+            }
         }
     }
 
@@ -44,12 +79,14 @@ extension NetKernel: TransportDelegate {
         // The exception is a session the peer started whose connections did not all arrive:
         // the peer gave up connecting, so there is nothing to dial back.
         guard info.direction == .outbound else {
-            let abandoned = state.withLock { $0.sessions[info.peer]?.dialBack == .waiting }
-            if abandoned { nodeDown(info.peer, reason: .connectionSetupFailed) }
+            let abandoned = state.withLock { s in
+                s.sessions[info.peer].map { $0.dialBack == .waiting && $0.creation == info.peerCreation } ?? false
+            }
+            if abandoned { nodeDown(info.peer, reason: .connectionSetupFailed, creation: info.peerCreation) }
             return
         }
         let ends = state.withLock { s -> NodeDownReason? in
-            guard let session = s.sessions[info.peer] else { return nil }
+            guard let session = s.sessions[info.peer], session.creation == info.peerCreation else { return nil }
             if let connections = session.connections,
                 !(connections.connections[info.channel.name] ?? []).contains(where: { $0 === connection })
             {
@@ -57,7 +94,7 @@ extension NetKernel: TransportDelegate {
             }
             return s.shuttingDown ? .shutdown : .connectionClosed
         }
-        if let reason = ends { nodeDown(info.peer, reason: reason) }
+        if let reason = ends { nodeDown(info.peer, reason: reason, creation: info.peerCreation) }
     }
 
     public func received(_ term: Term, on connection: Connection) {

@@ -33,10 +33,13 @@ import Synchronization
 public final class NetKernel: Sendable {
     struct State {
         var sessions: [Node: PeerSession] = [:]
+        /// Incarnations of each peer that a newer one replaced (the last few): their late
+        /// connections are closed, not taken for yet another restart.
+        var replaced: [Node: [UInt32]] = [:]
         /// `monitor_node` watchers per node; a watcher may appear more than once.
         var nodeMonitors: [Node: [Pid]] = [:]
         /// `monitor_nodes` subscribers.
-        var allNodesMonitors: Set<Pid> = []
+        var allNodesMonitors: [Pid: NodeSelection] = [:]
         var upCallbacks: [@Sendable (Node) -> Void] = []
         var downCallbacks: [@Sendable (Node, NodeDownReason) -> Void] = []
         var shuttingDown = false
@@ -109,20 +112,24 @@ public final class NetKernel: Sendable {
         return connections.peer
     }
 
-    /// Dials back a peer that dialled this node. Each connection runs on the event loop of the
-    /// peer's connection of the same channel and index (`loops`), so a request read on one and
-    /// the reply written on the other stay on one thread.
-    func dialBack(_ peer: Node, at address: ListenAddress?, loops: [ChannelKey: any EventLoop]) async {
+    /// Dials back a peer that dialled this node, on the channels both have (`channels`, the
+    /// peer's). Each connection runs on the event loop of the peer's connection of the same
+    /// channel and index (`loops`), so a request read on one and the reply written on the
+    /// other stay on one thread.
+    func dialBack(
+        _ peer: Node, creation: UInt32, at address: ListenAddress?, channels: Set<String>,
+        loops: [ChannelKey: any EventLoop]
+    ) async {
         do {
             guard let endpoint, let address else { throw TransportError.connectionClosed }
-            let connections = try await endpoint.connect(to: address, expecting: peer) { channel, index in
-                loops[ChannelKey(name: channel, index: index)]
+            let connections = try await endpoint.connect(to: address, expecting: peer, only: channels) {
+                channel, index in loops[ChannelKey(name: channel, index: index)]
             }
             try establish(connections)
         } catch {
             logger.notice("cannot connect back", metadata: ["peer": "\(peer)", "error": "\(error)"])
             let pending = state.withLock { $0.sessions[peer].map { !$0.isUp } ?? false }
-            if pending { nodeDown(peer, reason: .connectionSetupFailed) }
+            if pending { nodeDown(peer, reason: .connectionSetupFailed, creation: creation) }
         }
     }
 
@@ -132,12 +139,13 @@ public final class NetKernel: Sendable {
     private func establish(_ connections: PeerConnections) throws {
         let peer = connections.peer
         enum Outcome {
-            case up([Pid], [@Sendable (Node) -> Void])
+            case up([Pid], [@Sendable (Node) -> Void], NodeType)
             case duplicate, closed
         }
         let outcome: Outcome = state.withLock { s in
             guard !s.shuttingDown, connections.isOpen else { return .closed }
-            var session = s.sessions[peer] ?? PeerSession()
+            var session = s.sessions[peer] ?? PeerSession(creation: connections.creation)
+            guard session.creation == connections.creation else { return .closed }
             guard session.connections == nil else { return .duplicate }
             for message in session.pending {
                 Self.write(message.bytes, on: connections, route: message.route, logger: logger)
@@ -145,7 +153,8 @@ public final class NetKernel: Sendable {
             session.pending = []
             session.connections = connections
             s.sessions[peer] = session
-            return .up(Array(s.allNodesMonitors), s.upCallbacks)
+            let watchers = s.allNodesMonitors.filter { $0.value.contains(session.type) }.map(\.key)
+            return .up(watchers, session.type == .visible ? s.upCallbacks : [], session.type)
         }
         switch outcome {
         case .closed:
@@ -153,18 +162,24 @@ public final class NetKernel: Sendable {
             throw TransportError.connectionClosed
         case .duplicate:
             Self.close(connections)
-        case .up(let watchers, let callbacks):
-            logger.info("node up", metadata: ["node": "\(runtime.node)", "peer": "\(peer)"])
-            for watcher in watchers { runtime.send(NodeUp(node: peer), to: watcher) }
+        case .up(let watchers, let callbacks, let type):
+            logger.info("node up", metadata: ["node": "\(runtime.node)", "peer": "\(peer)", "type": "\(type)"])
+            for watcher in watchers { runtime.send(NodeUp(node: peer, type: type), to: watcher) }
             for callback in callbacks { callback(peer) }
         }
     }
 
     // MARK: Peers
 
-    /// The connected nodes: Erlang's `nodes()`.
-    public func nodes() -> [Node] {
-        state.withLock { s in s.sessions.filter { $0.value.isUp }.map(\.key).sorted() }
+    /// The connected visible nodes: Erlang's `nodes()`.
+    public func nodes() -> [Node] { nodes(.visible) }
+
+    /// The connected nodes of the types `selection` covers: Erlang's `nodes/1` with
+    /// `visible`, `hidden` or `connected`.
+    public func nodes(_ selection: NodeSelection) -> [Node] {
+        state.withLock { s in
+            s.sessions.filter { $0.value.isUp && selection.contains($0.value.type) }.map(\.key).sorted()
+        }
     }
 
     /// Whether this node's connections to `node` are up: Partisan's `is_connected/1`.
@@ -198,16 +213,17 @@ public final class NetKernel: Sendable {
         await endpoint?.shutdown()
     }
 
-    /// Ends the session with `peer`, if there is one, and signals everything that depended
-    /// on it; returns whether there was one.
+    /// Ends the session with `peer`, if there is one (and it is of incarnation `creation`
+    /// when given), and signals everything that depended on it; returns whether there was one.
     @discardableResult
-    func nodeDown(_ peer: Node, reason: NodeDownReason) -> Bool {
+    func nodeDown(_ peer: Node, reason: NodeDownReason, creation: UInt32? = nil) -> Bool {
         let ended = state.withLock {
             s -> (PeerSession, watchers: [Pid], callbacks: [@Sendable (Node, NodeDownReason) -> Void])? in
+            guard let current = s.sessions[peer], creation.map({ $0 == current.creation }) ?? true else { return nil }
             guard let session = s.sessions.removeValue(forKey: peer) else { return nil }
             var watchers = s.nodeMonitors.removeValue(forKey: peer) ?? []
-            if session.isUp { watchers += s.allNodesMonitors }
-            return (session, watchers, session.isUp ? s.downCallbacks : [])
+            if session.isUp { watchers += s.allNodesMonitors.filter { $0.value.contains(session.type) }.map(\.key) }
+            return (session, watchers, session.isUp && session.type == .visible ? s.downCallbacks : [])
         }
         guard let (session, watchers, callbacks) = ended else { return false }
         logger.info("node down", metadata: ["node": "\(runtime.node)", "peer": "\(peer)", "reason": "\(reason)"])
@@ -218,7 +234,7 @@ public final class NetKernel: Sendable {
             runtime.deliverDown(DownMessage(ref: ref, pid: monitor.target, reason: .noconnection), to: monitor.watcher)
         }
         for (ref, target) in session.monitoredBy { runtime.dropRemoteMonitor(ref, target: target) }
-        for watcher in watchers { runtime.send(NodeDown(node: peer, reason: reason), to: watcher) }
+        for watcher in watchers { runtime.send(NodeDown(node: peer, reason: reason, type: session.type), to: watcher) }
         for callback in callbacks { callback(peer, reason) }
         if let connections = session.connections { Self.close(connections) }
         for connection in session.inbound { connection.channel.close(promise: nil) }

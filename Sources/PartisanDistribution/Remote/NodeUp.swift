@@ -5,9 +5,14 @@ import PartisanCore
 public struct NodeUp: Hashable, Sendable, CustomStringConvertible {
     /// The node that connected.
     public let node: Node
+    /// Its type (Erlang's `{node_type, T}` in the info list).
+    public let type: NodeType
 
     /// Creates a node-up message.
-    public init(node: Node) { self.node = node }
+    public init(node: Node, type: NodeType = .visible) {
+        self.node = node
+        self.type = type
+    }
 
-    public var description: String { "{nodeup, \(node)}" }
+    public var description: String { "{nodeup, \(node), [{node_type, \(type.rawValue)}]}" }
 }

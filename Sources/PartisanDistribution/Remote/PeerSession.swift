@@ -37,6 +37,11 @@ struct PeerSession {
     var connections: PeerConnections?
     /// Encoded control messages waiting for ``connections``, in order, each with its route.
     var pending: [(bytes: [UInt8], route: Route)] = []
+    /// The peer's incarnation, from its handshake: connections of another one are not this
+    /// session's.
+    var creation: UInt32
+    /// The peer's type, from its handshake.
+    var type: NodeType = .visible
     /// Connections the peer dialled to this node; closed with the session.
     var inbound: [Connection] = []
     /// For a session the peer started: whether this node has begun dialling back (it does

@@ -2,7 +2,8 @@ import PartisanCore
 
 /// The wire form of a ``NodeSpec``:
 /// `#{name => Node, listen_addrs => [#{host => Binary, port => Int}],
-///   channels => #{Name => #{parallelism => Int, monotonic => Bool}}}`.
+///   channels => #{Name => #{parallelism => Int, monotonic => Bool}}}`, plus `hidden => true` for
+/// a hidden node (a missing key reads as visible).
 extension NodeSpec {
     var term: Term {
         var channelMap: [Term: Term] = [:]
@@ -12,7 +13,7 @@ extension NodeSpec {
                 .atom("monotonic"): .bool(channel.monotonic),
             ]
         }
-        return [
+        var map: [Term: Term] = [
             .atom("name"): .atom(node.name),
             .atom("listen_addrs"): .list(
                 listenAddresses.map { address in
@@ -20,6 +21,8 @@ extension NodeSpec {
                 }),
             .atom("channels"): .map(channelMap),
         ]
+        if hidden { map[.atom("hidden")] = .bool(true) }
+        return .map(map)
     }
 
     init(term: Term) throws(HandshakeError) {
@@ -44,6 +47,7 @@ extension NodeSpec {
             else { throw .malformedMessage("bad channel \(key)") }
             specs.append(ChannelSpec(name: name, parallelism: parallelism, monotonic: monotonic))
         }
-        self.init(node: node, listenAddresses: listen, channels: specs.sorted { $0.name < $1.name })
+        let hidden = map[.atom("hidden")].map { $0.boolValue == true } ?? false
+        self.init(node: node, listenAddresses: listen, channels: specs.sorted { $0.name < $1.name }, hidden: hidden)
     }
 }

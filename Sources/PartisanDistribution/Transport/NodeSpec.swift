@@ -9,12 +9,18 @@ public struct NodeSpec: Hashable, Sendable {
     public var listenAddresses: [ListenAddress]
     /// The node's channels, each with its parallelism.
     public var channels: [ChannelSpec]
+    /// Whether the node is hidden (see ``NodeType``).
+    public var hidden: Bool
 
     /// Creates a node spec.
-    public init(node: Node, listenAddresses: [ListenAddress], channels: [ChannelSpec] = ChannelSpec.standard) {
+    public init(
+        node: Node, listenAddresses: [ListenAddress], channels: [ChannelSpec] = ChannelSpec.standard,
+        hidden: Bool = false
+    ) {
         self.node = node
         self.listenAddresses = listenAddresses
         self.channels = channels
+        self.hidden = hidden
     }
 
     /// The channel named `name`, if the node has it.

@@ -18,6 +18,10 @@ public struct TransportConfiguration: Sendable {
     public var encoding: ETF.EncodingOptions
     /// Where connection events and failures are logged.
     public var logger: Logger
+    /// Whether this node is hidden (Erlang's `-hidden`): its peers leave it out of their
+    /// visible nodes and default node monitoring (see ``NodeType``). Default `false`; set
+    /// after creation (`configuration.hidden = true`).
+    public var hidden = false
 
     /// Creates a configuration; every setting but the cookie has a default.
     public init(

@@ -53,7 +53,9 @@ public final class TransportEndpoint: Sendable {
         delegate: any TransportDelegate,
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) async throws -> TransportEndpoint {
-        let spec = NodeSpec(node: node, listenAddresses: [ListenAddress(host: host, port: port)], channels: channels)
+        let spec = NodeSpec(
+            node: node, listenAddresses: [ListenAddress(host: host, port: port)], channels: channels,
+            hidden: configuration.hidden)
         let core = EndpointCore(spec: spec, creation: creation, configuration: configuration, delegate: delegate)
         let highWater = configuration.sendQueue.writeBufferHighWaterMark
         let server = try await ServerBootstrap(group: group)
@@ -114,13 +116,15 @@ public final class TransportEndpoint: Sendable {
     /// Opens every connection of every channel (channel × parallelism) to the node at
     /// `address`, concurrently. If one fails, the others are closed and its error is thrown.
     ///
-    /// - Parameter eventLoop: picks the loop of each connection (by channel name and index);
-    ///   the group's next where it returns `nil`.
+    /// - Parameters:
+    ///   - only: the names of the channels to dial (those this node has); all when `nil`.
+    ///   - eventLoop: picks the loop of each connection (by channel name and index); the
+    ///     group's next where it returns `nil`.
     public func connect(
-        to address: ListenAddress, expecting peer: Node? = nil,
+        to address: ListenAddress, expecting peer: Node? = nil, only: Set<String>? = nil,
         eventLoop: (_ channel: String, _ index: Int) -> (any EventLoop)? = { _, _ in nil }
     ) async throws -> PeerConnections {
-        let channels = core.spec.channels
+        let channels = core.spec.channels.filter { only?.contains($0.name) ?? true }
         let opened = try await withThrowingTaskGroup(of: Connection.self) { group in
             for channel in channels {
                 for index in 0..<channel.parallelism {

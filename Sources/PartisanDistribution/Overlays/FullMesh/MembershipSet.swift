@@ -5,14 +5,18 @@ import PartisanCore
 /// AWMap of name → node spec).
 ///
 /// Every write is tagged with a unique *dot* (the writing replica and its counter). A key's
-/// value is held by its live dots; removing a key tombstones the dots the remover has seen,
-/// so a concurrent add (a dot it has not seen) survives: **add wins**. Writing a key again
-/// tombstones its observed dots first, so a node that restarts with a new address or creation
-/// *replaces* its entry instead of adding a second one. ``merge(_:)`` is the join of two
-/// states (union of dots minus union of tombstones): commutative, associative, idempotent.
+/// value is held by its live dots; the set also keeps a *causal context*: every dot it has
+/// seen, live or removed. Removing a key drops its live dots (they stay in the context), so a
+/// concurrent add (a dot the remover never saw) survives a merge: **add wins**. Writing a key
+/// again drops its observed dots first, so a node that restarts with a new address or
+/// creation *replaces* its entry instead of adding a second one. ``merge(_:)`` keeps a dot
+/// that is live on both sides or live on one side and unseen by the other, and unites the
+/// contexts: commutative, associative, idempotent.
 ///
-/// Tombstones are kept forever (no causal-context compaction yet): one per write, which is
-/// small for the join/leave rates of a cluster.
+/// The context is compact: per replica, the highest counter below which every dot has been
+/// seen, plus the few dots seen beyond it (a replica's dots reach others in order, so that
+/// cloud is almost always empty). It grows with the number of replicas (node incarnations)
+/// ever seen, not with the number of writes.
 public struct MembershipSet: Hashable, Sendable {
     /// A unique write tag: the replica that wrote (`name#creation`, so a restarted node never
     /// reuses its former dots) and that replica's counter.
@@ -41,10 +45,10 @@ public struct MembershipSet: Hashable, Sendable {
 
     /// Live dots per node name.
     private(set) var dots: [Node: [Dot: Entry]] = [:]
-    /// Dots that were removed.
-    private(set) var tombstones: Set<Dot> = []
-    /// This replica's last counter (local; not merged: dots name their replica).
-    private var counter: UInt64 = 0
+    /// The causal context, compact part: per replica, every counter up to this one was seen.
+    private(set) var seenThrough: [String: UInt64] = [:]
+    /// The causal context, the dots seen beyond ``seenThrough``.
+    private(set) var seenBeyond: Set<Dot> = []
 
     /// An empty set.
     public init() {}
@@ -52,26 +56,62 @@ public struct MembershipSet: Hashable, Sendable {
     /// Sets `node`'s entry, replacing every value this replica has seen for it.
     public mutating func add(_ entry: Entry, by replica: String) {
         remove(entry.spec.node)
-        counter += 1
-        dots[entry.spec.node, default: [:]][Dot(replica: replica, counter: counter)] = entry
+        // The replica's next counter: one past every dot of it seen so far.
+        var dot = Dot(replica: replica, counter: (seenThrough[replica] ?? 0) + 1)
+        while hasSeen(dot) { dot.counter += 1 }
+        dots[entry.spec.node, default: [:]][dot] = entry
+        see(dot)
     }
 
-    /// Removes `node`: tombstones every dot seen for it (a concurrent add survives).
+    /// Removes `node`: drops every dot seen for it (a concurrent add survives).
     public mutating func remove(_ node: Node) {
-        guard let seen = dots.removeValue(forKey: node) else { return }
-        tombstones.formUnion(seen.keys)
+        dots[node] = nil
+    }
+
+    /// Whether `dot` is in the causal context.
+    func hasSeen(_ dot: Dot) -> Bool {
+        dot.counter <= seenThrough[dot.replica] ?? 0 || seenBeyond.contains(dot)
+    }
+
+    /// Adds `dot` to the causal context.
+    private mutating func see(_ dot: Dot) {
+        guard !hasSeen(dot) else { return }
+        seenBeyond.insert(dot)
+        compact()
+    }
+
+    /// Folds the dots of ``seenBeyond`` that extend a replica's contiguous run into
+    /// ``seenThrough``.
+    private mutating func compact() {
+        var advanced = true
+        while advanced {
+            advanced = false
+            for dot in seenBeyond where dot.counter <= (seenThrough[dot.replica] ?? 0) + 1 {
+                seenThrough[dot.replica] = max(seenThrough[dot.replica] ?? 0, dot.counter)
+                seenBeyond.remove(dot)
+                advanced = true
+            }
+        }
     }
 
     /// Merges `other` into this set (the CRDT join).
     public mutating func merge(_ other: MembershipSet) {
-        tombstones.formUnion(other.tombstones)
-        for (node, entries) in other.dots {
-            dots[node, default: [:]].merge(entries) { mine, _ in mine }
+        var merged: [Node: [Dot: Entry]] = [:]
+        for node in Set(dots.keys).union(other.dots.keys) {
+            let mine = dots[node] ?? [:]
+            let theirs = other.dots[node] ?? [:]
+            var live: [Dot: Entry] = [:]
+            for (dot, entry) in mine where theirs[dot] != nil || !other.hasSeen(dot) { live[dot] = entry }
+            for (dot, entry) in theirs where live[dot] == nil && !hasSeen(dot) { live[dot] = entry }
+            if !live.isEmpty { merged[node] = live }
         }
-        for node in Array(dots.keys) {
-            dots[node] = dots[node]!.filter { !tombstones.contains($0.key) }
-            if dots[node]!.isEmpty { dots[node] = nil }
+        dots = merged
+        for (replica, through) in other.seenThrough where through > seenThrough[replica] ?? 0 {
+            seenThrough[replica] = through
         }
+        seenBeyond.formUnion(other.seenBeyond.filter { !hasSeen($0) })
+        seenBeyond = seenBeyond.filter { $0.counter > seenThrough[$0.replica] ?? 0 }
+        compact()
     }
 
     /// The merge of two sets.
@@ -96,19 +136,21 @@ public struct MembershipSet: Hashable, Sendable {
     /// The member names, sorted.
     public var nodes: [Node] { dots.keys.sorted() }
 
-    /// Equality of the replicated state (the local counter is not part of it).
+    /// Equality of the replicated state.
     public static func == (a: MembershipSet, b: MembershipSet) -> Bool {
-        a.dots == b.dots && a.tombstones == b.tombstones
+        a.dots == b.dots && a.seenThrough == b.seenThrough && a.seenBeyond == b.seenBeyond
     }
 
     public func hash(into hasher: inout Hasher) {
         hasher.combine(dots)
-        hasher.combine(tombstones)
+        hasher.combine(seenThrough)
+        hasher.combine(seenBeyond)
     }
 }
 
 /// The wire form: `#{entries => [{Name, Replica, Counter, Creation, Spec}],
-/// tombstones => [{Replica, Counter}]}`.
+/// context => [{Replica, Counter}], cloud => [{Replica, Counter}]}` (the causal context: every
+/// dot of `Replica` up to `Counter`, plus the dots listed in `cloud`).
 extension MembershipSet {
     /// The set as a term.
     public var term: Term {
@@ -122,16 +164,19 @@ extension MembershipSet {
                     ]))
             }
         }
-        let removed: [Term] = tombstones.sorted().map {
+        let context: [Term] = seenThrough.sorted { $0.key < $1.key }.map {
+            .tuple([.binary(Array($0.key.utf8)), .integer(Int64($0.value))])
+        }
+        let cloud: [Term] = seenBeyond.sorted().map {
             .tuple([.binary(Array($0.replica.utf8)), .integer(Int64($0.counter))])
         }
-        return .map([.atom("entries"): .list(entries), .atom("tombstones"): .list(removed)])
+        return .map([.atom("entries"): .list(entries), .atom("context"): .list(context), .atom("cloud"): .list(cloud)])
     }
 
     /// Decodes a set from ``term``; `nil` when malformed.
     public init?(term: Term) {
         guard case .map(let map) = term, case .list(let entries)? = map[.atom("entries")],
-            case .list(let removed)? = map[.atom("tombstones")]
+            case .list(let context)? = map[.atom("context")], case .list(let cloud)? = map[.atom("cloud")]
         else { return nil }
         self.init()
         for item in entries {
@@ -141,10 +186,17 @@ extension MembershipSet {
             else { return nil }
             dots[spec.node, default: [:]][dot] = Entry(spec: spec, creation: creation)
         }
-        for item in removed {
+        for item in context {
             guard case .tuple(let f) = item, f.count == 2, let dot = Self.dot(f[0], f[1]) else { return nil }
-            tombstones.insert(dot)
+            seenThrough[dot.replica] = dot.counter
         }
+        for item in cloud {
+            guard case .tuple(let f) = item, f.count == 2, let dot = Self.dot(f[0], f[1]) else { return nil }
+            seenBeyond.insert(dot)
+        }
+        // Every live dot is seen (a state from a peer always says so; this keeps a malformed
+        // one from resurrecting removed dots later).
+        for dot in dots.values.flatMap(\.keys) { see(dot) }
     }
 
     private static func dot(_ replica: Term, _ counter: Term) -> Dot? {
