@@ -55,7 +55,7 @@ struct PartisanBench: AsyncParsableCommand {
         settings.execution = execution
         var result = try await found.run(settings)
         result.details.append(("scheduler", .text(scheduler.rawValue)))
-        if found.name.hasPrefix("remote") || found.name == "hol" {
+        if found.name.hasPrefix("remote") || found.name.hasPrefix("erpc") || found.name == "hol" {
             result.details.append(("execution", .text(execution.rawValue)))
         }
         print(result.json())

@@ -98,6 +98,7 @@ enum RemoteScenarios {
             }
         }
         try node.register(directoryName, directory)
+        try await RPCScenarios.serve(on: node)
     }
 
     // MARK: - The two nodes

@@ -84,13 +84,33 @@ enum QueryError: Error, CustomStringConvertible {
 
 /// A short-lived *hidden* client: a distributed node that only connects to the target
 /// (`connect(to:)`, never `join`), so it never becomes a member of the target's cluster — the
-/// full mesh adds only nodes that join — asks its `partisan_info` process, and shuts down.
+/// full mesh adds only nodes that join — asks its question, and shuts down.
 enum HiddenClient {
-    /// The target's live members.
+    /// The target's live members, from its `partisan_info` process.
     static func members(
         at address: ListenAddress, cookie: String, host: String, channels: [ChannelSpec],
         timeout: Duration, logger: Logger
     ) async throws -> [String] {
+        try await withConnection(
+            to: address, cookie: cookie, host: host, channels: channels, timeout: timeout, logger: logger
+        ) { client, target in
+            InfoService.registerTypes(on: client)
+            let reply = try await client.withProcess { me -> MembersReply? in
+                guard let info = RegisteredName(InfoService.name, on: target) else { return nil }
+                try me.send(MembersRequest(replyTo: me.pid), to: info)
+                return try await me.receive(MembersReply.self, timeout: timeout)
+            }
+            guard let reply else { throw QueryError.noAnswer(address) }
+            return reply.members
+        }
+    }
+
+    /// Starts the client, connects it to the node at `address`, runs `body` with the client
+    /// and the target's name, and shuts the client down (also when `body` throws).
+    static func withConnection<T: Sendable>(
+        to address: ListenAddress, cookie: String, host: String, channels: [ChannelSpec],
+        timeout: Duration, logger: Logger, _ body: (PartisanNode, Node) async throws -> T
+    ) async throws -> T {
         let name = try Node(validating: "partisan-cli-\(getpid())-\(UInt32.random(in: 0...UInt32.max))@\(host)")
         let client = try await PartisanNode.start(
             name: name, host: host, port: 0, cookie: Cookie(cookie), channels: channels, logger: logger
@@ -99,7 +119,6 @@ enum HiddenClient {
             $0.handshakeTimeout = timeout
         }
         client.membership?.stop()
-        InfoService.registerTypes(on: client)
         do {
             let target: Node
             do {
@@ -107,14 +126,9 @@ enum HiddenClient {
             } catch {
                 throw QueryError(connecting: address, error)
             }
-            let reply = try await client.withProcess { me -> MembersReply? in
-                guard let info = RegisteredName(InfoService.name, on: target) else { return nil }
-                try me.send(MembersRequest(replyTo: me.pid), to: info)
-                return try await me.receive(MembersReply.self, timeout: timeout)
-            }
-            guard let reply else { throw QueryError.noAnswer(address) }
+            let result = try await body(client, target)
             await client.shutdown()
-            return reply.members
+            return result
         } catch {
             await client.shutdown()
             throw error

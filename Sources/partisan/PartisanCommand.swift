@@ -4,16 +4,17 @@ import ArgumentParser
 ///
 /// Exit codes (every command): 0 success; 1 the node could not be reached or did not answer
 /// (`ping` prints `pang`), or a node failed to start or join; 2 the node refused the handshake
-/// (wrong cookie); 64 bad usage.
+/// (wrong cookie); 3 (`rpc`) the call failed on the node; 64 bad usage.
 @main
 struct PartisanCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "partisan",
-        abstract: "Run a Partisan node, or query a running one.",
+        abstract: "Run a Partisan node, or query a running one (members, ping, rpc).",
         discussion: """
             Exit codes: 0 success; 1 node unreachable, no answer (ping prints pang), or a node \
-            failed to start or join; 2 handshake refused (wrong cookie); 64 bad usage.
+            failed to start or join; 2 handshake refused (wrong cookie); 3 (rpc) the call \
+            failed on the node; 64 bad usage.
             """,
-        subcommands: [NodeCommand.self, MembersCommand.self, PingCommand.self]
+        subcommands: [NodeCommand.self, MembersCommand.self, PingCommand.self, RPCCommand.self]
     )
 }

@@ -26,14 +26,14 @@ extension GenServerRef {
     public func call(_ request: Server.Call, timeout: CallTimeout = .seconds(5)) async throws(GenServerError)
         -> Server.Reply
     {
-        try Self.typed(try await BehaviourCall.call(request, to: pid, timeout: timeout, runtime: runtime))
+        try Self.typed(try await BehaviourCall.call(request, to: address, timeout: timeout, from: nil))
     }
 
     /// ``call(_:timeout:)`` from the given process.
     public func call(_ request: Server.Call, timeout: CallTimeout = .seconds(5), from caller: ProcessContext)
         async throws(GenServerError) -> Server.Reply
     {
-        try Self.typed(try await BehaviourCall.call(request, to: pid, timeout: timeout, from: caller))
+        try Self.typed(try await BehaviourCall.call(request, to: address, timeout: timeout, from: caller))
     }
 
     private static func typed(_ value: any Sendable) throws(GenServerError) -> Server.Reply {
@@ -45,7 +45,7 @@ extension GenServerRef {
     /// server that is not running is dropped.
     @inlinable
     public func cast(_ request: Server.Cast) {
-        BehaviourCall.cast(request, to: pid, runtime: runtime)
+        BehaviourCall.cast(request, to: address)
     }
 
     /// Stops the server with `reason` and waits until it has exited: Erlang's
@@ -55,7 +55,7 @@ extension GenServerRef {
     /// exited with another reason, and ``GenServerError/timeout`` if it has not exited in time
     /// (for example a server stuck in a handler; the stop request stays queued).
     public func stop(_ reason: ExitReason = .normal, timeout: CallTimeout = .infinity) async throws(GenServerError) {
-        try await BehaviourCall.stop(reason, timeout: timeout, runtime: runtime) { self.pid }
+        try await BehaviourCall.stop(reason, timeout: timeout, address: address)
     }
 }
 

@@ -26,7 +26,7 @@ extension GenStatemRef {
     public func call(_ request: Machine.Call, timeout: CallTimeout = .seconds(5)) async throws(GenServerError)
         -> Machine.Reply
     {
-        try Self.typed(try await BehaviourCall.call(request, to: pid, timeout: timeout, runtime: runtime))
+        try Self.typed(try await BehaviourCall.call(request, to: address, timeout: timeout, from: nil))
     }
 
     /// ``call(_:timeout:)`` from the given process.
@@ -34,7 +34,7 @@ extension GenStatemRef {
     public func call(_ request: Machine.Call, timeout: CallTimeout = .seconds(5), from caller: ProcessContext)
         async throws(GenServerError) -> Machine.Reply
     {
-        try Self.typed(try await BehaviourCall.call(request, to: pid, timeout: timeout, from: caller))
+        try Self.typed(try await BehaviourCall.call(request, to: address, timeout: timeout, from: caller))
     }
 
     @inlinable
@@ -47,12 +47,12 @@ extension GenStatemRef {
     /// Never fails; a cast to a machine that is not running is dropped.
     @inlinable
     public func cast(_ request: Machine.Cast) {
-        BehaviourCall.cast(request, to: pid, runtime: runtime)
+        BehaviourCall.cast(request, to: address)
     }
 
     /// Stops the machine with `reason` and waits until it has exited: Erlang's
     /// `gen_statem:stop/3`. `terminate` runs first. Fails as ``GenServerRef/stop(_:timeout:)``.
     public func stop(_ reason: ExitReason = .normal, timeout: CallTimeout = .infinity) async throws(GenServerError) {
-        try await BehaviourCall.stop(reason, timeout: timeout, runtime: runtime) { self.pid }
+        try await BehaviourCall.stop(reason, timeout: timeout, address: address)
     }
 }

@@ -16,6 +16,9 @@ public final class PartisanNode: Sendable {
     /// The node's overlay (full mesh): cluster membership, gossip and failure detection;
     /// `nil` for a node started without networking.
     public let membership: MembershipService?
+    /// The node's remote function calls: the functions it exposes and their server (see
+    /// ``erpc`` and ``rpc`` for calling other nodes).
+    public let rpcService: RPCService
 
     private init(runtime: ProcessRuntime, kernel: NetKernel?, codec: MessageCodec, membership: MembershipService? = nil)
     {
@@ -23,6 +26,15 @@ public final class PartisanNode: Sendable {
         self.kernel = kernel
         self.codec = codec
         self.membership = membership
+        self.rpcService = RPCService(runtime: runtime) { node, watcher in
+            if let kernel {
+                kernel.monitorNode(node, watcher: watcher)
+            } else {
+                runtime.send(NodeDown(node: node, reason: .notConnected), to: watcher)
+            }
+        }
+        BuiltinFunctions.register(on: self)
+        if kernel != nil { rpcService.startServer() }
     }
 
     /// Starts a node named `name` (`name@host`) without networking: its processes can reach
@@ -75,6 +87,7 @@ public final class PartisanNode: Sendable {
     private static func makeCodec() -> MessageCodec {
         let codec = MessageCodec()
         codec.registerBehaviourEnvelopes()
+        codec.registerRPCEnvelopes()
         return codec
     }
 

@@ -1,0 +1,73 @@
+/// The functions every node exposes, for tools such as `partisan rpc` (the start of an
+/// `observer`). Call them like any other:
+///
+/// ```swift
+/// let info = try await client.erpc.call(BuiltinFunctions.info, on: server.name)
+/// ```
+public enum BuiltinFunctions {
+    /// `partisan.members`: the node's cluster members (itself included), sorted.
+    public static let members = RemoteFunction<NoArguments, [String]>("partisan.members")
+    /// `partisan.info`: the node's name, uptime, process count, channels and overlay.
+    public static let info = RemoteFunction<NoArguments, NodeInfo>("partisan.info")
+    /// `partisan.processes`: every process of the node with its registered name and mailbox
+    /// length, sorted by pid.
+    public static let processes = RemoteFunction<NoArguments, [ProcessSummary]>("partisan.processes")
+    /// `partisan.whereis`: the pid registered under a name on the node, if any (Erlang's
+    /// `whereis/1`); references to `name@node` use it to find their process.
+    public static let whereis = RemoteFunction<String, Pid?>("partisan.whereis")
+
+    /// Registers the built-in functions on `node`.
+    static func register(on node: PartisanNode) {
+        let startedAt = ContinuousClock.now
+        node.rpcService.register(members) { [weak node] _ in
+            node?.members().map(\.description).sorted() ?? []
+        }
+        node.rpcService.register(info) { [weak node] _ in
+            guard let node else { throw RPCError.noconnection }
+            let uptime = ContinuousClock.now - startedAt
+            return NodeInfo(
+                name: node.name.description,
+                uptimeSeconds: Double(uptime.components.seconds) + Double(uptime.components.attoseconds) / 1e18,
+                processCount: node.processCount,
+                channels: node.nodeSpec?.channels.map(\.description) ?? [],
+                overlay: node.membership == nil ? "none" : "full-mesh",
+                connectedNodes: node.nodes().map(\.description).sorted())
+        }
+        node.rpcService.register(whereis) { [weak node] name in node?.whereis(name) }
+        node.rpcService.register(processes) { [weak node] _ in
+            guard let node else { return [] }
+            return node.runtime.processes.compactMap { node.runtime.details(of: $0) }
+                .sorted { $0.pid.id < $1.pid.id }
+                .map {
+                    ProcessSummary(
+                        pid: $0.pid.description, registeredName: $0.registeredName, mailboxLength: $0.mailboxCount)
+                }
+        }
+    }
+}
+
+/// What `partisan.info` answers about a node.
+public struct NodeInfo: Codable, Sendable, Hashable {
+    /// The node's name.
+    public var name: String
+    /// How long the node has been running, in seconds.
+    public var uptimeSeconds: Double
+    /// How many processes run on it.
+    public var processCount: Int
+    /// Its channels (`name×parallelism`), empty without networking.
+    public var channels: [String]
+    /// Its overlay: `full-mesh`, or `none` without networking.
+    public var overlay: String
+    /// The nodes it is connected to, sorted.
+    public var connectedNodes: [String]
+}
+
+/// One process as `partisan.processes` lists it.
+public struct ProcessSummary: Codable, Sendable, Hashable {
+    /// The pid, as text.
+    public var pid: String
+    /// The name it is registered under, if any.
+    public var registeredName: String?
+    /// How many messages wait in its mailbox.
+    public var mailboxLength: Int
+}
