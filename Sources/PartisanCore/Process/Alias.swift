@@ -53,6 +53,12 @@ extension ProcessContext {
         runtime.send(message, to: alias, from: pid)
     }
 
+    /// Sends `message` to `alias` (delivered only while the alias is active) the way
+    /// `options` say when the alias's process is on another node (see ``DeliveryOptions``).
+    public func send(_ message: any Sendable, to alias: Alias, options: DeliveryOptions) {
+        runtime.send(message, to: alias, from: pid, options: options)
+    }
+
     /// Activates `ref` as an alias of this process.
     func activate(_ ref: Ref) {
         state.withLock { s in
@@ -68,11 +74,11 @@ extension ProcessRuntime {
         send(message, to: alias, from: systemPid)
     }
 
-    func send(_ message: any Sendable, to alias: Alias, from sender: Pid) {
+    func send(_ message: any Sendable, to alias: Alias, from sender: Pid, options: DeliveryOptions = .standard) {
         if let process = process(alias.pid) {
             process.deliver(message, viaAlias: alias.ref)
         } else if isRemote(alias.pid) {
-            remoteRouter?.send(message, to: alias, from: sender)
+            remoteRouter?.send(message, to: alias, from: sender, options: options)
         }
     }
 }

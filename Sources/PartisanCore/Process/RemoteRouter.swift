@@ -19,6 +19,9 @@ public protocol RemoteRouter: Sendable {
     /// Sends `message` from `sender` to a name registered on another node, the way `options`
     /// say.
     func send(_ message: any Sendable, to name: RegisteredName, from sender: Pid, options: DeliveryOptions)
+    /// Sends `message` from `sender` to an alias of a process on another node, the way
+    /// `options` say (so a reply can travel back on its request's channel).
+    func send(_ message: any Sendable, to alias: Alias, from sender: Pid, options: DeliveryOptions)
     /// Sends an exit signal (`viaLink` marks a link's signal) to a process on another node.
     func sendExitSignal(to pid: Pid, from sender: Pid, reason: ExitReason, viaLink: Bool)
     /// Sets up a link from local `pid` to remote `other`; returns the failure reason
@@ -45,5 +48,11 @@ extension RemoteRouter {
     /// the options.
     public func send(_ message: any Sendable, to name: RegisteredName, from sender: Pid, options: DeliveryOptions) {
         send(message, to: name, from: sender)
+    }
+
+    /// Sends as ``send(_:to:from:)-(_,Alias,_)``: a router without channels ignores the
+    /// options.
+    public func send(_ message: any Sendable, to alias: Alias, from sender: Pid, options: DeliveryOptions) {
+        send(message, to: alias, from: sender)
     }
 }

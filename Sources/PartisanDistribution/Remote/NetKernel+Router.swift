@@ -21,6 +21,10 @@ extension NetKernel: RemoteRouter {
         transmitSend(message, to: .pid(pid), on: pid.node, from: sender, options: options, describing: pid)
     }
 
+    public func send(_ message: any Sendable, to alias: Alias, from sender: Pid, options: DeliveryOptions) {
+        transmitSend(message, to: .alias(alias), on: alias.pid.node, from: sender, options: options, describing: alias)
+    }
+
     public func send(_ message: any Sendable, to name: RegisteredName, from sender: Pid, options: DeliveryOptions) {
         transmitSend(message, to: .name(name.name), on: name.node, from: sender, options: options, describing: name)
     }
