@@ -117,6 +117,7 @@ enum HiddenClient {
         ) {
             $0.connectTimeout = timeout
             $0.handshakeTimeout = timeout
+            $0.hidden = true  // the node's nodes() and node monitors leave the client out
         }
         client.membership?.stop()
         do {

@@ -13,7 +13,7 @@ struct ClientOptions: ParsableArguments {
     @Option(help: "The address this client listens on and announces (the node dials back to it).")
     var host: String = "127.0.0.1"
 
-    @Option(help: "The node's extra channels, NAME:PARALLELISM,... (must match the node's).")
+    @Option(help: "Extra channels to open, NAME:PARALLELISM,... (not needed: the node dials back only the client's).")
     var channels: String?
 
     @Option(help: "Seconds to wait for the connection and the answer.")
