@@ -32,6 +32,17 @@ extension BehaviourCall {
         }
     }
 
+    /// The pid at `address` now: a local one as it is, a `name@node` looked up on its node.
+    ///
+    /// - Throws: ``GenServerError/noproc`` when there is none; the look-up's error.
+    static func server(at address: BehaviourAddress, timeout: CallTimeout) async throws(GenServerError) -> Pid {
+        guard let resolver = address.resolver else {
+            guard let pid = address.pid else { throw .noproc }
+            return pid
+        }
+        return try await resolver.resolve(timeout: timeout).0
+    }
+
     /// Sends a cast to the process at `address`; dropped when it is not running.
     @inlinable
     static func cast<Request: Sendable>(_ request: Request, to address: BehaviourAddress) {

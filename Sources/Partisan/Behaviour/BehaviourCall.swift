@@ -31,39 +31,10 @@ enum BehaviourCall {
         _ request: any Sendable, to server: Pid?, timeout: CallTimeout, from caller: ProcessContext
     ) async throws(GenServerError) -> any Sendable {
         guard let server else { throw .noproc }
-        let tag = caller.monitor(server)
-        let alias = caller.makeAlias(reusing: tag)
-        caller.send(GenServerCall(request: request, from: alias), to: server)
-        let answer: (any Sendable)?
-        do {
-            let isAnswer: (any Sendable) -> Bool = {
-                ($0 as? GenServerReply)?.tag == tag || ($0 as? DownMessage)?.ref == tag
-            }
-            if let duration = timeout.duration {
-                answer = try await caller.receive(timeout: duration, where: isAnswer)
-            } else {
-                answer = try await caller.receive(where: isAnswer)
-            }
-        } catch {
-            throw .callerExiting(error.exitReason ?? .noproc)
-        }
-        caller.unalias(alias)
-        switch answer {
-        case let reply as GenServerReply:
-            caller.demonitor(tag, flush: true)
-            return reply.value
-        case let down as DownMessage:
-            switch down.reason {
-            case .noproc: throw .noproc
-            case .noconnection: throw .noconnection
-            default: throw .exit(down.reason)
-            }
-        default:
-            caller.demonitor(tag, flush: true)
-            // A reply that slipped in between the timeout and the alias going inactive.
-            _ = try? await caller.receive(timeout: .zero) { ($0 as? GenServerReply)?.tag == tag }
-            throw .timeout
-        }
+        let call = PendingCall.start(request, to: server, from: caller)
+        if let reply = try await call.wait(timeout: timeout, from: caller) { return reply }
+        await call.abandon(from: caller)
+        throw .timeout
     }
 
     /// Sends a cast envelope; dropped when the server is not running.

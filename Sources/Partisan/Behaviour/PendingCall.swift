@@ -1,0 +1,68 @@
+/// A call in flight: the request went to the server with a monitor on it and an alias made
+/// from the monitor's reference, which tags the answer. The reply, or the server's `DOWN`,
+/// ends it; so does abandoning it. Once it has ended the alias is inactive, so a late reply
+/// is dropped at delivery and never reaches a later receive of the caller.
+///
+/// ``BehaviourCall`` waits on one at once (`gen_server:call`); ``GenServerRequest`` keeps
+/// one for later (`gen_server:send_request` and its `wait`/`receive`/`check_response`).
+@usableFromInline
+struct PendingCall: Sendable, Hashable {
+    /// The monitor's reference: the tag of the reply and of the `DOWN`.
+    let tag: Ref
+    /// Where the server replies.
+    let alias: Alias
+
+    /// Monitors `server` and sends it `request` with a fresh alias, from `caller`.
+    static func start(_ request: any Sendable, to server: Pid, from caller: ProcessContext) -> PendingCall {
+        let tag = caller.monitor(server)
+        let alias = caller.makeAlias(reusing: tag)
+        caller.send(GenServerCall(request: request, from: alias), to: server)
+        return PendingCall(tag: tag, alias: alias)
+    }
+
+    /// Whether `message` ends this call: its reply or its server's `DOWN`.
+    func isAnswer(_ message: any Sendable) -> Bool {
+        (message as? GenServerReply)?.tag == tag || (message as? DownMessage)?.ref == tag
+    }
+
+    /// Waits up to `timeout` for the answer. Returns the raw reply; `nil` when the time is up
+    /// (the call is still in flight). A `DOWN` throws as `gen_server:call` does.
+    func wait(timeout: CallTimeout, from caller: ProcessContext) async throws(GenServerError) -> (any Sendable)? {
+        let answer: (any Sendable)?
+        do {
+            if let duration = timeout.duration {
+                answer = try await caller.receive(timeout: duration, where: isAnswer)
+            } else {
+                answer = try await caller.receive(where: isAnswer)
+            }
+        } catch {
+            throw .callerExiting(error.exitReason ?? .noproc)
+        }
+        guard let answer else { return nil }
+        return try end(with: answer, from: caller)
+    }
+
+    /// Ends the call with `answer` (its reply or its `DOWN`, see ``isAnswer(_:)``): returns the
+    /// raw reply, or throws the `DOWN`'s reason.
+    func end(with answer: any Sendable, from caller: ProcessContext) throws(GenServerError) -> any Sendable {
+        caller.unalias(alias)
+        if let reply = answer as? GenServerReply {
+            caller.demonitor(tag, flush: true)
+            return reply.value
+        }
+        switch (answer as? DownMessage)?.reason {
+        case .noproc?: throw .noproc
+        case .noconnection?: throw .noconnection
+        case let reason?: throw .exit(reason)
+        case nil: preconditionFailure("not an answer of this call: \(answer)")
+        }
+    }
+
+    /// Gives up on the call: the alias goes inactive (a late reply is dropped), the monitor
+    /// goes, and a reply that slipped in before that is removed from the mailbox.
+    func abandon(from caller: ProcessContext) async {
+        caller.unalias(alias)
+        caller.demonitor(tag, flush: true)
+        _ = try? await caller.receive(timeout: .zero) { ($0 as? GenServerReply)?.tag == tag }
+    }
+}

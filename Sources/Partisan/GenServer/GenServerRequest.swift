@@ -1,0 +1,78 @@
+/// A request sent with ``GenServerRef/sendRequest(_:from:)`` whose answer is collected later:
+/// Erlang's request id from `gen_server:send_request/2`, with `wait_response`,
+/// `receive_response` and `check_response` as methods.
+///
+/// The request is a call in flight (the server is monitored, the reply goes to an alias), so
+/// it has a call's error semantics: the server's exit or its node's loss ends it with
+/// ``GenServerError``. Several can be outstanding at once, to one server or many. The
+/// methods must be called from the process that sent the request (its mailbox receives the
+/// answer).
+public struct GenServerRequest<Reply: Sendable>: Sendable, Hashable {
+    /// The call in flight; `nil` when the server could not be found when sending.
+    let call: PendingCall?
+    /// The failure when there was no server to send to.
+    let failure: GenServerError?
+
+    /// Waits up to `timeout` for the answer: Erlang's `gen_server:wait_response/2`. Returns
+    /// `nil` when the time is up; the request then stays outstanding (wait again, or
+    /// ``abandon(from:)`` it).
+    ///
+    /// - Throws: as ``GenServerRef/call(_:timeout:from:)`` (but never `.timeout`).
+    public func wait(timeout: CallTimeout, from caller: ProcessContext) async throws(GenServerError) -> Reply? {
+        guard let call else { throw failure ?? .noproc }
+        guard let value = try await call.wait(timeout: timeout, from: caller) else { return nil }
+        return try Self.typed(value)
+    }
+
+    /// Waits up to `timeout` for the answer and gives the request up if none comes: Erlang's
+    /// `gen_server:receive_response/2`.
+    ///
+    /// - Throws: as ``GenServerRef/call(_:timeout:from:)``: ``GenServerError/timeout`` when the
+    ///   time is up (a later reply is dropped).
+    public func receive(timeout: CallTimeout, from caller: ProcessContext) async throws(GenServerError) -> Reply {
+        guard let call else { throw failure ?? .noproc }
+        if let value = try await call.wait(timeout: timeout, from: caller) { return try Self.typed(value) }
+        await call.abandon(from: caller)
+        throw .timeout
+    }
+
+    /// Whether `message`, a message the caller received, answers this request: Erlang's
+    /// `gen_server:check_response/2`. Returns the reply if it is this request's, `nil` if the
+    /// message is unrelated (`no_reply`).
+    ///
+    /// - Throws: the call's error when `message` is the server's `DOWN` (or there was no server).
+    public func check(_ message: any Sendable, from caller: ProcessContext) throws(GenServerError) -> Reply? {
+        guard let call else { throw failure ?? .noproc }
+        guard call.isAnswer(message) else { return nil }
+        return try Self.typed(call.end(with: message, from: caller))
+    }
+
+    /// Gives the request up: a reply that comes later is dropped.
+    public func abandon(from caller: ProcessContext) async {
+        await call?.abandon(from: caller)
+    }
+
+    private static func typed(_ value: any Sendable) throws(GenServerError) -> Reply {
+        guard let reply = value as? Reply else { throw .badReply("\(type(of: value))") }
+        return reply
+    }
+}
+
+extension GenServerRef {
+    /// Sends `request` without waiting for the reply: Erlang's `gen_server:send_request/2`.
+    /// Collect the answer with the returned request's ``GenServerRequest/wait(timeout:from:)``,
+    /// ``GenServerRequest/receive(timeout:from:)`` or ``GenServerRequest/check(_:from:)``.
+    ///
+    /// A server that is not running (or a `name@node` that cannot be found within
+    /// `lookupTimeout`) makes a request whose answer is that error.
+    public func sendRequest(
+        _ request: Server.Call, from caller: ProcessContext, lookupTimeout: CallTimeout = .seconds(5)
+    ) async -> GenServerRequest<Server.Reply> {
+        do throws(GenServerError) {
+            let server = try await BehaviourCall.server(at: address, timeout: lookupTimeout)
+            return GenServerRequest(call: PendingCall.start(request, to: server, from: caller), failure: nil)
+        } catch {
+            return GenServerRequest(call: nil, failure: error)
+        }
+    }
+}
