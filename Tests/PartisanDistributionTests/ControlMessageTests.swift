@@ -21,6 +21,9 @@ import Testing
     func every_control_message_survives_its_wire_form_and_etf(message: ControlMessage) throws {
         #expect(ControlMessage(term: message.term) == message)
         #expect(ControlMessage(term: try ETF.decode(ETF.encode(message.term))) == message)
+        // Written directly, the bytes are those of the term.
+        let direct = try message.encoded(options: .init())
+        #expect(direct.head + direct.tail == (try ETF.encode(message.term)))
     }
 
     struct Unregistered: Codable, Sendable, Equatable {

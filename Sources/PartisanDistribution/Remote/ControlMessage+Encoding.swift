@@ -41,8 +41,40 @@ extension ControlMessage {
         return EncodedMessage(head: writer.bytes, tail: tail)
     }
 
-    /// The wire bytes (version byte first).
+    /// The wire bytes (version byte first): the bytes of ``term``, written without building
+    /// it (a remote call alone sends a `monitor` and a `demonitor` besides its request).
     func encoded(options: ETF.EncodingOptions) throws(ETFError) -> EncodedMessage {
-        EncodedMessage(head: try ETF.encode(term, options: options))
+        var writer = ETFWriter(options: options)
+        writer.writeVersion()
+        switch self {
+        case .send, .sendName, .sendAlias:
+            try writer.write(term, depth: 0)
+        case .link(let from, let to), .unlink(let from, let to):
+            writer.writeSmallTupleHeader(3)
+            try writer.writeAtom(tag)
+            try writer.write(.pid(from), depth: 1)
+            try writer.write(.pid(to), depth: 1)
+        case .exit(let from, let to, let reason, let viaLink):
+            writer.writeSmallTupleHeader(5)
+            try writer.writeAtom(tag)
+            try writer.write(.pid(from), depth: 1)
+            try writer.write(.pid(to), depth: 1)
+            try writer.write(reason.term, depth: 1)
+            try writer.write(.bool(viaLink), depth: 1)
+        case .monitor(let watcher, let target, let ref), .demonitor(let watcher, let target, let ref):
+            writer.writeSmallTupleHeader(4)
+            try writer.writeAtom(tag)
+            try writer.write(.pid(watcher), depth: 1)
+            try writer.write(.pid(target), depth: 1)
+            try writer.write(.ref(ref), depth: 1)
+        case .down(let watcher, let ref, let target, let reason):
+            writer.writeSmallTupleHeader(5)
+            try writer.writeAtom(tag)
+            try writer.write(.pid(watcher), depth: 1)
+            try writer.write(.ref(ref), depth: 1)
+            try writer.write(.pid(target), depth: 1)
+            try writer.write(reason.term, depth: 1)
+        }
+        return EncodedMessage(head: writer.bytes)
     }
 }

@@ -28,27 +28,42 @@ enum ControlMessage: Hashable, Sendable {
     case demonitor(watcher: Pid, target: Pid, ref: Ref)
     case down(watcher: Pid, ref: Ref, target: Pid, reason: ExitReason)
 
+    /// The atom that starts the wire form.
+    var tag: String {
+        switch self {
+        case .send: "send"
+        case .sendName: "send_name"
+        case .sendAlias: "send_alias"
+        case .link: "link"
+        case .unlink: "unlink"
+        case .exit: "exit"
+        case .monitor: "monitor"
+        case .demonitor: "demonitor"
+        case .down: "down"
+        }
+    }
+
     /// The wire form.
     var term: Term {
         switch self {
         case .send(let to, let from, let payload):
-            .tuple([.atom("send"), .pid(to), .pid(from), payload])
+            .tuple([.atom(tag), .pid(to), .pid(from), payload])
         case .sendName(let name, let from, let payload):
-            .tuple([.atom("send_name"), .atom(name), .pid(from), payload])
+            .tuple([.atom(tag), .atom(name), .pid(from), payload])
         case .sendAlias(let alias, let from, let payload):
-            .tuple([.atom("send_alias"), .pid(alias.pid), .ref(alias.ref), .pid(from), payload])
+            .tuple([.atom(tag), .pid(alias.pid), .ref(alias.ref), .pid(from), payload])
         case .link(let from, let to):
-            .tuple([.atom("link"), .pid(from), .pid(to)])
+            .tuple([.atom(tag), .pid(from), .pid(to)])
         case .unlink(let from, let to):
-            .tuple([.atom("unlink"), .pid(from), .pid(to)])
+            .tuple([.atom(tag), .pid(from), .pid(to)])
         case .exit(let from, let to, let reason, let viaLink):
-            .tuple([.atom("exit"), .pid(from), .pid(to), reason.term, .bool(viaLink)])
+            .tuple([.atom(tag), .pid(from), .pid(to), reason.term, .bool(viaLink)])
         case .monitor(let watcher, let target, let ref):
-            .tuple([.atom("monitor"), .pid(watcher), .pid(target), .ref(ref)])
+            .tuple([.atom(tag), .pid(watcher), .pid(target), .ref(ref)])
         case .demonitor(let watcher, let target, let ref):
-            .tuple([.atom("demonitor"), .pid(watcher), .pid(target), .ref(ref)])
+            .tuple([.atom(tag), .pid(watcher), .pid(target), .ref(ref)])
         case .down(let watcher, let ref, let target, let reason):
-            .tuple([.atom("down"), .pid(watcher), .ref(ref), .pid(target), reason.term])
+            .tuple([.atom(tag), .pid(watcher), .ref(ref), .pid(target), reason.term])
         }
     }
 
