@@ -37,7 +37,8 @@ extension HyParViewMembership {
             for spec in sample { addToPassive(spec, evicting: lastShuffleSample) }
         case .forward(let origin, let counter, let target, let hops, let payload):
             relay(
-                ForwardingState.Envelope(origin: origin, counter: counter, target: target, hops: hops, payload: payload),
+                ForwardingState.Envelope(
+                    origin: origin, counter: counter, target: target, hops: hops, payload: payload),
                 from: peer)
         }
         return finish()

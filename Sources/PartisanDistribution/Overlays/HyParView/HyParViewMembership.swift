@@ -229,7 +229,8 @@ public struct HyParViewMembership: PeerServiceManager {
     /// peers a message is being delivered to.
     var connectTargets: [NodeSpec] {
         var targets = active.peers
-        for spec in pending.map(\.spec) + transient.map(\.spec) where !targets.contains(where: { $0.node == spec.node }) {
+        for spec in pending.map(\.spec) + transient.map(\.spec) where !targets.contains(where: { $0.node == spec.node })
+        {
             targets.append(spec)
         }
         return targets
