@@ -20,6 +20,19 @@ public struct OverlayGraph: Sendable {
         adjacency.allSatisfy { i, peers in peers.allSatisfy { adjacency[$0]?.contains(i) ?? false } }
     }
 
+    /// The share of links whose reverse link exists too (1 when there are no links).
+    public var symmetricShare: Double {
+        var links = 0
+        var symmetric = 0
+        for (i, peers) in adjacency {
+            for j in peers {
+                links += 1
+                if adjacency[j]?.contains(i) ?? false { symmetric += 1 }
+            }
+        }
+        return links == 0 ? 1 : Double(symmetric) / Double(links)
+    }
+
     /// Whether some node lists itself.
     public var hasSelfLoops: Bool { adjacency.contains { i, peers in peers.contains(i) } }
 

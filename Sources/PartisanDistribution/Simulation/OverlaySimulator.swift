@@ -233,7 +233,8 @@ public final class OverlaySimulator {
                 messagesDropped += 1
                 return
             }
-            drive(to) { $0.handle(message: message, from: self.nodes[from].spec.node) }
+            let sender = nodes[from].spec.node
+            drive(to) { $0.handle(message: message, from: sender) }
         case .connect(let from, let to):
             guard nodes[from].alive, nodes[from].connecting.contains(to) else { return }
             guard nodes[to].alive else {
@@ -270,17 +271,20 @@ public final class OverlaySimulator {
         case .down(let i, let peer):
             guard nodes[i].alive, nodes[i].connections.remove(peer) != nil else { return }
             nodes[i].held[peer] = nil
-            drive(i) { $0.peerDown(self.nodes[peer].spec.node) }
+            let gone = nodes[peer].spec.node
+            drive(i) { $0.peerDown(gone) }
             if nodes[i].wanted.contains(peer) { startConnecting(from: i, to: peer) }
         }
     }
 
     private func peerUp(_ peer: Int, at i: Int) {
         for message in nodes[i].held.removeValue(forKey: peer) ?? [] { transmit(message, from: i, to: peer) }
-        drive(i) { $0.peerUp(self.nodes[peer].spec.node) }
+        let up = nodes[peer].spec.node
+        drive(i) { $0.peerUp(up) }
     }
 
     /// Runs one event on node `i`'s manager and carries out the update.
+    /// `event` must not read the simulator's state (the manager is borrowed from it).
     private func drive(_ i: Int, _ event: (inout any PeerServiceManager) -> PeerServiceUpdate) {
         let update = event(&nodes[i].manager)
         apply(update, at: i)

@@ -9,7 +9,8 @@ import PartisanCore
 /// did not know with its own, connects to every server it learns of, and servers repeat
 /// their hello to every member each tick so that new servers spread. A client reached by a
 /// client (one joining through the wrong contact) answers with the servers it knows and
-/// closes the connection at its next tick.
+/// closes the connection at its next tick; the joining client keeps that contact, and asks it
+/// again every tick, until it knows a server.
 ///
 /// ``members()``: on a server, every server and the clients connected to it; on a client,
 /// the servers. A server that goes down stays a member and is reconnected; a client that goes
@@ -65,7 +66,7 @@ public struct ClientServerMembership: PeerServiceManager {
         var messages: [(to: Node, message: Term)] = []
         let wasKnown = roles[peer] == peerRole
         roles[peer] = peerRole
-        contacts.removeAll { $0.node == peer }
+        if peerRole == .server { contacts.removeAll { $0.node == peer } }
         switch (peerRole, role) {
         case (.server, _):
             insert(spec, into: &servers)
@@ -80,6 +81,8 @@ public struct ClientServerMembership: PeerServiceManager {
             insert(server, into: &servers)
             messages.append((server.node, hello))
         }
+        // A client contact is kept (and asked again each tick) until a server is known.
+        if !servers.isEmpty { contacts.removeAll { roles[$0.node] == .client } }
         return update(messages: messages)
     }
 
@@ -87,7 +90,9 @@ public struct ClientServerMembership: PeerServiceManager {
         let closing = closingNext
         closingNext = []
         for peer in closing { roles[peer] = nil }
-        let messages = role == .server ? (servers + clients).map { ($0.node, hello) } : []
+        let messages =
+            role == .server
+            ? (servers + clients).map { ($0.node, hello) } : servers.isEmpty ? contacts.map { ($0.node, hello) } : []
         return update(messages: messages, disconnect: closing)
     }
 

@@ -76,7 +76,7 @@ extension HyParViewMembership {
         }
         let reply = passive.sample(sample.count, using: &rng)
         send(.shuffleReply(localSpec, sample: reply), to: origin.node)
-        if !active.contains(origin.node) { transient.append((origin, tick + 2)) }
+        if !active.contains(origin.node) { transient.append((origin, tick + 1)) }
         for spec in sample { addToPassive(spec, evicting: reply.map(\.node)) }
     }
 }

@@ -29,7 +29,8 @@ import PartisanCore
 /// Every random choice comes from one ``SplitMix64``, so the same seed and the same events
 /// give the same overlay. Connections that no view needs any more (a peer that was sent
 /// DISCONNECT, the origin of a shuffle this node answered) are closed one to two ticks later,
-/// after the last message had time to leave.
+/// after the last message had time to leave. A node that has lost every peer, active and
+/// passive, joins again through its last contact.
 public struct HyParViewMembership: PeerServiceManager {
     public let localSpec: NodeSpec
     /// The parameters.
@@ -48,6 +49,8 @@ public struct HyParViewMembership: PeerServiceManager {
     /// The sample sent by the last shuffle, preferred for eviction when its reply arrives.
     var lastShuffleSample: [Node] = []
     var tick = 0
+    /// The contact of the last join, joined again if this node ends up knowing no peer.
+    var contact: NodeSpec?
     let shuffleEvery: Int
     let promoteEvery: Int
     var forwarding = ForwardingState()
@@ -90,6 +93,7 @@ public struct HyParViewMembership: PeerServiceManager {
 
     public mutating func join(_ contact: NodeSpec) -> PeerServiceUpdate {
         guard contact.node != node else { return finish() }
+        self.contact = contact
         addToActive(contact)
         send(.join(localSpec), to: contact.node)
         return finish()
@@ -150,6 +154,11 @@ public struct HyParViewMembership: PeerServiceManager {
             if active.count + pending.count < configuration.activeMaxSize { promote() }
         }
         if tick % shuffleEvery == 0 { startShuffle() }
+        if active.isEmpty, passive.isEmpty, pending.isEmpty, let contact {
+            // Every peer was lost (failures, lost answers): join again.
+            addToActive(contact)
+            send(.join(localSpec), to: contact.node)
+        }
         closeIdleConnections()
         return finish()
     }
