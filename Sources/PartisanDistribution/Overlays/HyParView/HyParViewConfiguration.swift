@@ -8,8 +8,8 @@ public struct HyParViewConfiguration: Hashable, Sendable {
     /// Capacity of the active view, the peers a node keeps connections to (the paper's fanout
     /// + 1). Partisan `active_max_size`: 6.
     public var activeMaxSize: Int
-    /// Below this size a node asks passive peers with *high* priority in turn until it is back
-    /// up (an empty view always does). Partisan `active_min_size`: 3.
+    /// Below this size a node asks a passive peer every tick, with *high* priority (the asked
+    /// node must accept), until it is back up. Partisan `active_min_size`: 3.
     public var activeMinSize: Int
     /// Capacity of the passive view, the peers a node knows but is not connected to. Partisan
     /// `passive_max_size`: 30.

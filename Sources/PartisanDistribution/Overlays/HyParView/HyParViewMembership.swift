@@ -13,9 +13,11 @@ import PartisanCore
 /// - **Active view.** Symmetric: a node that drops an active peer to make room sends it
 ///   DISCONNECT and keeps it as a passive peer. When an active peer fails (its connection
 ///   closes or it stops answering), a random passive peer is asked to become active with
-///   NEIGHBOR — high priority (always accepted) when the active view is empty, low (accepted
-///   only with a free slot) otherwise. While the view is not full, and at once below
-///   ``HyParViewConfiguration/activeMinSize``, the node keeps promoting passive peers; every
+///   NEIGHBOR — high priority (always accepted) while the active view is smaller than
+///   ``HyParViewConfiguration/activeMinSize`` (the paper: only when it is empty; without
+///   this a node can stay stuck below the minimum when every node it knows is full), low
+///   (accepted only with a free slot) otherwise. While the view is not full the node keeps
+///   promoting passive peers, every tick below the minimum, else every promotion period; every
 ///   promotion period it also re-asserts each active link with a low-priority NEIGHBOR, and a
 ///   peer that rejects it (it does not hold the link) is moved to the passive view (Partisan
 ///   6's active-view maintenance).
@@ -204,7 +206,7 @@ public struct HyParViewMembership: PeerServiceManager {
         let asked = Set(pending.map(\.spec.node))
         guard let candidate = passive.randomPeer(excluding: asked, using: &rng) else { return }
         pending.append((candidate, tick))
-        send(.neighbor(localSpec, high: active.isEmpty), to: candidate.node)
+        send(.neighbor(localSpec, high: active.count < configuration.activeMinSize), to: candidate.node)
     }
 
     /// Sends a sample of the views on a random walk through a random active peer.
