@@ -29,6 +29,18 @@ struct PartisanBench: AsyncParsableCommand {
     @Flag(help: "Remote scenarios: run both nodes in this OS process (default: the server node in a child process).")
     var inProcess = false
 
+    @Option(help: "Overlay scenarios: how many nodes.")
+    var nodes: Int = 64
+
+    @Option(help: "Overlay scenarios: `hyparview`, `fullmesh`, `client-server` or `static`.")
+    var overlay: String = "hyparview"
+
+    @Option(help: "Overlay scenarios: `memory` (the in-memory simulator) or `tcp` (real nodes on 127.0.0.1).")
+    var transport: String = "memory"
+
+    @Option(help: "Overlay scenarios: the simulation's seed.")
+    var seed: UInt64 = 1
+
     @Option(help: .hidden)
     var cookie: String = "bench"
 
@@ -49,6 +61,7 @@ struct PartisanBench: AsyncParsableCommand {
         }
         var settings = BenchSettings(seconds: seconds, runs: max(1, runs), scheduler: scheduler)
         settings.inProcess = inProcess
+        settings.overlay = OverlaySettings(nodes: nodes, overlay: overlay, transport: transport, seed: seed)
         var result = try await found.run(settings)
         result.details.append(("scheduler", .text(scheduler.rawValue)))
         print(result.json())
@@ -65,6 +78,8 @@ struct BenchSettings: Sendable {
     let scheduler: SchedulerChoice
     /// Remote scenarios: both nodes in this OS process.
     var inProcess = false
+    /// Overlay scenarios: size, overlay, transport, seed.
+    var overlay = OverlaySettings()
 
     /// A fresh runtime on the chosen executor.
     func runtime() -> ProcessRuntime {

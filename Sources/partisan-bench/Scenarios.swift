@@ -2,5 +2,5 @@
 enum Scenarios {
     static let all: [Scenario] =
         LocalScenarios.all + CodecScenarios.all + GenServerScenarios.all + SupervisorScenarios.all
-        + StatemScenarios.all + RemoteScenarios.all
+        + StatemScenarios.all + RemoteScenarios.all + OverlayScenarios.all
 }
