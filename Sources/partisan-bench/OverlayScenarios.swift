@@ -11,6 +11,7 @@ struct OverlaySettings: Sendable {
     var overlay = "hyparview"
     var transport = "memory"
     var seed: UInt64 = 1
+    var graphOut: String?
 }
 
 /// The overlay scenarios (the HyParView paper's experiment on this machine): N nodes join
@@ -134,6 +135,7 @@ enum OverlayScenarios {
             bytesPerNode: Double(residentBytes() - rssBefore) / Double(settings.nodes),
             diameter: settings.nodes <= 4096 ? simulator.memberGraph().diameter(samples: 8) : nil)
         let members = simulator.memberGraph()
+        if let path = settings.graphOut { try writeLinks(members, to: path) }
         run.details = [
             ("members_min", .number(Double(members.degreeRange.lowerBound))),
             ("members_max", .number(Double(members.degreeRange.upperBound))),
@@ -183,6 +185,16 @@ enum OverlayScenarios {
         return Run(
             seconds: seconds, wallSeconds: seconds, messages: nil, connectionsPerNode: connections, bytesPerNode: bytes,
             diameter: nil)
+    }
+
+    /// Writes each link `i j` (with `i < j`) on a line.
+    static func writeLinks(_ graph: OverlayGraph, to path: String) throws {
+        var text = ""
+        for i in graph.nodes { for j in graph.neighbours(of: i) where i < j { text += "\(i) \(j)\n" } }
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard fd >= 0 else { throw OverlayBenchError("cannot write \(path)") }
+        defer { close(fd) }
+        _ = text.utf8CString.withUnsafeBytes { write(fd, $0.baseAddress, $0.count - 1) }
     }
 
     /// The process's resident memory, from `/proc/self/statm` (0 where there is none).

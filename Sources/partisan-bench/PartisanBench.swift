@@ -41,6 +41,9 @@ struct PartisanBench: AsyncParsableCommand {
     @Option(help: "Overlay scenarios: the simulation's seed.")
     var seed: UInt64 = 1
 
+    @Option(help: "Overlay scenarios, in memory: write the converged overlay's links (`i j` lines) to this file.")
+    var graphOut: String?
+
     @Option(help: .hidden)
     var cookie: String = "bench"
 
@@ -61,7 +64,8 @@ struct PartisanBench: AsyncParsableCommand {
         }
         var settings = BenchSettings(seconds: seconds, runs: max(1, runs), scheduler: scheduler)
         settings.inProcess = inProcess
-        settings.overlay = OverlaySettings(nodes: nodes, overlay: overlay, transport: transport, seed: seed)
+        settings.overlay = OverlaySettings(
+            nodes: nodes, overlay: overlay, transport: transport, seed: seed, graphOut: graphOut)
         var result = try await found.run(settings)
         result.details.append(("scheduler", .text(scheduler.rawValue)))
         print(result.json())

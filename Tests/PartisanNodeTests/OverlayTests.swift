@@ -56,6 +56,15 @@ import Testing
             Self.converged(nodes) && nodes.allSatisfy { $0.knownPeers().count > $0.members().count }
         }
 
+        // A message reaches a node that node 0 has no connection to, through the overlay.
+        let far = try #require(nodes.first { !nodes[0].members().contains($0.name) })
+        let received = Mutex<[Term]>([])
+        far.onOverlayDelivery { origin, payload in
+            if origin == nodes[0].name { received.withLock { $0.append(payload) } }
+        }
+        #expect(nodes[0].forwardThroughOverlay(.atom("over_the_overlay"), to: far.name))
+        try await eventually("forwarded message delivered") { received.withLock { $0 == [.atom("over_the_overlay")] } }
+
         // Kill every active peer of node 1: with an empty active view it asks passive peers with
         // high priority, which they must accept.
         let watcher = nodes[1]

@@ -25,4 +25,19 @@ extension PartisanNode {
     /// Every node the overlay knows of, this node included, sorted: the members, plus
     /// HyParView's passive view.
     public func knownPeers() -> [Node] { membership?.knownPeers().map(\.node) ?? [name] }
+
+    /// Sends `payload` to `node` through the overlay, also without a direct connection
+    /// (HyParView's transitive delivery: Partisan's `forward_message` with `transitive`);
+    /// `node` receives it in its ``onOverlayDelivery(_:)`` handler. Returns `false` when the
+    /// overlay does not forward (only HyParView does). Best effort, with a hop limit.
+    @discardableResult
+    public func forwardThroughOverlay(_ payload: Term, to node: Node) -> Bool {
+        membership?.forward(payload, to: node) ?? false
+    }
+
+    /// Calls `handler` with the origin and payload of each message that reached this node
+    /// through ``forwardThroughOverlay(_:to:)`` (it must not block).
+    public func onOverlayDelivery(_ handler: @escaping @Sendable (Node, Term) -> Void) {
+        membership?.onOverlayDelivery(handler)
+    }
 }

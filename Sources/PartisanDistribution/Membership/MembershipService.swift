@@ -40,6 +40,7 @@ public final class MembershipService: Sendable {
     private let kernel: NetKernel
     private let state: Mutex<State>
     private let ticker = Mutex<Task<Void, Never>?>(nil)
+    private let deliveryHandler = Mutex<(@Sendable (Node, Term) -> Void)?>(nil)
     private let logger: Logger
     private var node: Node { kernel.runtime.node }
 
@@ -141,6 +142,30 @@ public final class MembershipService: Sendable {
         for peer in update.disconnect { kernel.disconnect(peer) }
     }
 
+    /// Sends `payload` to `target` through the overlay, also when this node has no connection
+    /// to it (``HyParViewMembership/forward(_:to:)``); it reaches the handler set with
+    /// ``onOverlayDelivery(_:)`` on `target`. Returns `false` when the overlay does not forward
+    /// (only HyParView does; the other overlays connect members directly).
+    @discardableResult
+    public func forward(_ payload: Term, to target: Node) -> Bool {
+        guard state.withLock({ $0.manager is HyParViewMembership }) else { return false }
+        perform { manager in
+            guard var hyParView = manager as? HyParViewMembership else {
+                return PeerServiceUpdate(members: manager.members(), connect: [])
+            }
+            let update = hyParView.forward(payload, to: target)
+            manager = hyParView
+            return update
+        }
+        return true
+    }
+
+    /// Calls `handler` with the origin and payload of each message that reached this node
+    /// through ``forward(_:to:)`` (on the connection's event loop; it must not block).
+    public func onOverlayDelivery(_ handler: @escaping @Sendable (Node, Term) -> Void) {
+        deliveryHandler.withLock { $0 = handler }
+    }
+
     /// Stops ticking and reconnecting; the kernel and its sessions stay.
     public func stop() {
         state.withLock { $0.stopped = true }
@@ -221,6 +246,9 @@ public final class MembershipService: Sendable {
             return update
         }
         guard let update else { return }
+        if !update.delivered.isEmpty, let handler = deliveryHandler.withLock({ $0 }) {
+            for (origin, payload) in update.delivered { handler(origin, payload) }
+        }
         for (peer, message) in update.messages where !kernel.sendOverlay(message, to: peer) { hold(message, for: peer) }
         for peer in update.disconnect { kernel.disconnect(peer) }
         for spec in update.connect where spec.node != node && !kernel.hasSession(with: spec.node) { reconnect(spec) }
