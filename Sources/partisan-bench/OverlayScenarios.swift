@@ -126,7 +126,13 @@ enum OverlayScenarios {
             }
             return converged(settings, members: members)
         }
-        guard let took else { throw OverlayBenchError("did not converge within 600 simulated seconds") }
+        guard let took else {
+            let graph = simulator.memberGraph()
+            var histogram: [Int: Int] = [:]
+            for i in graph.nodes { histogram[graph.neighbours(of: i).count, default: 0] += 1 }
+            progress("  views by size: \(histogram.sorted { $0.key < $1.key }), symmetric \(graph.symmetricShare)")
+            throw OverlayBenchError("did not converge within 600 simulated seconds")
+        }
         let wall = (clock.now - start).inSeconds
         let connections = simulator.connectionGraph()
         var run = Run(

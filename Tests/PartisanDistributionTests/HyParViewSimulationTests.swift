@@ -79,7 +79,8 @@ import Testing
         let after = Self.hyParView(simulator, watcher)
         #expect(Set(after.activeView.map(\.node)).isDisjoint(with: victims))
         #expect(after.activeView.count >= HyParViewConfiguration().activeMinSize)
-        #expect(Set(after.activeView.map(\.node)).isSubset(of: passiveBefore))
+        // Promoted from the passive view (more may come in by splicing, see `fill`).
+        #expect(Set(after.activeView.map(\.node)).intersection(passiveBefore).count >= 3)
     }
 
     @Test func the_overlay_heals_after_a_third_of_the_nodes_die() {

@@ -21,6 +21,21 @@ extension HyParViewMembership {
                 addToPassive(asker)
                 send(.neighborRejected(localSpec), to: asker.node)
             }
+        case .fill(let asker):
+            if !active.contains(asker.node), active.isFull,
+                let moved = active.randomPeer(excluding: [asker.node], using: &rng)
+            {
+                // Splice the asker into the link with `moved`: both gain it, this node keeps its size.
+                active.remove(moved.node)
+                send(.handOver(localSpec, to: asker), to: moved.node)
+                addToPassive(moved)
+            }
+            addToActive(asker)
+            send(.neighborAccepted(localSpec), to: asker.node)
+        case .handOver(let previous, let newcomer):
+            if active.remove(previous.node) != nil { addToPassive(previous) }
+            closing.append(previous.node)
+            if newcomer.node != node { accept(newcomer) }
         case .neighborAccepted(let accepter):
             addToActive(accepter)
         case .neighborRejected(let rejecter):
@@ -60,7 +75,7 @@ extension HyParViewMembership {
 
     /// The end of a forward join's walk: the joiner becomes an active peer, and is told so with
     /// a high-priority NEIGHBOR that it must accept.
-    private mutating func accept(_ joiner: NodeSpec) {
+    mutating func accept(_ joiner: NodeSpec) {
         guard !active.contains(joiner.node) else { return }
         addToActive(joiner)
         send(.neighbor(localSpec, high: true), to: joiner.node)

@@ -17,7 +17,11 @@ import PartisanCore
 ///   ``HyParViewConfiguration/activeMinSize`` (the paper: only when it is empty; without
 ///   this a node can stay stuck below the minimum when every node it knows is full), low
 ///   (accepted only with a free slot) otherwise. While the view is not full the node keeps
-///   promoting passive peers, every tick below the minimum, else every promotion period; every
+///   promoting passive peers, every tick below the minimum, else every promotion period; a
+///   node with two or more free slots sends FILL instead of a low-priority NEIGHBOR, and a
+///   full node receiving it splices the asker into one of its links (it drops a random peer,
+///   which takes the asker instead: HAND_OVER), so that views fill up where low-priority
+///   requests to full nodes would all be refused (not in Partisan or the paper); every
 ///   promotion period it also re-asserts each active link with a low-priority NEIGHBOR, and a
 ///   peer that rejects it (it does not hold the link) is moved to the passive view (Partisan
 ///   6's active-view maintenance).
@@ -206,7 +210,14 @@ public struct HyParViewMembership: PeerServiceManager {
         let asked = Set(pending.map(\.spec.node))
         guard let candidate = passive.randomPeer(excluding: asked, using: &rng) else { return }
         pending.append((candidate, tick))
-        send(.neighbor(localSpec, high: active.count < configuration.activeMinSize), to: candidate.node)
+        if active.count < configuration.activeMinSize {
+            send(.neighbor(localSpec, high: true), to: candidate.node)
+        } else if configuration.activeMaxSize - active.count - pending.count >= 1 {
+            // Two or more slots free (this request's included): ask to be spliced into a link.
+            send(.fill(localSpec), to: candidate.node)
+        } else {
+            send(.neighbor(localSpec, high: false), to: candidate.node)
+        }
     }
 
     /// Sends a sample of the views on a random walk through a random active peer.

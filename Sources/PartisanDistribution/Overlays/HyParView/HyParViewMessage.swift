@@ -5,6 +5,7 @@ import PartisanCore
 /// Wire form (on the `membership` channel), `Spec` as in ``NodeSpec``'s term:
 /// `{join, Spec}` · `{forward_join, Spec, TTL}` · `{neighbor, Spec, high | low}` ·
 /// `{neighbor_accepted, Spec}` · `{neighbor_rejected, Spec}` · `{disconnect, Spec}` ·
+/// `{fill, Spec}` · `{hand_over, Spec, NewcomerSpec}` (not in Partisan) ·
 /// `{shuffle, OriginSpec, TTL, [Spec]}` · `{shuffle_reply, Spec, [Spec]}` ·
 /// `{forward, Origin, Counter, Target, Hops, Payload}`.
 enum HyParViewMessage: Sendable, Equatable {
@@ -23,6 +24,12 @@ enum HyParViewMessage: Sendable, Equatable {
     case neighborRejected(NodeSpec)
     /// The sender dropped this node from its active view (into its passive view).
     case disconnect(NodeSpec)
+    /// Asks to become an active peer from a node with at least two free slots: a full receiver
+    /// splices the asker into one of its links (see ``handOver(_:to:)``) instead of refusing.
+    case fill(NodeSpec)
+    /// The sender dropped this node from its active view to make room for `newcomer` (a
+    /// ``fill(_:)``): this node takes `newcomer` as an active peer instead.
+    case handOver(NodeSpec, to: NodeSpec)
     /// A shuffle's random walk, carrying a sample of the origin's views.
     case shuffle(origin: NodeSpec, timeToLive: Int, sample: [NodeSpec])
     /// The end of a shuffle's walk answers the origin with a sample of its passive view.
@@ -38,6 +45,8 @@ enum HyParViewMessage: Sendable, Equatable {
         case .neighborAccepted(let spec): .tuple([.atom("neighbor_accepted"), spec.term])
         case .neighborRejected(let spec): .tuple([.atom("neighbor_rejected"), spec.term])
         case .disconnect(let spec): .tuple([.atom("disconnect"), spec.term])
+        case .fill(let spec): .tuple([.atom("fill"), spec.term])
+        case .handOver(let spec, let newcomer): .tuple([.atom("hand_over"), spec.term, newcomer.term])
         case .shuffle(let origin, let ttl, let sample):
             .tuple([.atom("shuffle"), origin.term, Term(integer: ttl), .list(sample.map(\.term))])
         case .shuffleReply(let spec, let sample):
@@ -84,6 +93,12 @@ enum HyParViewMessage: Sendable, Equatable {
         case ("disconnect", 2):
             guard let s = spec(1) else { return nil }
             self = .disconnect(s)
+        case ("fill", 2):
+            guard let s = spec(1) else { return nil }
+            self = .fill(s)
+        case ("hand_over", 3):
+            guard let s = spec(1), let newcomer = spec(2) else { return nil }
+            self = .handOver(s, to: newcomer)
         case ("shuffle", 4):
             guard let origin = spec(1), let ttl = int(2), let sample = specs(3) else { return nil }
             self = .shuffle(origin: origin, timeToLive: ttl, sample: sample)
