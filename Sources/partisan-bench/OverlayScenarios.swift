@@ -174,7 +174,17 @@ enum OverlayScenarios {
         let clock = ContinuousClock()
         let start = clock.now
         let contact = nodes[0].listenAddress!
-        for node in nodes.dropFirst() { try await node.join(contact) }
+        for node in nodes.dropFirst() {
+            // A loaded machine can time a handshake out: try a few times before giving up.
+            for attempt in 1...3 {
+                do {
+                    try await node.join(contact)
+                    break
+                } catch  where attempt < 3 {
+                    progress("  \(node.name) join failed (\(error)), again")
+                }
+            }
+        }
         let index = Dictionary(uniqueKeysWithValues: nodes.enumerated().map { ($1.name, $0) })
         let deadline = clock.now.advanced(by: .seconds(300))
         var polls = 0
