@@ -78,9 +78,11 @@ def plot(results_path, out):
     rows = [json.loads(line) for line in open(results_path) if line.strip().startswith("{")]
     series = {}
     for r in rows:
-        if r.get("scenario") != "overlay-converge" or r.get("transport") != "memory":
+        if r.get("scenario") != "overlay-converge" or r.get("transport") != "memory" or r["overlay"] != "hyparview":
             continue
         key = r["overlay"]
+        if any(n == r["nodes"] for n, _ in series.get(key + ": every view ≥ 5 (converged)", [])):
+            continue  # the first run of each size (other seeds are in the results file)
         series.setdefault(key + ": every view ≥ 5 (converged)", []).append((r["nodes"], r["converge_s"]))
         if r.get("at_min_size_s") is not None:
             series.setdefault(key + ": every view ≥ 3, connected", []).append((r["nodes"], r["at_min_size_s"]))
