@@ -28,6 +28,7 @@ enum OverlayScenarios {
     static let all: [Scenario] = [
         Scenario(name: "overlay-converge", run: converge),
         Scenario(name: "overlay-cost", run: cost),
+        Scenario(name: "broadcast-after-failures", run: OverlayFailureScenarios.broadcastAfterFailures),
     ]
 
     /// The TCP runs' timings.
@@ -107,22 +108,33 @@ enum OverlayScenarios {
         }
     }
 
-    static func inMemory(_ settings: OverlaySettings) throws -> Run {
-        let clock = ContinuousClock()
-        let start = clock.now
-        let rssBefore = residentBytes()
-        let simulator = OverlaySimulator(configuration: .init(seed: settings.seed))
+    /// A simulator whose overlay has converged, and the simulated time it took.
+    /// `failureDetection`: how long after a node dies its peers notice (see
+    /// ``SimulationConfiguration/failureDetectionDelay``).
+    static func convergedSimulator(
+        _ settings: OverlaySettings, failureDetection: Duration = .milliseconds(10)
+    ) throws -> (OverlaySimulator, Duration) {
+        var atMinimum: (time: Duration, messages: Int)?
+        return try convergedSimulator(settings, failureDetection: failureDetection, atMinimum: &atMinimum)
+    }
+
+    static func convergedSimulator(
+        _ settings: OverlaySettings, failureDetection: Duration = .milliseconds(10),
+        atMinimum: inout (time: Duration, messages: Int)?
+    ) throws -> (OverlaySimulator, Duration) {
+        let simulator = OverlaySimulator(
+            configuration: .init(seed: settings.seed, failureDetectionDelay: failureDetection))
         for i in 0..<settings.nodes { simulator.addNode(try manager(settings, index: i)) }
         for i in 1..<settings.nodes { simulator.join(i, through: 0) }
         progress("overlay-converge: \(settings.nodes) \(settings.overlay) nodes joining in memory")
         var checks = 0
-        var atMinimum: (time: Duration, messages: Int)?
+        var reachedMinimum: (time: Duration, messages: Int)?
         let took = simulator.run(upTo: .seconds(600), checkingEvery: .milliseconds(100)) { sim in
             checks += 1
             if checks % 50 == 0 { progress("  t=\(sim.now) messages=\(sim.messagesSent)") }
             let members = { (i: Int) in sim.members(of: i).compactMap { sim.index(of: $0) }.filter { $0 != i } }
-            if atMinimum == nil, converged(settings, minimumOnly: true, members: members) {
-                atMinimum = (sim.now, sim.messagesSent)
+            if reachedMinimum == nil, converged(settings, minimumOnly: true, members: members) {
+                reachedMinimum = (sim.now, sim.messagesSent)
             }
             return converged(settings, members: members)
         }
@@ -133,6 +145,16 @@ enum OverlayScenarios {
             progress("  views by size: \(histogram.sorted { $0.key < $1.key }), symmetric \(graph.symmetricShare)")
             throw OverlayBenchError("did not converge within 600 simulated seconds")
         }
+        atMinimum = reachedMinimum
+        return (simulator, took)
+    }
+
+    static func inMemory(_ settings: OverlaySettings) throws -> Run {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let rssBefore = residentBytes()
+        var atMinimum: (time: Duration, messages: Int)?
+        let (simulator, took) = try convergedSimulator(settings, atMinimum: &atMinimum)
         let wall = (clock.now - start).inSeconds
         let connections = simulator.connectionGraph()
         var run = Run(

@@ -116,6 +116,23 @@ import Testing
         #expect(simulator.deliveries.first?.origin == simulator.spec(of: 0).node)
     }
 
+    @Test func a_broadcast_reaches_every_node_once_and_every_survivor_after_failures() {
+        let simulator = Self.cluster(64)
+        #expect(simulator.run(upTo: .seconds(30)) { Self.converged($0, minimum: 5) } != nil)
+        simulator.broadcast(.atom("first"), from: 3)
+        simulator.run(for: .seconds(1))
+        #expect(simulator.deliveries.map(\.node).sorted() == Array(0..<64))
+        #expect(simulator.deliveries.allSatisfy { $0.origin == simulator.spec(of: 3).node })
+
+        for i in stride(from: 0, to: 64, by: 3) where i != 4 { simulator.kill(i) }
+        simulator.run(for: .seconds(5))
+        let before = simulator.deliveries.count
+        simulator.broadcast(.atom("second"), from: 4)
+        simulator.run(for: .seconds(1))
+        let survivors = (0..<64).filter(simulator.isAlive)
+        #expect(simulator.deliveries[before...].map(\.node).sorted() == survivors)
+    }
+
     @Test func forward_stops_at_the_hop_limit() throws {
         var configuration = Self.fast
         configuration.forwardHopLimit = 1

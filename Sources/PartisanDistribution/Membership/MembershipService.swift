@@ -247,7 +247,7 @@ public final class MembershipService: Sendable {
         }
         guard let update else { return }
         if !update.delivered.isEmpty, let handler = deliveryHandler.withLock({ $0 }) {
-            for (origin, payload) in update.delivered { handler(origin, payload) }
+            for delivery in update.delivered { handler(delivery.from, delivery.payload) }
         }
         for (peer, message) in update.messages where !kernel.sendOverlay(message, to: peer) { hold(message, for: peer) }
         for peer in update.disconnect { kernel.disconnect(peer) }

@@ -82,9 +82,10 @@ public struct PeerServiceUpdate: Sendable {
     public var connect: [NodeSpec]
     /// Peers the node should drop: their sessions end and no reconnection is attempted.
     public var disconnect: [Node]
-    /// Payloads that reached this node through the overlay (``HyParViewMembership/forward(_:to:)``),
-    /// each with the node that first sent it.
-    public var delivered: [(from: Node, payload: Term)] = []
+    /// Payloads that reached this node through the overlay (``HyParViewMembership/forward(_:to:)``,
+    /// ``HyParViewMembership/broadcast(_:)``), each with the node that first sent it and the
+    /// number of hops it took.
+    public var delivered: [(from: Node, payload: Term, hops: Int)] = []
 
     /// Creates an update.
     public init(

@@ -20,7 +20,7 @@ import PartisanCore
 ///
 /// Not thread-safe: use one simulator from one task.
 public final class OverlaySimulator {
-    /// A message that reached its target through ``forward(_:from:to:)``.
+    /// A message that reached a node through ``forward(_:from:to:)`` or ``broadcast(_:from:)``.
     public struct Delivery: Sendable {
         /// The node it arrived at.
         public var node: Int
@@ -30,6 +30,8 @@ public final class OverlaySimulator {
         public var payload: Term
         /// When it arrived.
         public var time: Duration
+        /// How many hops it took (0 at the sender of a broadcast).
+        public var hops: Int
     }
 
     struct SimulatedNode {
@@ -68,7 +70,8 @@ public final class OverlaySimulator {
     public private(set) var messagesDropped = 0
     /// Connections set up so far.
     public private(set) var connectionsOpened = 0
-    /// Messages that reached their target through ``forward(_:from:to:)``, in arrival order.
+    /// Messages that reached a node through ``forward(_:from:to:)`` or
+    /// ``broadcast(_:from:)``, in arrival order.
     public private(set) var deliveries: [Delivery] = []
 
     var nodes: [SimulatedNode] = []
@@ -152,6 +155,18 @@ public final class OverlaySimulator {
     public func forward(_ payload: Term, from i: Int, to target: Node) -> Bool {
         guard nodes[i].alive, var manager = nodes[i].manager as? HyParViewMembership else { return false }
         let update = manager.forward(payload, to: target)
+        nodes[i].manager = manager
+        apply(update, at: i)
+        return true
+    }
+
+    /// Floods `payload` from node `i` to every node (HyParView only, see
+    /// ``HyParViewMembership/broadcast(_:)``); arrivals go to ``deliveries``. Returns `false`
+    /// when `i`'s overlay does not broadcast.
+    @discardableResult
+    public func broadcast(_ payload: Term, from i: Int) -> Bool {
+        guard nodes[i].alive, var manager = nodes[i].manager as? HyParViewMembership else { return false }
+        let update = manager.broadcast(payload)
         nodes[i].manager = manager
         apply(update, at: i)
         return true
@@ -321,7 +336,8 @@ public final class OverlaySimulator {
             schedule(.down(at: j, peer: i), from: i, to: j)
         }
         for delivery in update.delivered {
-            deliveries.append(Delivery(node: i, origin: delivery.from, payload: delivery.payload, time: now))
+            deliveries.append(
+                Delivery(node: i, origin: delivery.from, payload: delivery.payload, time: now, hops: delivery.hops))
         }
         for j in wantedInOrder where !nodes[i].connections.contains(j) { startConnecting(from: i, to: j) }
     }

@@ -16,7 +16,7 @@ extension HyParViewMembership {
     /// effort: with the target farther than the hop limit, or lost messages, nothing arrives.
     public mutating func forward(_ payload: Term, to target: Node) -> PeerServiceUpdate {
         if target == node {
-            delivered.append((node, payload))
+            delivered.append((node, payload, 0))
             return finish()
         }
         forwarding.counter += 1
@@ -27,11 +27,39 @@ extension HyParViewMembership {
         return finish()
     }
 
+    /// Sends `payload` to every node of the overlay by flooding the active views, as the
+    /// HyParView paper's broadcast does: each node delivers it once (this node included, with
+    /// 0 hops) and passes it to every active peer but the one it came from. No hop limit: the
+    /// per-id de-duplication ends the flood. A stand-in until Plumtree exists; it costs one
+    /// message per link.
+    public mutating func broadcast(_ payload: Term) -> PeerServiceUpdate {
+        forwarding.counter += 1
+        let envelope = ForwardingState.Envelope(
+            origin: node, counter: forwarding.counter, target: node, hops: 0, payload: payload)
+        forwarding.remember(envelope.id)
+        delivered.append((node, payload, 0))
+        flood(envelope, except: node)
+        return finish()
+    }
+
+    /// A broadcast arrived from `peer`.
+    mutating func received(broadcast envelope: ForwardingState.Envelope, from peer: Node) {
+        guard forwarding.remember(envelope.id) else { return }
+        delivered.append((envelope.origin, envelope.payload, envelope.hops))
+        flood(envelope, except: peer)
+    }
+
+    private mutating func flood(_ envelope: ForwardingState.Envelope, except peer: Node) {
+        let message = HyParViewMessage.broadcast(
+            origin: envelope.origin, counter: envelope.counter, hops: envelope.hops + 1, payload: envelope.payload)
+        for other in active.nodes where other != peer && other != envelope.origin { send(message, to: other) }
+    }
+
     /// A forwarded message arrived from `peer`.
     mutating func relay(_ envelope: ForwardingState.Envelope, from peer: Node) {
         guard forwarding.remember(envelope.id) else { return }
         if envelope.target == node {
-            delivered.append((envelope.origin, envelope.payload))
+            delivered.append((envelope.origin, envelope.payload, envelope.hops))
             return
         }
         pass(envelope, except: peer)

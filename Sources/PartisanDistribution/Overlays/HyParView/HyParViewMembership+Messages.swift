@@ -50,6 +50,11 @@ extension HyParViewMembership {
             shuffle(from: origin, timeToLive: ttl, sample: sample, via: peer)
         case .shuffleReply(_, let sample):
             for spec in sample { addToPassive(spec, evicting: lastShuffleSample) }
+        case .broadcast(let origin, let counter, let hops, let payload):
+            received(
+                broadcast: ForwardingState.Envelope(
+                    origin: origin, counter: counter, target: node, hops: hops, payload: payload),
+                from: peer)
         case .forward(let origin, let counter, let target, let hops, let payload):
             relay(
                 ForwardingState.Envelope(

@@ -63,7 +63,7 @@ public struct HyParViewMembership: PeerServiceManager {
     /// What the event being handled wants done; emptied by ``finish()``.
     var outgoing: [(to: Node, message: Term)] = []
     var closing: [Node] = []
-    var delivered: [(from: Node, payload: Term)] = []
+    var delivered: [(from: Node, payload: Term, hops: Int)] = []
     var node: Node { localSpec.node }
 
     /// A node alone in its overlay.

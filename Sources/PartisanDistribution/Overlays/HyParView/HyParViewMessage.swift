@@ -7,7 +7,7 @@ import PartisanCore
 /// `{neighbor_accepted, Spec}` · `{neighbor_rejected, Spec}` · `{disconnect, Spec}` ·
 /// `{fill, Spec}` · `{hand_over, Spec, NewcomerSpec}` (not in Partisan) ·
 /// `{shuffle, OriginSpec, TTL, [Spec]}` · `{shuffle_reply, Spec, [Spec]}` ·
-/// `{forward, Origin, Counter, Target, Hops, Payload}`.
+/// `{forward, Origin, Counter, Target, Hops, Payload}` · `{broadcast, Origin, Counter, Hops, Payload}`.
 enum HyParViewMessage: Sendable, Equatable {
     /// A node joins through this contact.
     case join(NodeSpec)
@@ -34,6 +34,8 @@ enum HyParViewMessage: Sendable, Equatable {
     case shuffle(origin: NodeSpec, timeToLive: Int, sample: [NodeSpec])
     /// The end of a shuffle's walk answers the origin with a sample of its passive view.
     case shuffleReply(NodeSpec, sample: [NodeSpec])
+    /// A payload flooding the overlay (``HyParViewMembership/broadcast(_:)``).
+    case broadcast(origin: Node, counter: Int, hops: Int, payload: Term)
     /// A payload travelling through the overlay towards `target`.
     case forward(origin: Node, counter: Int, target: Node, hops: Int, payload: Term)
 
@@ -51,6 +53,8 @@ enum HyParViewMessage: Sendable, Equatable {
             .tuple([.atom("shuffle"), origin.term, Term(integer: ttl), .list(sample.map(\.term))])
         case .shuffleReply(let spec, let sample):
             .tuple([.atom("shuffle_reply"), spec.term, .list(sample.map(\.term))])
+        case .broadcast(let origin, let counter, let hops, let payload):
+            .tuple([.atom("broadcast"), .atom(origin.name), Term(integer: counter), Term(integer: hops), payload])
         case .forward(let origin, let counter, let target, let hops, let payload):
             .tuple([
                 .atom("forward"), .atom(origin.name), Term(integer: counter), .atom(target.name),
@@ -105,6 +109,9 @@ enum HyParViewMessage: Sendable, Equatable {
         case ("shuffle_reply", 3):
             guard let s = spec(1), let sample = specs(2) else { return nil }
             self = .shuffleReply(s, sample: sample)
+        case ("broadcast", 5):
+            guard let origin = node(1), let counter = int(2), let hops = int(3) else { return nil }
+            self = .broadcast(origin: origin, counter: counter, hops: hops, payload: fields[4])
         case ("forward", 6):
             guard let origin = node(1), let counter = int(2), let target = node(3), let hops = int(4) else {
                 return nil
