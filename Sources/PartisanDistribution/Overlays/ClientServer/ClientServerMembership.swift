@@ -16,6 +16,7 @@ import PartisanCore
 /// the servers. A server that goes down stays a member and is reconnected; a client that goes
 /// down is dropped (it reconnects to the servers itself).
 public struct ClientServerMembership: PeerServiceManager {
+    /// This node's spec.
     public let localSpec: NodeSpec
     /// This node's role.
     public let role: ClientServerRole
@@ -37,10 +38,12 @@ public struct ClientServerMembership: PeerServiceManager {
         self.role = role
     }
 
+    /// The members (see ``PeerServiceManager/members()``).
     public func members() -> [NodeSpec] {
         (servers + (role == .server ? clients : []) + [localSpec]).sorted { $0.node < $1.node }
     }
 
+    /// Joins through `contact` (see ``PeerServiceManager/join(_:)``).
     public mutating func join(_ contact: NodeSpec) -> PeerServiceUpdate {
         guard contact.node != node else { return update() }
         if roles[contact.node] == nil, !contacts.contains(where: { $0.node == contact.node }) {
@@ -49,6 +52,7 @@ public struct ClientServerMembership: PeerServiceManager {
         return update(messages: [(contact.node, hello)])
     }
 
+    /// Leaves, or drops a peer (see ``PeerServiceManager/leave(_:)``).
     public mutating func leave(_ leaving: Node) -> PeerServiceUpdate {
         let dropped = leaving == node ? (servers + clients).map(\.node) : [leaving]
         servers.removeAll { dropped.contains($0.node) }
@@ -57,6 +61,7 @@ public struct ClientServerMembership: PeerServiceManager {
         return update(disconnect: dropped)
     }
 
+    /// An overlay message arrived (see ``PeerServiceManager/handle(message:from:)``).
     public mutating func handle(message term: Term, from peer: Node) -> PeerServiceUpdate {
         guard let fields = term.tupleValue, fields.count == 4, fields[0] == .atom("client_server_hello"),
             let spec = try? NodeSpec(term: fields[1]), spec.node == peer,
@@ -86,6 +91,7 @@ public struct ClientServerMembership: PeerServiceManager {
         return update(messages: messages)
     }
 
+    /// The periodic tick (see ``PeerServiceManager/periodic()``).
     public mutating func periodic() -> PeerServiceUpdate {
         let closing = closingNext
         closingNext = []
@@ -96,6 +102,7 @@ public struct ClientServerMembership: PeerServiceManager {
         return update(messages: messages, disconnect: closing)
     }
 
+    /// A peer connected (see ``PeerServiceManager/peerUp(_:)``).
     public mutating func peerUp(_ peer: Node) -> PeerServiceUpdate { update() }
 
     /// A client that went down is dropped; servers are reconnected.

@@ -2,6 +2,7 @@ import PartisanCore
 
 /// HyParView's message handling: join, forward join, neighbor, disconnect, shuffle.
 extension HyParViewMembership {
+    /// An overlay message arrived (see ``PeerServiceManager/handle(message:from:)``).
     public mutating func handle(message term: Term, from peer: Node) -> PeerServiceUpdate {
         guard let message = HyParViewMessage(term: term) else { return finish() }
         switch message {

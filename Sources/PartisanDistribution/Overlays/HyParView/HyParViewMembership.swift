@@ -38,6 +38,7 @@ import PartisanCore
 /// after the last message had time to leave. A node that has lost every peer, active and
 /// passive, joins again through its last contact.
 public struct HyParViewMembership: PeerServiceManager {
+    /// This node's spec.
     public let localSpec: NodeSpec
     /// The parameters.
     public let configuration: HyParViewConfiguration
@@ -91,12 +92,15 @@ public struct HyParViewMembership: PeerServiceManager {
     /// The passive view, in the order peers entered it.
     public var passiveView: [NodeSpec] { passive.peers }
 
+    /// The members (see ``PeerServiceManager/members()``).
     public func members() -> [NodeSpec] { (active.peers + [localSpec]).sorted { $0.node < $1.node } }
 
+    /// Every peer known (see ``PeerServiceManager/knownPeers()``).
     public func knownPeers() -> [NodeSpec] {
         (active.peers + passive.peers + [localSpec]).sorted { $0.node < $1.node }
     }
 
+    /// Joins through `contact` (see ``PeerServiceManager/join(_:)``).
     public mutating func join(_ contact: NodeSpec) -> PeerServiceUpdate {
         guard contact.node != node else { return finish() }
         self.contact = contact
@@ -125,6 +129,7 @@ public struct HyParViewMembership: PeerServiceManager {
         return finish()
     }
 
+    /// A peer connected (see ``PeerServiceManager/peerUp(_:)``).
     public mutating func peerUp(_ peer: Node) -> PeerServiceUpdate {
         connected.insert(peer)
         idle.remove(peer)
@@ -145,6 +150,7 @@ public struct HyParViewMembership: PeerServiceManager {
         return finish()
     }
 
+    /// The periodic tick (see ``PeerServiceManager/periodic()``).
     public mutating func periodic() -> PeerServiceUpdate {
         tick += 1
         let timeout = configuration.neighborRequestTimeout * promoteEvery

@@ -8,6 +8,7 @@ import PartisanCore
 /// contact given to ``join(_:)`` — is closed at once. A listed peer that goes down stays a
 /// member and is reconnected.
 public struct StaticMembership: PeerServiceManager {
+    /// This node's spec.
     public let localSpec: NodeSpec
     /// The configured peers (without this node), in configuration order.
     public private(set) var peers: [NodeSpec]
@@ -22,6 +23,7 @@ public struct StaticMembership: PeerServiceManager {
         self.peers = unique
     }
 
+    /// The members (see ``PeerServiceManager/members()``).
     public func members() -> [NodeSpec] { (peers + [localSpec]).sorted { $0.node < $1.node } }
 
     /// Connects to the configured peers; a contact outside them is disconnected.
@@ -41,8 +43,10 @@ public struct StaticMembership: PeerServiceManager {
         update(disconnecting: listed(peer) ? [] : [peer])
     }
 
+    /// The periodic tick (see ``PeerServiceManager/periodic()``).
     public mutating func periodic() -> PeerServiceUpdate { update(disconnecting: []) }
 
+    /// A peer connected (see ``PeerServiceManager/peerUp(_:)``).
     public mutating func peerUp(_ peer: Node) -> PeerServiceUpdate {
         update(disconnecting: listed(peer) ? [] : [peer])
     }
