@@ -9,7 +9,8 @@ import Synchronization
 /// ``PeerServiceUpdate``: sends the overlay messages on the `membership` channel, keeps a
 /// connection to every peer the overlay wants (reconnecting with exponential backoff while it
 /// stays wanted) and disconnects peers the overlay drops. A message to a wanted peer that is
-/// not connected yet waits (up to ``heldMessageLimit`` per peer) until it connects.
+/// not connected yet waits (up to ``heldMessageLimit`` per peer) until it connects, if the
+/// manager asks for it (``PeerServiceManager/holdsMessagesUntilConnected``).
 ///
 /// **Failure detection.** A closed connection ends the session at once (the kernel reports
 /// ``NodeDown`` with `connection_closed`). For a peer that hangs with its sockets open, every
@@ -257,7 +258,7 @@ public final class MembershipService: Sendable {
     /// Keeps `message` until `peer` connects, if the overlay wants it connected.
     private func hold(_ message: Term, for peer: Node) {
         let connectedMeanwhile = state.withLock { s -> Bool in
-            guard s.wanted[peer] != nil else { return false }
+            guard s.manager.holdsMessagesUntilConnected, s.wanted[peer] != nil else { return false }
             if kernel.isConnected(peer) { return true }
             s.held[peer, default: []].append(message)
             if s.held[peer]!.count > Self.heldMessageLimit { s.held[peer]!.removeFirst() }

@@ -25,10 +25,17 @@ import PartisanCore
 /// gossips its whole state-based CRDT, which is idempotent). Messages may be reordered
 /// only across peers, never between one pair of nodes. A message to a peer the manager lists in
 /// ``PeerServiceUpdate/connect`` but that is not connected yet is held until it connects (the
-/// driver bounds that queue); a message to any other unconnected peer is dropped.
+/// driver bounds that queue) if the manager ``holdsMessagesUntilConnected``; a message to any
+/// other unconnected peer is dropped.
 public protocol PeerServiceManager: Sendable {
     /// This node's spec, as the manager announces it.
     var localSpec: NodeSpec { get }
+
+    /// Whether the driver keeps messages to a wanted peer that is not connected yet until it
+    /// connects (HyParView's NEIGHBOR to a passive peer needs it), or drops them (the full
+    /// mesh sends its whole state again when a peer comes up, so older copies would only be
+    /// stale load). The default is `false`.
+    var holdsMessagesUntilConnected: Bool { get }
 
     /// The members, this node included, sorted by name: Partisan's `members/0`. For a
     /// partial-view overlay, the peers this node is connected to (HyParView's active view).
@@ -62,6 +69,9 @@ public protocol PeerServiceManager: Sendable {
 }
 
 extension PeerServiceManager {
+    /// Messages to unconnected peers are dropped.
+    public var holdsMessagesUntilConnected: Bool { false }
+
     /// The members: overlays without a partial view know exactly their members.
     public func knownPeers() -> [NodeSpec] { members() }
 

@@ -323,7 +323,7 @@ public final class OverlaySimulator {
             }
             if nodes[i].connections.contains(j) {
                 transmit(message, from: i, to: j)
-            } else if wanted.contains(j) {
+            } else if wanted.contains(j), nodes[i].manager.holdsMessagesUntilConnected {
                 nodes[i].held[j, default: []].append(message)
                 if nodes[i].held[j]!.count > configuration.heldMessageLimit { nodes[i].held[j]!.removeFirst() }
             } else {

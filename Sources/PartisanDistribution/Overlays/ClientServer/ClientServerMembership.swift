@@ -32,6 +32,9 @@ public struct ClientServerMembership: PeerServiceManager {
     private var closingNext: [Node] = []
     private var node: Node { localSpec.node }
 
+    /// A hello to a newly learnt server waits until it is connected.
+    public var holdsMessagesUntilConnected: Bool { true }
+
     /// A node alone, with `role`.
     public init(localSpec: NodeSpec, role: ClientServerRole) {
         self.localSpec = localSpec

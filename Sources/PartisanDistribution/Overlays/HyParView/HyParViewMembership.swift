@@ -86,6 +86,9 @@ public struct HyParViewMembership: PeerServiceManager {
         promoteEvery = HyParViewConfiguration.ticks(configuration.randomPromotionInterval, per: tickInterval)
     }
 
+    /// Messages to a peer being connected (a NEIGHBOR, a shuffle's answer) wait for it.
+    public var holdsMessagesUntilConnected: Bool { true }
+
     /// The active view, in the order peers entered it.
     public var activeView: [NodeSpec] { active.peers }
 
