@@ -32,6 +32,21 @@ struct PartisanBench: AsyncParsableCommand {
     @Option(help: "Remote scenarios: where the nodes' processes run: `event-loops` (default) or `global`.")
     var execution: ExecutionChoice = .eventLoops
 
+    @Option(help: "Overlay scenarios: how many nodes.")
+    var nodes: Int = 64
+
+    @Option(help: "Overlay scenarios: `hyparview`, `fullmesh`, `client-server` or `static`.")
+    var overlay: String = "hyparview"
+
+    @Option(help: "Overlay scenarios: `memory` (the in-memory simulator) or `tcp` (real nodes on 127.0.0.1).")
+    var transport: String = "memory"
+
+    @Option(help: "Overlay scenarios: the simulation's seed.")
+    var seed: UInt64 = 1
+
+    @Option(help: "Overlay scenarios, in memory: write the converged overlay's links (`i j` lines) to this file.")
+    var graphOut: String?
+
     @Option(help: .hidden)
     var cookie: String = "bench"
 
@@ -53,6 +68,8 @@ struct PartisanBench: AsyncParsableCommand {
         var settings = BenchSettings(seconds: seconds, runs: max(1, runs), scheduler: scheduler)
         settings.inProcess = inProcess
         settings.execution = execution
+        settings.overlay = OverlaySettings(
+            nodes: nodes, overlay: overlay, transport: transport, seed: seed, graphOut: graphOut)
         var result = try await found.run(settings)
         result.details.append(("scheduler", .text(scheduler.rawValue)))
         if found.name.hasPrefix("remote") || found.name.hasPrefix("erpc") || found.name == "hol" {
@@ -74,6 +91,8 @@ struct BenchSettings: Sendable {
     var inProcess = false
     /// Remote scenarios: where the nodes' processes run.
     var execution: ExecutionChoice = .eventLoops
+    /// Overlay scenarios: size, overlay, transport, seed.
+    var overlay = OverlaySettings()
 
     /// A fresh runtime on the chosen executor.
     func runtime() -> ProcessRuntime {

@@ -2,5 +2,5 @@
 enum Scenarios {
     static let all: [Scenario] =
         LocalScenarios.all + CodecScenarios.all + GenServerScenarios.all + SupervisorScenarios.all
-        + StatemScenarios.all + RemoteScenarios.all + RPCScenarios.all
+        + StatemScenarios.all + RemoteScenarios.all + RPCScenarios.all + OverlayScenarios.all
 }

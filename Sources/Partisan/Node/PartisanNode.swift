@@ -13,7 +13,7 @@ public final class PartisanNode: Sendable {
     public let kernel: NetKernel?
     /// The type registry of messages that cross nodes (see ``registerMessageType(_:manifest:)``).
     public let codec: MessageCodec
-    /// The node's overlay (full mesh): cluster membership, gossip and failure detection;
+    /// The node's overlay (chosen by `start`'s `overlay`): cluster membership, gossip and failure detection;
     /// `nil` for a node started without networking.
     public let membership: MembershipService?
     /// The node's remote function calls: the functions it exposes and their server (see
@@ -56,6 +56,8 @@ public final class PartisanNode: Sendable {
     /// - Parameters:
     ///   - channels: the channels of every peer connection (`default` is added if missing:
     ///     process traffic travels on it).
+    ///   - overlay: which overlay decides who connects to whom (full mesh by default; see
+    ///     ``Overlay``). Changing it needs no other change to the application.
     ///   - membership: the overlay's timings (gossip interval, failure detection, reconnection).
     ///   - configuration: adjusts the transport's settings (frame and queue limits, timeouts);
     ///     the cookie and logger are set from the other arguments first.
@@ -70,6 +72,7 @@ public final class PartisanNode: Sendable {
         channels: [ChannelSpec] = ChannelSpec.standard,
         creation: UInt32? = nil,
         logger: Logger? = nil,
+        overlay: Overlay = .fullMesh,
         membership: MembershipConfiguration = .init(),
         execution: ProcessExecution = .eventLoops,
         configuration: (inout TransportConfiguration) -> Void = { _ in }
@@ -80,8 +83,8 @@ public final class PartisanNode: Sendable {
         let codec = makeCodec()
         let kernel = try await NetKernel.start(
             runtime: runtime, host: host, port: port, channels: channels, configuration: transport, codec: codec)
-        let overlay = MembershipService.fullMesh(kernel: kernel, configuration: membership)
-        return PartisanNode(runtime: runtime, kernel: kernel, codec: codec, membership: overlay)
+        let service = MembershipService.start(kernel: kernel, overlay: overlay, configuration: membership)
+        return PartisanNode(runtime: runtime, kernel: kernel, codec: codec, membership: service)
     }
 
     private static func makeCodec() -> MessageCodec {

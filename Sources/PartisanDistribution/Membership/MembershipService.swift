@@ -8,7 +8,9 @@ import Synchronization
 /// peers coming up, ``join(_:)`` and ``leave(_:)`` — under one lock, and carries out each
 /// ``PeerServiceUpdate``: sends the overlay messages on the `membership` channel, keeps a
 /// connection to every peer the overlay wants (reconnecting with exponential backoff while it
-/// stays wanted) and disconnects peers the overlay drops.
+/// stays wanted) and disconnects peers the overlay drops. A message to a wanted peer that is
+/// not connected yet waits (up to ``heldMessageLimit`` per peer) until it connects, if the
+/// manager asks for it (``PeerServiceManager/holdsMessagesUntilConnected``).
 ///
 /// **Failure detection.** A closed connection ends the session at once (the kernel reports
 /// ``NodeDown`` with `connection_closed`). For a peer that hangs with its sockets open, every
@@ -25,15 +27,21 @@ public final class MembershipService: Sendable {
         /// Peers with a reconnection loop running.
         var reconnecting: Set<Node> = []
         var lastHeard: [Node: ContinuousClock.Instant] = [:]
+        /// Messages to wanted peers that are not connected yet, sent when they connect.
+        var held: [Node: [Term]] = [:]
         var suspended = false
         var stopped = false
     }
 
     /// The timings.
     public let configuration: MembershipConfiguration
+    /// How many messages wait for one peer that is wanted but not yet connected; older ones
+    /// are dropped first.
+    public static let heldMessageLimit = 64
     private let kernel: NetKernel
     private let state: Mutex<State>
     private let ticker = Mutex<Task<Void, Never>?>(nil)
+    private let deliveryHandler = Mutex<(@Sendable (Node, Term) -> Void)?>(nil)
     private let logger: Logger
     private var node: Node { kernel.runtime.node }
 
@@ -63,9 +71,16 @@ public final class MembershipService: Sendable {
     public static func fullMesh(kernel: NetKernel, configuration: MembershipConfiguration = .init())
         -> MembershipService
     {
-        start(
-            kernel: kernel, manager: FullMeshMembership(localSpec: kernel.spec, creation: kernel.runtime.creation),
-            configuration: configuration)
+        start(kernel: kernel, overlay: .fullMesh, configuration: configuration)
+    }
+
+    /// Starts `overlay` for `kernel`'s node.
+    public static func start(
+        kernel: NetKernel, overlay: Overlay, configuration: MembershipConfiguration = .init()
+    ) -> MembershipService {
+        let manager = overlay.makeManager(
+            localSpec: kernel.spec, creation: kernel.runtime.creation, tickInterval: configuration.gossipInterval)
+        return start(kernel: kernel, manager: manager, configuration: configuration)
     }
 
     private init(kernel: NetKernel, manager: any PeerServiceManager, configuration: MembershipConfiguration) {
@@ -75,8 +90,19 @@ public final class MembershipService: Sendable {
         self.state = Mutex(State(manager: manager, members: manager.members()))
     }
 
-    /// The members, this node included, sorted by name.
+    /// The members, this node included, sorted by name (see ``PeerServiceManager/members()``:
+    /// HyParView's active view).
     public func members() -> [NodeSpec] { state.withLock { $0.members } }
+
+    /// Every peer the overlay knows of, this node included, sorted by name (see
+    /// ``PeerServiceManager/knownPeers()``: HyParView's active and passive views).
+    public func knownPeers() -> [NodeSpec] { state.withLock { $0.manager.knownPeers() } }
+
+    /// Runs `body` on the overlay's manager under the driver's lock (read its state, for
+    /// example `(manager as? HyParViewMembership)?.passiveView`); it must not block.
+    public func withManager<T>(_ body: (any PeerServiceManager) -> T) -> T {
+        state.withLock { body($0.manager) }
+    }
 
     /// Joins the cluster of the node at `address`: connects to it, sends it this node's view,
     /// and returns once the contact's gossip lists this node's peers as members (the rest of
@@ -117,6 +143,30 @@ public final class MembershipService: Sendable {
         for peer in update.disconnect { kernel.disconnect(peer) }
     }
 
+    /// Sends `payload` to `target` through the overlay, also when this node has no connection
+    /// to it (``HyParViewMembership/forward(_:to:)``); it reaches the handler set with
+    /// ``onOverlayDelivery(_:)`` on `target`. Returns `false` when the overlay does not forward
+    /// (only HyParView does; the other overlays connect members directly).
+    @discardableResult
+    public func forward(_ payload: Term, to target: Node) -> Bool {
+        guard state.withLock({ $0.manager is HyParViewMembership }) else { return false }
+        perform { manager in
+            guard var hyParView = manager as? HyParViewMembership else {
+                return PeerServiceUpdate(members: manager.members(), connect: [])
+            }
+            let update = hyParView.forward(payload, to: target)
+            manager = hyParView
+            return update
+        }
+        return true
+    }
+
+    /// Calls `handler` with the origin and payload of each message that reached this node
+    /// through ``forward(_:to:)`` (on the connection's event loop; it must not block).
+    public func onOverlayDelivery(_ handler: @escaping @Sendable (Node, Term) -> Void) {
+        deliveryHandler.withLock { $0 = handler }
+    }
+
     /// Stops ticking and reconnecting; the kernel and its sessions stay.
     public func stop() {
         state.withLock { $0.stopped = true }
@@ -146,11 +196,16 @@ public final class MembershipService: Sendable {
     }
 
     private func peerUp(_ peer: Node) {
-        state.withLock { $0.lastHeard[peer] = .now }
+        let held = state.withLock { s in
+            s.lastHeard[peer] = .now
+            return s.held.removeValue(forKey: peer) ?? []
+        }
+        for message in held { kernel.sendOverlay(message, to: peer) }
         perform { $0.peerUp(peer) }
     }
 
     private func peerDown(_ peer: Node) {
+        perform { $0.peerDown(peer) }
         let spec = state.withLock { s in s.stopped ? nil : s.wanted[peer] }
         if let spec { reconnect(spec) }
     }
@@ -188,12 +243,28 @@ public final class MembershipService: Sendable {
             s.members = update.members
             s.wanted = Dictionary(update.connect.map { ($0.node, $0) }, uniquingKeysWith: { $1 })
             for gone in update.disconnect { s.wanted[gone] = nil }
+            for peer in Array(s.held.keys) where s.wanted[peer] == nil { s.held[peer] = nil }
             return update
         }
         guard let update else { return }
-        for (peer, message) in update.messages { kernel.sendOverlay(message, to: peer) }
+        if !update.delivered.isEmpty, let handler = deliveryHandler.withLock({ $0 }) {
+            for delivery in update.delivered { handler(delivery.from, delivery.payload) }
+        }
+        for (peer, message) in update.messages where !kernel.sendOverlay(message, to: peer) { hold(message, for: peer) }
         for peer in update.disconnect { kernel.disconnect(peer) }
         for spec in update.connect where spec.node != node && !kernel.hasSession(with: spec.node) { reconnect(spec) }
+    }
+
+    /// Keeps `message` until `peer` connects, if the overlay wants it connected.
+    private func hold(_ message: Term, for peer: Node) {
+        let connectedMeanwhile = state.withLock { s -> Bool in
+            guard s.manager.holdsMessagesUntilConnected, s.wanted[peer] != nil else { return false }
+            if kernel.isConnected(peer) { return true }
+            s.held[peer, default: []].append(message)
+            if s.held[peer]!.count > Self.heldMessageLimit { s.held[peer]!.removeFirst() }
+            return false
+        }
+        if connectedMeanwhile { kernel.sendOverlay(message, to: peer) }
     }
 
     /// Keeps trying to connect to `spec`'s node while the overlay wants it and it is not

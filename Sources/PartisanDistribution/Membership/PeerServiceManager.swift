@@ -2,8 +2,9 @@ import PartisanCore
 
 /// An overlay: the strategy that decides who is a member of the cluster and which peers a
 /// node keeps connections to — Partisan's `partisan_peer_service_manager` /
-/// `partisan_membership_strategy`. Full mesh (``FullMeshMembership``) is the first; HyParView,
-/// client-server and static overlays implement the same protocol.
+/// `partisan_membership_strategy`. Full mesh (``FullMeshMembership``) is the default;
+/// ``HyParViewMembership``, ``ClientServerMembership`` and ``StaticMembership`` implement the
+/// same protocol, and ``OverlaySimulator`` runs any of them in memory, without sockets.
 ///
 /// **A state machine, not an actor.** A manager does no I/O, owns no timers and starts no
 /// tasks. Each method takes an event and returns a ``PeerServiceUpdate``: the new member
@@ -22,13 +23,28 @@ import PartisanCore
 /// for it, from the node that sent it. Delivery is best effort: a message to a peer that is
 /// not connected is dropped, so a manager must tolerate loss and duplication (the full mesh
 /// gossips its whole state-based CRDT, which is idempotent). Messages may be reordered
-/// only across peers, never between one pair of nodes.
+/// only across peers, never between one pair of nodes. A message to a peer the manager lists in
+/// ``PeerServiceUpdate/connect`` but that is not connected yet is held until it connects (the
+/// driver bounds that queue) if the manager ``holdsMessagesUntilConnected``; a message to any
+/// other unconnected peer is dropped.
 public protocol PeerServiceManager: Sendable {
     /// This node's spec, as the manager announces it.
     var localSpec: NodeSpec { get }
 
-    /// The members, this node included, sorted by name: Partisan's `members/0`.
+    /// Whether the driver keeps messages to a wanted peer that is not connected yet until it
+    /// connects (HyParView's NEIGHBOR to a passive peer needs it), or drops them (the full
+    /// mesh sends its whole state again when a peer comes up, so older copies would only be
+    /// stale load). The default is `false`.
+    var holdsMessagesUntilConnected: Bool { get }
+
+    /// The members, this node included, sorted by name: Partisan's `members/0`. For a
+    /// partial-view overlay, the peers this node is connected to (HyParView's active view).
     func members() -> [NodeSpec]
+
+    /// Every peer this node knows of, this node included, sorted by name: the members plus,
+    /// for a partial-view overlay, the peers it could connect to (HyParView's passive view).
+    /// The default is ``members()``.
+    func knownPeers() -> [NodeSpec]
 
     /// This node joins the cluster that `contact` belongs to; the driver has just connected
     /// to `contact`. Partisan's `join/1`.
@@ -45,6 +61,24 @@ public protocol PeerServiceManager: Sendable {
 
     /// `peer` connected (after a join, a reconnection, or a peer dialling in).
     mutating func peerUp(_ peer: Node) -> PeerServiceUpdate
+
+    /// `peer`'s connection closed or it was declared down (the driver still reconnects to a
+    /// peer the manager keeps in ``PeerServiceUpdate/connect``). The default keeps the state
+    /// as it is and returns the current members, which suits overlays that simply reconnect.
+    mutating func peerDown(_ peer: Node) -> PeerServiceUpdate
+}
+
+extension PeerServiceManager {
+    /// Messages to unconnected peers are dropped.
+    public var holdsMessagesUntilConnected: Bool { false }
+
+    /// The members: overlays without a partial view know exactly their members.
+    public func knownPeers() -> [NodeSpec] { members() }
+
+    /// Nothing changes: the driver keeps reconnecting to wanted peers.
+    public mutating func peerDown(_ peer: Node) -> PeerServiceUpdate {
+        PeerServiceUpdate(members: members(), connect: members().filter { $0.node != localSpec.node })
+    }
 }
 
 /// What a ``PeerServiceManager`` wants done after an event.
@@ -58,6 +92,10 @@ public struct PeerServiceUpdate: Sendable {
     public var connect: [NodeSpec]
     /// Peers the node should drop: their sessions end and no reconnection is attempted.
     public var disconnect: [Node]
+    /// Payloads that reached this node through the overlay (``HyParViewMembership/forward(_:to:)``,
+    /// ``HyParViewMembership/broadcast(_:)``), each with the node that first sent it and the
+    /// number of hops it took.
+    public var delivered: [(from: Node, payload: Term, hops: Int)] = []
 
     /// Creates an update.
     public init(

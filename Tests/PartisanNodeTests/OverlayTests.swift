@@ -1,0 +1,94 @@
+import Logging
+import Partisan
+import PartisanTestSupport
+import Synchronization
+import Testing
+
+/// Overlays chosen by configuration at node start, over real TCP on 127.0.0.1: HyParView's
+/// active views converge symmetric and connected and a failure is repaired from the passive
+/// view; client-server nodes connect as a star.
+@Suite struct OverlayTests {
+    static let serial = Atomic<Int>(0)
+    static let timings = MembershipConfiguration(
+        gossipInterval: .milliseconds(100), suspectAfter: .seconds(1), reconnectInitialBackoff: .milliseconds(50),
+        reconnectMaxBackoff: .milliseconds(400))
+    /// Small views, so that ten nodes make a real partial overlay; short periods.
+    static let hyParView = HyParViewConfiguration(
+        activeMaxSize: 4, activeMinSize: 2, passiveMaxSize: 8, activeRandomWalkLength: 3,
+        passiveRandomWalkLength: 2, shuffleInterval: .milliseconds(500), randomPromotionInterval: .milliseconds(200))
+
+    static func start(_ count: Int, overlay: (Int) -> Overlay) async throws -> [PartisanNode] {
+        let id = serial.wrappingAdd(1, ordering: .relaxed).oldValue
+        var nodes: [PartisanNode] = []
+        for index in 0..<count {
+            var logger = Logger(label: "partisan.test")
+            logger.logLevel = .error
+            nodes.append(
+                try await PartisanNode.start(
+                    name: Node(validating: "o\(id)n\(index)@127.0.0.1"), cookie: "overlay", logger: logger,
+                    overlay: overlay(index), membership: timings))
+        }
+        return nodes
+    }
+
+    /// Active views (members but self) symmetric, connected, within bounds, and connected.
+    static func converged(_ nodes: [PartisanNode]) -> Bool {
+        var views: [Node: Set<Node>] = [:]
+        for node in nodes { views[node.name] = Set(node.members()).subtracting([node.name]) }
+        for node in nodes {
+            let view = views[node.name]!
+            guard (2...4).contains(view.count), view.allSatisfy({ views[$0]?.contains(node.name) ?? false }),
+                view.allSatisfy(node.isConnected)
+            else { return false }
+        }
+        var reached: Set<Node> = [nodes[0].name]
+        var frontier = [nodes[0].name]
+        while let next = frontier.popLast() {
+            for peer in views[next] ?? [] where reached.insert(peer).inserted { frontier.append(peer) }
+        }
+        return reached.count == nodes.count
+    }
+
+    @Test func hyparview_active_views_converge_and_a_failure_promotes_a_passive_peer() async throws {
+        let nodes = try await Self.start(10) { .hyParView(Self.hyParView, seed: UInt64($0 + 1)) }
+        for node in nodes.dropFirst() { try await node.join(nodes[0].listenAddress!) }
+        try await eventually(timeout: .seconds(20), "active views symmetric and connected, passive views filled") {
+            Self.converged(nodes) && nodes.allSatisfy { $0.knownPeers().count > $0.members().count }
+        }
+
+        // A message reaches a node that node 0 has no connection to, through the overlay.
+        let far = try #require(nodes.first { !nodes[0].members().contains($0.name) })
+        let received = Mutex<[Term]>([])
+        far.onOverlayDelivery { origin, payload in
+            if origin == nodes[0].name { received.withLock { $0.append(payload) } }
+        }
+        #expect(nodes[0].forwardThroughOverlay(.atom("over_the_overlay"), to: far.name))
+        try await eventually("forwarded message delivered") { received.withLock { $0 == [.atom("over_the_overlay")] } }
+
+        // Kill every active peer of node 1: with an empty active view it asks passive peers with
+        // high priority, which they must accept.
+        let watcher = nodes[1]
+        let victimNames = Set(watcher.members()).subtracting([watcher.name])
+        let passiveBefore = Set(watcher.knownPeers()).subtracting(watcher.members())
+        for victim in nodes where victimNames.contains(victim.name) { await victim.shutdown() }
+        let survivors = nodes.filter { !victimNames.contains($0.name) }
+        try await eventually(timeout: .seconds(20), "overlay repaired without the dead nodes") {
+            Self.converged(survivors) && survivors.allSatisfy { victimNames.isDisjoint(with: $0.members()) }
+        }
+        #expect(!Set(watcher.members()).isDisjoint(with: passiveBefore))
+        for node in survivors { await node.shutdown() }
+    }
+
+    @Test func client_server_clients_connect_only_to_servers() async throws {
+        let nodes = try await Self.start(6) { .clientServer($0 < 2 ? .server : .client) }
+        for node in nodes.dropFirst() { try await node.join(nodes[0].listenAddress!) }
+        let servers = Set(nodes.prefix(2).map(\.name))
+        let everyone = nodes.map(\.name).sorted()
+        try await eventually("a star around the servers") {
+            nodes.prefix(2).allSatisfy { $0.members() == everyone }
+                && nodes.dropFirst(2).allSatisfy { Set($0.nodes()) == servers }
+        }
+        for client in nodes.dropFirst(2) { #expect(Set(client.members()) == servers.union([client.name])) }
+        for node in nodes { await node.shutdown() }
+    }
+}
