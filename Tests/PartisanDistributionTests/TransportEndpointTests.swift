@@ -138,11 +138,14 @@ import Testing
             }
         }
         let peer = try await a.connect(to: b.listenAddress, expecting: b.node)
+        // Both of b's ends are ready to read, so neither channel starts late.
+        try await eventually { bRecorder.established.count == peer.connections.values.joined().count }
 
-        // The big frame is encoded once and queued four times, so the heartbeat is queued
-        // microseconds after them (encoding each would give the wire time to carry them off
-        // before the heartbeat is even sent).
-        let bigCount = 4
+        // The big frame is encoded once and queued seven times (56 MiB, within the 64 MiB
+        // queue), so the heartbeat is queued microseconds after them while the wire needs tens
+        // of milliseconds to carry them; encoding each would give it time to carry them off
+        // before the heartbeat is even sent.
+        let bigCount = 7
         let big = try FrameEncoder(maxFrameSize: 64 << 20).encode(.binary(Array(repeating: 0xAB, count: 8 << 20)))
         let defaultConnection = try #require(peer.connection(on: "default", key: 0))
         for _ in 0..<bigCount { try defaultConnection.send(frame: big, key: nil) }

@@ -289,6 +289,10 @@ public final class MembershipService: Sendable {
                         try await kernel.connect(to: address)
                     } catch {
                         logger.debug("reconnect failed", metadata: ["peer": "\(peer)", "error": "\(error)"])
+                        // A peer the overlay wants but cannot reach is down as far as the
+                        // overlay is concerned (HyParView replaces it from its passive view);
+                        // a session that never came up reports no `NodeDown` of its own.
+                        peerDown(peer)
                     }
                 }
                 if kernel.isConnected(peer) { continue }

@@ -62,9 +62,10 @@ public protocol PeerServiceManager: Sendable {
     /// `peer` connected (after a join, a reconnection, or a peer dialling in).
     mutating func peerUp(_ peer: Node) -> PeerServiceUpdate
 
-    /// `peer`'s connection closed or it was declared down (the driver still reconnects to a
-    /// peer the manager keeps in ``PeerServiceUpdate/connect``). The default keeps the state
-    /// as it is and returns the current members, which suits overlays that simply reconnect.
+    /// `peer`'s connection closed, it was declared down, or an attempt to connect to it
+    /// failed (the driver still reconnects to a peer the manager keeps in
+    /// ``PeerServiceUpdate/connect``). The default keeps the state as it is and returns the
+    /// current members, which suits overlays that simply reconnect.
     mutating func peerDown(_ peer: Node) -> PeerServiceUpdate
 }
 
