@@ -18,7 +18,7 @@ import Testing
         #expect(info.status == 0, "\(info.stderr)")
         let object = try JSONSerialization.jsonObject(with: Data(info.stdout.utf8)) as? [String: Any]
         #expect(object?["name"] as? String == node.name)
-        #expect(object?["overlay"] as? String == "full-mesh")
+        #expect(object?["overlay"] as? String == "fullmesh")
         #expect((object?["processCount"] as? Int ?? 0) > 0)
         let members = try await Self.rpc(node.address, ["partisan.members"])
         #expect(try JSONSerialization.jsonObject(with: Data(members.stdout.utf8)) as? [String] == [node.name])

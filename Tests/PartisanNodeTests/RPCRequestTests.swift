@@ -129,7 +129,7 @@ import Testing
             let erpc = nodes[0].erpc
             let info = try await erpc.call(BuiltinFunctions.info, on: nodes[1].name)
             #expect(info.name == nodes[1].name.description)
-            #expect(info.overlay == "full-mesh")
+            #expect(info.overlay == "fullmesh")
             #expect(info.connectedNodes == [nodes[0].name.description])
             #expect(info.processCount > 0 && info.uptimeSeconds > 0)
             #expect(info.channels.count == ChannelSpec.standard.count)

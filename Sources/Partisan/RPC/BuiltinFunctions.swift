@@ -30,7 +30,7 @@ public enum BuiltinFunctions {
                 uptimeSeconds: Double(uptime.components.seconds) + Double(uptime.components.attoseconds) / 1e18,
                 processCount: node.processCount,
                 channels: node.nodeSpec?.channels.map(\.description) ?? [],
-                overlay: node.membership == nil ? "none" : "full-mesh",
+                overlay: node.membership?.overlayName ?? "none",
                 connectedNodes: node.nodes().map(\.description).sorted())
         }
         node.rpcService.register(whereis) { [weak node] name in node?.whereis(name) }
@@ -56,7 +56,8 @@ public struct NodeInfo: Codable, Sendable, Hashable {
     public var processCount: Int
     /// Its channels (`name×parallelism`), empty without networking.
     public var channels: [String]
-    /// Its overlay: `full-mesh`, or `none` without networking.
+    /// Its overlay: `fullmesh`, `hyparview`, `client-server`, `static`, or `none` without
+    /// networking.
     public var overlay: String
     /// The nodes it is connected to, sorted.
     public var connectedNodes: [String]

@@ -90,6 +90,20 @@ public final class MembershipService: Sendable {
         self.state = Mutex(State(manager: manager, members: manager.members()))
     }
 
+    /// The overlay's name: `fullmesh`, `hyparview`, `client-server` or `static` (as
+    /// ``Overlay/name``), or the manager's type name for another overlay.
+    public var overlayName: String {
+        state.withLock { s in
+            switch s.manager {
+            case is FullMeshMembership: Overlay.fullMesh.name
+            case is HyParViewMembership: Overlay.hyParView().name
+            case is ClientServerMembership: Overlay.clientServer(.client).name
+            case is StaticMembership: Overlay.static([]).name
+            default: String(describing: type(of: s.manager))
+            }
+        }
+    }
+
     /// The members, this node included, sorted by name (see ``PeerServiceManager/members()``:
     /// HyParView's active view).
     public func members() -> [NodeSpec] { state.withLock { $0.members } }
