@@ -23,8 +23,11 @@ public struct SendQueueLimits: Hashable, Sendable {
     /// until the socket drains below half of it.
     public var writeBufferHighWaterMark: Int
 
-    /// Creates limits. Defaults: 10,000 messages, 64 MiB, 1 MiB write buffer.
-    public init(maxMessages: Int = 10_000, maxBytes: Int = 64 << 20, writeBufferHighWaterMark: Int = 1 << 20) {
+    /// Creates limits. Defaults: 100,000 messages, 64 MiB, 1 MiB write buffer. The byte limit
+    /// is the memory bound; the message limit is generous because a process that sends a
+    /// long burst without suspending, on the same event loop as the connection's reader (nodes
+    /// sharing an OS process), fills the queue before the socket can take anything.
+    public init(maxMessages: Int = 100_000, maxBytes: Int = 64 << 20, writeBufferHighWaterMark: Int = 1 << 20) {
         self.maxMessages = max(1, maxMessages)
         self.maxBytes = max(1, maxBytes)
         self.writeBufferHighWaterMark = max(2, writeBufferHighWaterMark)
