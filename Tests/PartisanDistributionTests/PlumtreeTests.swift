@@ -112,6 +112,57 @@ import Testing
         for i in Self.alive(simulation) { #expect(simulation.tree(of: i).handler == reference, "node \(i)") }
     }
 
+    @Test func same_seed_same_run() {
+        func run() -> [String] {
+            let simulation = Self.cluster(16, seed: 21, lossRate: 0.05)
+            for w in 0..<5 {
+                Self.put(simulation, at: w * 3, "k\(w)", .integer(Int64(w)))
+                simulation.run(for: .milliseconds(300))
+            }
+            return simulation.deliveries.map { "\($0.node) \($0.id) \($0.round)" }
+        }
+        #expect(run() == run())
+    }
+
+    @Test func duplicates_prune_announcements_graft_and_grafts_are_answered() {
+        let a: Node = "a@host"
+        let b: Node = "b@host"
+        let c: Node = "c@host"
+        var tree = Plumtree(node: a, neighbors: [b, c], handler: LWWMap(origin: a), rng: SplitMix64(seed: 1))
+        #expect(tree.eagerPeers == [b, c])
+        let write = LWWMap(origin: b).put("x", .integer(1))
+        // New from b: delivered, pushed to c only.
+        let first = tree.handle(.gossip(id: write.id, payload: write.payload, round: 1), from: b)
+        #expect(first.delivered.count == 1)
+        #expect(first.messages.map(\.to) == [c])
+        #expect(first.messages.first?.message == .gossip(id: write.id, payload: write.payload, round: 2))
+        // The same from c: a duplicate, c becomes lazy and is pruned.
+        let duplicate = tree.handle(.gossip(id: write.id, payload: write.payload, round: 3), from: c)
+        #expect(duplicate.delivered.isEmpty)
+        #expect(duplicate.messages.map(\.to) == [c] && duplicate.messages.first?.message == .prune)
+        #expect(tree.lazyPeers == [c] && tree.eagerPeers == [b])
+        // A new write from a goes eagerly to b; c hears of it at the next tick.
+        let own = tree.handler.put("y", .integer(2))
+        #expect(tree.broadcast(id: own.id, payload: own.payload).messages.map(\.to) == [b])
+        #expect(tree.tick().messages.contains { $0.to == c && $0.message == .iHave(id: own.id, round: 1) })
+        // c announces something a lacks: after the timeout, a grafts c (now eager).
+        let other = LWWMap(origin: c).put("z", .integer(3))
+        #expect(tree.handle(.iHave(id: other.id, round: 1), from: c).messages.isEmpty)
+        #expect(tree.missing == [other.id])
+        let graft = tree.tick()
+        #expect(graft.messages.map(\.to) == [c] && graft.messages.first?.message == .graft(id: other.id, round: 1))
+        #expect(tree.eagerPeers == [b, c])
+        // b grafts a for y: a sends it and keeps b eager; a prune from b makes it lazy.
+        let answer = tree.handle(.graft(id: own.id, round: 4), from: b)
+        #expect(answer.messages.first?.message == .gossip(id: own.id, payload: own.payload, round: 5))
+        _ = tree.handle(.prune, from: b)
+        #expect(tree.lazyPeers == [b])
+        // The overlay loses b and gains d: d is eager, b is gone.
+        let d: Node = "d@host"
+        tree.neighborsChanged([c, d])
+        #expect(tree.eagerPeers == [c, d] && tree.lazyPeers.isEmpty)
+    }
+
     @Test func messages_round_trip_through_terms() {
         let id: Term = .tuple([.binary(Array("k".utf8)), .integer(3), .atom("sim1@memory")])
         let messages: [PlumtreeMessage] = [
