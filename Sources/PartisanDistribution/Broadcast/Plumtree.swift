@@ -137,14 +137,13 @@ public struct Plumtree<Handler: PlumtreeHandler>: Sendable {
         }
         pendingIHaves = []
         for id in missingIds where graftDue[id, default: .max] <= ticks {
-            guard !handler.isStale(id), var queue = announcers[id], !queue.isEmpty else {
+            let queue = (announcers[id] ?? []).filter { isNeighbor($0.peer) }
+            guard !handler.isStale(id), let (peer, round) = queue.first else {
                 forget(id)
                 continue
             }
-            let (peer, round) = queue.removeFirst()
-            announcers[id] = queue
+            announcers[id] = Array(queue.dropFirst())
             graftDue[id] = ticks + graftTimeoutTicks
-            guard isNeighbor(peer) else { continue }
             makeEager(peer)
             output.messages.append((peer, .graft(id: id, round: round)))
         }
