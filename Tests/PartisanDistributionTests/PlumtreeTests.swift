@@ -51,6 +51,21 @@ import Testing
         return links
     }
 
+    /// The example of Guides/Overlays.md, as written there.
+    @Test func the_guide_example_runs() {
+        let overlay = OverlaySimulator(configuration: .init(seed: 11, lossRate: 0.05))
+        overlay.addNodes(32, overlay: .hyParView())
+        for i in 1..<32 { overlay.join(i, through: 0) }
+        overlay.run(for: .seconds(20))  // simulated time: the overlay settles
+        let broadcast = PlumtreeSimulation(overlay: overlay) { LWWMap(origin: overlay.spec(of: $0).node) }
+        broadcast.drive(0) { tree in
+            let write = tree.handler.put("config", .integer(1))
+            return tree.broadcast(id: write.id, payload: write.payload)
+        }
+        broadcast.run(for: .seconds(1))
+        for i in 0..<32 { #expect(broadcast.tree(of: i).handler["config"] == .integer(1)) }
+    }
+
     @Test func a_broadcast_reaches_every_node_exactly_once() {
         let simulation = Self.cluster(32)
         let id = Self.put(simulation, at: 0, "a", .integer(1))
