@@ -108,6 +108,18 @@ struct RemoteSwitch: GenStatem {
         }
     }
 
+    /// Partisan's `cast_message/4`: a cast to `name@node` on another channel.
+    @Test func cast_message_reaches_the_server_on_the_channel_given() async throws {
+        let channels = [ChannelSpec.default, ChannelSpec(name: "casts", parallelism: 2), .membership]
+        try await withConnectedNodes(2, channels: channels) { nodes in
+            try await startStore(named: "store", on: nodes[1], for: [nodes[0]])
+            nodes[0].castMessage(
+                RemoteStore.self, named: "store", on: nodes[1].name, .add(3), options: .channel("casts"))
+            let store = nodes[0].genServer(RemoteStore.self, named: "store", on: nodes[1].name)
+            try await eventually { (try? await store.call(.get)) == 3 }
+        }
+    }
+
     @Test func a_state_machine_is_called_by_name_at_node() async throws {
         try await withConnectedNodes(2) { nodes in
             for node in nodes {

@@ -20,6 +20,22 @@ extension PartisanNode {
         GenStatemRef(address: address(of: name, on: node))
     }
 
+    /// Casts `request` to the server registered as `name` on `node`, on the channel and
+    /// connection `options` pick: Partisan's `cast_message/4`. Never fails; a node without the
+    /// name, or not connected, drops it. From inside a process the cast goes from that process
+    /// (so it is ordered with the process's other messages that take the same options).
+    public func castMessage<Server: GenServer>(
+        _ type: Server.Type, named name: String, on node: Node, _ request: Server.Cast,
+        options: DeliveryOptions = .standard
+    ) {
+        guard let target = RegisteredName(name, on: node) else { return }
+        if let sender = ProcessContext.current {
+            try? sender.send(GenServerCast(request: request), to: target, options: options)
+        } else {
+            try? runtime.send(GenServerCast(request: request), to: target, options: options)
+        }
+    }
+
     /// Casts `request` to the server registered as `name` on each of `nodes`: Erlang's
     /// `gen_server:abcast/3`. Never fails; a node without the name, or not connected, drops it.
     public func abcast<Server: GenServer>(

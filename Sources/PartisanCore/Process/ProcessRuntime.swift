@@ -178,6 +178,13 @@ public final class ProcessRuntime: Sendable {
         remoteRouter?.send(message, to: name, from: sender)
     }
 
+    /// Sends `message` to `name.name` on `name.node` from outside any process, the way
+    /// `options` say when the node is another one; throws like
+    /// ``send(_:to:)-(_,RegisteredName)`` for a local name.
+    public func send(_ message: any Sendable, to name: RegisteredName, options: DeliveryOptions) throws(ProcessError) {
+        try send(message, to: name, from: systemPid, options: options)
+    }
+
     func send(
         _ message: any Sendable, to name: RegisteredName, from sender: Pid, options: DeliveryOptions
     ) throws(ProcessError) {
