@@ -21,7 +21,9 @@ public struct MembershipSet: Hashable, Sendable {
     /// A unique write tag: the replica that wrote (`name#creation`, so a restarted node never
     /// reuses its former dots) and that replica's counter.
     public struct Dot: Hashable, Sendable, Comparable {
+        /// The replica that wrote: `name#creation`.
         public var replica: String
+        /// The replica's counter, from 1, one per write.
         public var counter: UInt64
 
         public static func < (a: Dot, b: Dot) -> Bool {
