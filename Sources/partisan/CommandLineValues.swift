@@ -65,6 +65,17 @@ enum CommandLineValues {
         return text
     }
 
+    /// Reports a failed query of a node on stderr (a ``QueryError``'s own words, any other
+    /// error as it describes itself) and returns the exit code it maps to.
+    static func failure(_ error: any Error) -> ExitCode {
+        if let error = error as? QueryError {
+            printError(error.description)
+            return ExitCode(error.exitCode)
+        }
+        printError("\(error)")
+        return unreachable
+    }
+
     /// Prints `message` to stderr as one line.
     static func printError(_ message: String) {
         let line = message.replacingOccurrences(of: "\n", with: " ")

@@ -53,12 +53,8 @@ struct MembersCommand: AsyncParsableCommand {
         let members: [String]
         do {
             members = try await client.members()
-        } catch let error as QueryError {
-            CommandLineValues.printError(error.description)
-            throw ExitCode(error.exitCode)
         } catch {
-            CommandLineValues.printError("\(error)")
-            throw CommandLineValues.unreachable
+            throw CommandLineValues.failure(error)
         }
         if json {
             let data = try JSONSerialization.data(withJSONObject: members, options: [.withoutEscapingSlashes])

@@ -19,14 +19,9 @@ struct PingCommand: AsyncParsableCommand {
         do {
             _ = try await client.members()
             CommandLineValues.printLine("pong")
-        } catch let error as QueryError {
-            CommandLineValues.printLine("pang")
-            CommandLineValues.printError(error.description)
-            throw ExitCode(error.exitCode)
         } catch {
             CommandLineValues.printLine("pang")
-            CommandLineValues.printError("\(error)")
-            throw CommandLineValues.unreachable
+            throw CommandLineValues.failure(error)
         }
     }
 }

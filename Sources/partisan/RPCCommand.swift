@@ -58,12 +58,8 @@ struct RPCCommand: AsyncParsableCommand {
                     return .failure(error)
                 }
             }
-        } catch let error as QueryError {
-            CommandLineValues.printError(error.description)
-            throw ExitCode(error.exitCode)
         } catch {
-            CommandLineValues.printError("\(error)")
-            throw CommandLineValues.unreachable
+            throw CommandLineValues.failure(error)
         }
         switch outcome {
         case .success(let result):
