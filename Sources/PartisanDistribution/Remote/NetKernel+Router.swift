@@ -5,16 +5,15 @@ import PartisanCore
 /// ordering rule).
 extension NetKernel: RemoteRouter {
     public func send(_ message: any Sendable, to pid: Pid, from sender: Pid) {
-        transmitSend(message, to: .pid(pid), on: pid.node, from: sender, options: .standard, describing: pid)
+        send(message, to: pid, from: sender, options: .standard)
     }
 
     public func send(_ message: any Sendable, to name: RegisteredName, from sender: Pid) {
-        transmitSend(message, to: .name(name.name), on: name.node, from: sender, options: .standard, describing: name)
+        send(message, to: name, from: sender, options: .standard)
     }
 
     public func send(_ message: any Sendable, to alias: Alias, from sender: Pid) {
-        transmitSend(
-            message, to: .alias(alias), on: alias.pid.node, from: sender, options: .standard, describing: alias)
+        send(message, to: alias, from: sender, options: .standard)
     }
 
     public func send(_ message: any Sendable, to pid: Pid, from sender: Pid, options: DeliveryOptions) {
@@ -84,9 +83,7 @@ extension NetKernel: RemoteRouter {
             logger.warning("message to \(destination) dropped", metadata: ["error": "\(error)"])
             return
         }
-        let route = Route(
-            channel: options.channel ?? ChannelSpec.default.name, partition: options.partition ?? sender.hashValue)
-        transmit(bytes, route: route, to: node)
+        transmit(bytes, route: Route(options, sender: sender), to: node)
     }
 
     /// Applies `update` to the session with `node` and sends `message` on it, keyed by its
@@ -103,7 +100,7 @@ extension NetKernel: RemoteRouter {
             logger.warning("control message to \(node) dropped", metadata: ["error": "\(error)"])
             return state.withLock { $0.sessions[node] != nil }
         }
-        return transmit(bytes, route: Route(sender: message.sender), to: node, update: update)
+        return transmit(bytes, route: Route(.standard, sender: message.sender), to: node, update: update)
     }
 
     /// Applies `update` to the session with `node` and sends the encoded control message

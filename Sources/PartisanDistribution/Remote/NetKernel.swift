@@ -46,6 +46,11 @@ public final class NetKernel: Sendable {
         /// Receives the terms of the `membership` channel (the overlay's driver); without
         /// one they are read as process traffic.
         var overlayHandler: (@Sendable (Term, Node) -> Void)?
+
+        /// The `monitor_nodes` subscribers whose selection covers nodes of `type`.
+        func nodesWatchers(of type: NodeType) -> [Pid] {
+            allNodesMonitors.filter { $0.value.contains(type) }.map(\.key)
+        }
     }
 
     /// The local runtime.
@@ -153,8 +158,7 @@ public final class NetKernel: Sendable {
             session.pending = []
             session.connections = connections
             s.sessions[peer] = session
-            let watchers = s.allNodesMonitors.filter { $0.value.contains(session.type) }.map(\.key)
-            return .up(watchers, session.type == .visible ? s.upCallbacks : [], session.type)
+            return .up(s.nodesWatchers(of: session.type), session.type == .visible ? s.upCallbacks : [], session.type)
         }
         switch outcome {
         case .closed:
@@ -222,7 +226,7 @@ public final class NetKernel: Sendable {
             guard let current = s.sessions[peer], creation.map({ $0 == current.creation }) ?? true else { return nil }
             guard let session = s.sessions.removeValue(forKey: peer) else { return nil }
             var watchers = s.nodeMonitors.removeValue(forKey: peer) ?? []
-            if session.isUp { watchers += s.allNodesMonitors.filter { $0.value.contains(session.type) }.map(\.key) }
+            if session.isUp { watchers += s.nodesWatchers(of: session.type) }
             return (session, watchers, session.isUp && session.type == .visible ? s.downCallbacks : [])
         }
         guard let (session, watchers, callbacks) = ended else { return false }

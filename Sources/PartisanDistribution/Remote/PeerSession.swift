@@ -14,9 +14,11 @@ struct Route {
         self.partition = partition
     }
 
-    /// The `default` channel, partitioned by `sender`: the route of a process's traffic.
-    init(sender: Pid) {
-        self.init(channel: ChannelSpec.default.name, partition: sender.hashValue)
+    /// The route `options` pick for traffic from `sender`: by default the `default` channel,
+    /// partitioned by `sender` (the route of all of a process's other traffic).
+    init(_ options: DeliveryOptions, sender: Pid) {
+        self.init(
+            channel: options.channel ?? ChannelSpec.default.name, partition: options.partition ?? sender.hashValue)
     }
 }
 
