@@ -31,10 +31,7 @@ enum BehaviourCall {
         _ request: any Sendable, to server: Pid?, timeout: CallTimeout, from caller: ProcessContext
     ) async throws(GenServerError) -> any Sendable {
         guard let server else { throw .noproc }
-        let call = PendingCall.start(request, to: server, from: caller)
-        if let reply = try await call.wait(timeout: timeout, from: caller) { return reply }
-        await call.abandon(from: caller)
-        throw .timeout
+        return try await PendingCall.start(request, to: server, from: caller).receive(timeout: timeout, from: caller)
     }
 
     /// Sends a cast envelope; dropped when the server is not running.

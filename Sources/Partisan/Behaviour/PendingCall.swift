@@ -42,6 +42,14 @@ struct PendingCall: Sendable, Hashable {
         return try end(with: answer, from: caller)
     }
 
+    /// Waits up to `timeout` for the answer and gives the call up if none comes: returns the
+    /// raw reply, or throws the `DOWN`'s reason or ``GenServerError/timeout``.
+    func receive(timeout: CallTimeout, from caller: ProcessContext) async throws(GenServerError) -> any Sendable {
+        if let reply = try await wait(timeout: timeout, from: caller) { return reply }
+        await abandon(from: caller)
+        throw .timeout
+    }
+
     /// Ends the call with `answer` (its reply or its `DOWN`, see ``isAnswer(_:)``): returns the
     /// raw reply, or throws the `DOWN`'s reason.
     func end(with answer: any Sendable, from caller: ProcessContext) throws(GenServerError) -> any Sendable {

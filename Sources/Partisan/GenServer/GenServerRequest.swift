@@ -31,9 +31,7 @@ public struct GenServerRequest<Reply: Sendable>: Sendable, Hashable {
     ///   time is up (a later reply is dropped).
     public func receive(timeout: CallTimeout, from caller: ProcessContext) async throws(GenServerError) -> Reply {
         guard let call else { throw failure ?? .noproc }
-        if let value = try await call.wait(timeout: timeout, from: caller) { return try Self.typed(value) }
-        await call.abandon(from: caller)
-        throw .timeout
+        return try Self.typed(await call.receive(timeout: timeout, from: caller))
     }
 
     /// Whether `message`, a message the caller received, answers this request: Erlang's
