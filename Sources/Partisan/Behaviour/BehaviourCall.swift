@@ -34,6 +34,14 @@ enum BehaviourCall {
         return try await PendingCall.start(request, to: server, from: caller).receive(timeout: timeout, from: caller)
     }
 
+    /// `value`, a raw reply, as the `Reply` the caller expects; ``GenServerError/badReply(_:)``
+    /// naming its type when it is another.
+    @usableFromInline
+    static func reply<Reply>(_ value: any Sendable, as type: Reply.Type) throws(GenServerError) -> Reply {
+        guard let reply = value as? Reply else { throw .badReply("\(Swift.type(of: value))") }
+        return reply
+    }
+
     /// Sends a cast envelope; dropped when the server is not running.
     @inlinable
     static func cast<Request: Sendable>(_ request: Request, to server: Pid?, runtime: ProcessRuntime) {

@@ -37,8 +37,7 @@ extension GenServerRef {
     }
 
     private static func typed(_ value: any Sendable) throws(GenServerError) -> Server.Reply {
-        guard let reply = value as? Server.Reply else { throw .badReply("\(type(of: value))") }
-        return reply
+        try BehaviourCall.reply(value, as: Server.Reply.self)
     }
 
     /// Sends `request` without waiting: Erlang's `gen_server:cast/2`. Never fails; a cast to a

@@ -51,8 +51,7 @@ public struct GenServerRequest<Reply: Sendable>: Sendable, Hashable {
     }
 
     private static func typed(_ value: any Sendable) throws(GenServerError) -> Reply {
-        guard let reply = value as? Reply else { throw .badReply("\(type(of: value))") }
-        return reply
+        try BehaviourCall.reply(value, as: Reply.self)
     }
 }
 

@@ -39,8 +39,7 @@ extension GenStatemRef {
 
     @inlinable
     static func typed(_ value: any Sendable) throws(GenServerError) -> Machine.Reply {
-        guard let reply = value as? Machine.Reply else { throw .badReply("\(type(of: value))") }
-        return reply
+        try BehaviourCall.reply(value, as: Machine.Reply.self)
     }
 
     /// Sends `request` as a `.cast` event without waiting: Erlang's `gen_statem:cast/2`.
