@@ -16,35 +16,67 @@ extension NetKernel: TransportDelegate {
     public func connectionEstablished(_ connection: Connection) {
         let info = connection.info
         guard admitIncarnation(of: connection) else { return }
-        let dialBackLoops = state.withLock { s -> [ChannelKey: any EventLoop]? in
-            guard !s.shuttingDown else { return nil }
+        switch answer(connection) {
+        case .none:
+            break
+        case .dialBack(let loops):
+            let address = info.peerSpec.listenAddresses.first
+            let channels = Set(info.peerSpec.channels.map(\.name))
+            Task {
+                await dialBack(info.peer, creation: info.peerCreation, at: address, channels: channels, loops: loops)
+            }
+        case .adopt(let connections):
+            do {
+                try establish(PeerConnections(connections: connections))
+            } catch {
+                nodeDown(info.peer, reason: .connectionSetupFailed, creation: info.peerCreation)
+            }
+        }
+    }
+
+    /// How this node answers a peer that dialled it, once all the peer's connections are in.
+    private enum Answer {
+        /// Nothing to do (yet).
+        case none
+        /// Dial back, each connection on the event loop of the peer's of the same key.
+        case dialBack([ChannelKey: any EventLoop])
+        /// Send on the peer's connections (``ConnectionSharing/shared``).
+        case adopt([Connection])
+    }
+
+    /// Records `connection` in its peer's session (opening one if needed) and decides what
+    /// the session needs next.
+    private func answer(_ connection: Connection) -> Answer {
+        let info = connection.info
+        return state.withLock { s -> Answer in
+            guard !s.shuttingDown else { return .none }
             if s.sessions[info.peer] == nil {
                 // A session that starts with a connection the peer dialled has no connections
-                // of this node's yet: they are dialled once the peer's have all arrived.
+                // of this node's yet: they are dialled (or adopted) once the peer's have all
+                // arrived.
                 s.sessions[info.peer] = PeerSession(
                     creation: info.peerCreation, type: info.peerSpec.hidden ? .hidden : .visible,
                     dialBack: info.direction == .inbound ? .waiting : .notNeeded)
             }
             // A connection of an incarnation other than the session's is left alone (its
             // own session begins once the one in place has ended).
-            guard s.sessions[info.peer]!.creation == info.peerCreation else { return nil }
-            guard info.direction == .inbound else { return nil }
+            guard s.sessions[info.peer]!.creation == info.peerCreation else { return .none }
+            guard info.direction == .inbound else { return .none }
             s.sessions[info.peer]!.inbound.append(connection)
             let session = s.sessions[info.peer]!
             let expected = info.peerSpec.channels.reduce(0) { $0 + $1.parallelism }
-            guard session.dialBack == .waiting, session.inbound.count >= expected else { return nil }
-            s.sessions[info.peer]!.dialBack = .dialling
-            let pairs = session.inbound.map { connection in
-                let info = connection.info
-                return (ChannelKey(name: info.channel.name, index: info.index), connection.channel.eventLoop)
-            }
-            return Dictionary(pairs, uniquingKeysWith: { first, _ in first })
-        }
-        if let loops = dialBackLoops {
-            let address = info.peerSpec.listenAddresses.first
-            let channels = Set(info.peerSpec.channels.map(\.name))
-            Task {
-                await dialBack(info.peer, creation: info.peerCreation, at: address, channels: channels, loops: loops)
+            guard session.dialBack == .waiting, session.inbound.count >= expected else { return .none }
+            switch connectionSharing {
+            case .shared:
+                s.sessions[info.peer]!.dialBack = .notNeeded
+                return .adopt(session.inbound)
+            case .separate:
+                s.sessions[info.peer]!.dialBack = .dialling
+                let pairs = session.inbound.map { connection in
+                    let info = connection.info
+                    return (ChannelKey(name: info.channel.name, index: info.index), connection.channel.eventLoop)
+                }
+                return .dialBack(Dictionary(pairs, uniquingKeysWith: { first, _ in first }))
             }
         }
     }
@@ -82,22 +114,20 @@ extension NetKernel: TransportDelegate {
 
     public func connectionClosed(_ connection: Connection, error: TransportError?) {
         let info = connection.info
-        // Only connections this node dialled end a session: the peer ends its side by closing
-        // them, and a duplicate set that a node closes is never one the other side sends on.
-        // The exception is a session the peer started whose connections did not all arrive:
-        // the peer gave up connecting, so there is nothing to dial back.
-        guard info.direction == .outbound else {
-            let abandoned = state.withLock { s in
-                s.sessions[info.peer].map { $0.dialBack == .waiting && $0.creation == info.peerCreation } ?? false
-            }
-            if abandoned { nodeDown(info.peer, reason: .connectionSetupFailed, creation: info.peerCreation) }
-            return
-        }
+        // Only the connections this node sends on end a session (those it dialled, or the
+        // peer's it adopted): the peer ends its side by closing them. A session the peer
+        // started whose connections did not all arrive also ends: the peer gave up
+        // connecting, so there is nothing to answer. Other connections (a duplicate set, the
+        // peer's dialled-back set) are the peer's to close.
         let ends = state.withLock { s -> NodeDownReason? in
             guard let session = s.sessions[info.peer], session.creation == info.peerCreation else { return nil }
-            if let connections = session.connections,
-                !(connections.connections[info.channel.name] ?? []).contains(where: { $0 === connection })
-            {
+            guard let connections = session.connections else {
+                if info.direction == .inbound {
+                    return session.dialBack == .waiting ? .connectionSetupFailed : nil
+                }
+                return s.shuttingDown ? .shutdown : .connectionClosed
+            }
+            guard (connections.connections[info.channel.name] ?? []).contains(where: { $0 === connection }) else {
                 return nil
             }
             return s.shuttingDown ? .shutdown : .connectionClosed

@@ -11,12 +11,13 @@ import Synchronization
 /// node becomes a ``ControlMessage`` on that peer's `default` channel. Incoming ones are
 /// applied to the runtime on the connection's event loop.
 ///
-/// **Sessions.** ``connect(to:)`` dials all of the peer's channels × parallelism; the peer
-/// dials back when the first of those connections arrives, so both nodes send on connections
-/// they dialled (as Partisan does). A node is *connected* (``nodes()``, ``isConnected(_:)``)
-/// once its own connections to the peer are up; until then messages to the peer wait in
-/// order and are written when they are. Links and monitors need a session (connecting or up):
-/// without one they fail at once with `noconnection`.
+/// **Sessions.** ``connect(to:)`` dials all of this node's channels × parallelism. Once all of
+/// those connections have arrived, the peer dials back, so both nodes send on connections
+/// they dialled (as Partisan does), or, with ``ConnectionSharing/shared``, sends on the
+/// arrived connections themselves (as Erlang does). A node is *connected* (``nodes()``,
+/// ``isConnected(_:)``) once the connections it sends on are up; until then messages to the
+/// peer wait in order and are written when they are. Links and monitors need a session
+/// (connecting or up): without one they fail at once with `noconnection`.
 ///
 /// **Ordering.** All process-level traffic from one local process — messages, link, unlink,
 /// exit signals, monitor, demonitor, and the `DOWN`s it causes — travels on the `default`
@@ -24,7 +25,7 @@ import Synchronization
 /// arrives in the order it was sent: Erlang's guarantee for signals between a pair of
 /// processes (a message followed by an exit signal is never overtaken by it).
 ///
-/// **Losing a peer.** When a connection this node dialled to a peer closes (or
+/// **Losing a peer.** When a connection this node sends on to a peer closes (or
 /// ``disconnect(_:)`` is called), the session ends: every local process linked to one of the
 /// peer's processes gets an exit signal `noconnection`, every monitor on one of its
 /// processes fires `DOWN(noconnection)`, monitors the peer's processes held on local ones are
@@ -59,6 +60,8 @@ public final class NetKernel: Sendable {
     public let codec: MessageCodec
     /// How control messages are encoded (the transport's setting).
     let encodingOptions: ETF.EncodingOptions
+    /// Whether a peer that dialled this node is dialled back (the transport's setting).
+    let connectionSharing: ConnectionSharing
     let state = Mutex(State())
     let logger: Logger
     private let endpointSlot = Mutex<TransportEndpoint?>(nil)
@@ -67,6 +70,7 @@ public final class NetKernel: Sendable {
         self.runtime = runtime
         self.codec = codec
         self.encodingOptions = configuration.encoding
+        self.connectionSharing = configuration.connectionSharing
         self.logger = configuration.logger
     }
 
@@ -138,25 +142,37 @@ public final class NetKernel: Sendable {
         }
     }
 
-    /// Makes `connections` the session's outbound connections: writes the messages that
-    /// waited for them, then reports the node up. A second set for a peer already up is
-    /// closed.
-    private func establish(_ connections: PeerConnections) throws {
+    /// Makes `connections` the ones the session sends on (this node's, or the peer's when
+    /// connections are shared): writes the messages that waited for them, then reports the
+    /// node up. A second set for a peer already up is closed, unless the peer may send on it
+    /// (see ``ConnectionSharing/shared``).
+    func establish(_ connections: PeerConnections) throws {
         let peer = connections.peer
         enum Outcome {
             case up([Pid], [@Sendable (Node) -> Void], NodeType)
-            case duplicate, closed
+            case duplicate, kept, closed
         }
         let outcome: Outcome = state.withLock { s in
             guard !s.shuttingDown, connections.isOpen else { return .closed }
             var session = s.sessions[peer] ?? PeerSession(creation: connections.creation)
             guard session.creation == connections.creation else { return .closed }
-            guard session.connections == nil else { return .duplicate }
+            if let current = session.connections {
+                // Both nodes dialled at once. The peer may send on a set it dialled (it is
+                // among the session's inbound connections), or, when this node sends on
+                // the peer's set, on this one, having adopted it too: either stays open,
+                // unused here, until the session ends. Otherwise the set is redundant.
+                guard Self.direction(of: connections) == .outbound else { return .kept }
+                guard Self.direction(of: current) == .inbound else { return .duplicate }
+                s.sessions[peer]!.spare += connections.connections.values.joined()
+                return .kept
+            }
             for message in session.pending {
                 Self.write(message.bytes, on: connections, route: message.route, logger: logger)
             }
             session.pending = []
             session.connections = connections
+            // With connections to send on, there is nothing left to answer.
+            session.dialBack = .notNeeded
             s.sessions[peer] = session
             return .up(s.nodesWatchers(of: session.type), session.type == .visible ? s.upCallbacks : [], session.type)
         }
@@ -166,6 +182,8 @@ public final class NetKernel: Sendable {
             throw TransportError.connectionClosed
         case .duplicate:
             Self.close(connections)
+        case .kept:
+            break
         case .up(let watchers, let callbacks, let type):
             logger.info("node up", metadata: ["node": "\(runtime.node)", "peer": "\(peer)", "type": "\(type)"])
             for watcher in watchers { runtime.send(NodeUp(node: peer, type: type), to: watcher) }
@@ -189,6 +207,16 @@ public final class NetKernel: Sendable {
     /// Whether this node's connections to `node` are up: Partisan's `is_connected/1`.
     public func isConnected(_ node: Node) -> Bool {
         state.withLock { $0.sessions[node]?.isUp ?? false }
+    }
+
+    /// The connections this node sends on to `node`, by channel and index: its own, or the
+    /// peer's under ``ConnectionSharing/shared`` (their ``ConnectionInfo/direction`` says
+    /// which); empty when not connected.
+    public func sendingConnections(to node: Node) -> [ConnectionInfo] {
+        let connections = state.withLock { $0.sessions[node]?.connections?.connections.values.joined() }
+        return (connections.map(Array.init) ?? []).map(\.info).sorted {
+            ($0.channel.name, $0.index) < ($1.channel.name, $1.index)
+        }
     }
 
     /// Whether every connection of every channel to `node` is up (and none has closed):
@@ -241,8 +269,13 @@ public final class NetKernel: Sendable {
         for watcher in watchers { runtime.send(NodeDown(node: peer, reason: reason, type: session.type), to: watcher) }
         for callback in callbacks { callback(peer, reason) }
         if let connections = session.connections { Self.close(connections) }
-        for connection in session.inbound { connection.channel.close(promise: nil) }
+        for connection in session.inbound + session.spare { connection.channel.close(promise: nil) }
         return true
+    }
+
+    /// Which side dialled the connections of a set (all of a set were dialled by one side).
+    private static func direction(of connections: PeerConnections) -> ConnectionInfo.Direction? {
+        connections.connections.values.joined().first?.info.direction
     }
 
     /// Starts closing every connection of `connections` without waiting.

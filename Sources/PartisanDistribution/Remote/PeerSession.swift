@@ -46,8 +46,11 @@ struct PeerSession {
     var type: NodeType = .visible
     /// Connections the peer dialled to this node; closed with the session.
     var inbound: [Connection] = []
-    /// For a session the peer started: whether this node has begun dialling back (it does
-    /// once all the peer's connections have arrived).
+    /// Connections this node dialled that another set made redundant but that the peer may
+    /// send on (``ConnectionSharing/shared``); closed with the session.
+    var spare: [Connection] = []
+    /// For a session the peer started: whether this node has answered it by dialling back,
+    /// or by adopting the peer's connections (it does once they have all arrived).
     var dialBack: DialBack = .notNeeded
     /// Links between local processes and the peer's.
     var links: Set<Link> = []

@@ -22,6 +22,10 @@ public struct TransportConfiguration: Sendable {
     /// visible nodes and default node monitoring (see ``NodeType``). Default `false`; set
     /// after creation (`configuration.hidden = true`).
     public var hidden = false
+    /// Whether a peer that dials this node is dialled back (``ConnectionSharing/separate``,
+    /// the default, as Partisan) or answered on its own connections
+    /// (``ConnectionSharing/shared``, as Erlang). Set after creation.
+    public var connectionSharing: ConnectionSharing = .separate
 
     /// Creates a configuration; every setting but the cookie has a default.
     public init(
