@@ -10,6 +10,10 @@ struct OverlaySettings: Sendable {
     var nodes = 64
     var overlay = "hyparview"
     var transport = "memory"
+    /// Over TCP: `shared` or `separate` (``ConnectionSharing``).
+    var sharing = "shared"
+    /// Over TCP: Partisan's periods are divided by this.
+    var speedUp = 5
     var seed: UInt64 = 1
     var graphOut: String?
 }
@@ -17,7 +21,8 @@ struct OverlaySettings: Sendable {
 /// The overlay scenarios (the HyParView paper's experiment on this machine): N nodes join
 /// through one contact and the overlay converges, in the in-memory simulator (simulated time,
 /// Partisan's default periods) or as real nodes over TCP on 127.0.0.1 in this process (wall
-/// time, periods scaled down 5×: tick 200 ms, promotion 1 s, shuffle 2 s).
+/// time, Partisan's periods divided by `--speed-up`, 5 by default: tick 200 ms, promotion 1 s,
+/// shuffle 2 s).
 ///
 /// Converged: for HyParView, the active views form a connected graph, every link is
 /// symmetric, and every view holds at least `activeMaxSize - 1` peers (all full is not always
@@ -31,17 +36,22 @@ enum OverlayScenarios {
         Scenario(name: "broadcast-after-failures", run: OverlayFailureScenarios.broadcastAfterFailures),
     ]
 
-    /// The TCP runs' timings.
-    static let tcpTimings = MembershipConfiguration(
-        gossipInterval: .milliseconds(200), suspectAfter: .seconds(5), reconnectInitialBackoff: .milliseconds(100),
-        reconnectMaxBackoff: .seconds(2), joinTimeout: .seconds(30))
-    static let tcpHyParView = HyParViewConfiguration(
-        shuffleInterval: .seconds(2), randomPromotionInterval: .seconds(1))
+    /// The TCP runs' timings: Partisan's periods (tick 1 s, promotion 5 s, shuffle 10 s)
+    /// divided by `speedUp`; failure detection after 5 s and joins within 30 s either way.
+    static func tcpTimings(speedUp: Int) -> MembershipConfiguration {
+        MembershipConfiguration(
+            gossipInterval: .seconds(1) / speedUp, suspectAfter: .seconds(5),
+            reconnectInitialBackoff: .milliseconds(100), reconnectMaxBackoff: .seconds(2), joinTimeout: .seconds(30))
+    }
+
+    static func tcpHyParView(speedUp: Int) -> HyParViewConfiguration {
+        HyParViewConfiguration(shuffleInterval: .seconds(10) / speedUp, randomPromotionInterval: .seconds(5) / speedUp)
+    }
 
     static func overlay(_ settings: OverlaySettings, index: Int, tcp: Bool) throws -> Overlay {
         switch settings.overlay {
         case "hyparview":
-            return .hyParView(tcp ? tcpHyParView : .init(), seed: settings.seed &+ UInt64(index))
+            return .hyParView(tcp ? tcpHyParView(speedUp: settings.speedUp) : .init(), seed: settings.seed &+ UInt64(index))
         case "fullmesh":
             return .fullMesh
         case "client-server":
@@ -184,13 +194,20 @@ enum OverlayScenarios {
         let rssBefore = residentBytes()
         var logger = Logger(label: "partisan.bench")
         logger.logLevel = .error
+        let sharing: ConnectionSharing
+        switch settings.sharing {
+        case "shared": sharing = .shared
+        case "separate": sharing = .separate
+        default: throw OverlayBenchError("sharing \(settings.sharing) is not one of shared, separate")
+        }
         var nodes: [PartisanNode] = []
         for i in 0..<settings.nodes {
             nodes.append(
                 try await PartisanNode.start(
                     name: Node(validating: "bench\(i)@127.0.0.1"), cookie: "overlay-bench",
                     channels: ChannelSpec.standard,
-                    logger: logger, overlay: try overlay(settings, index: i, tcp: true), membership: tcpTimings))
+                    logger: logger, overlay: try overlay(settings, index: i, tcp: true), membership: tcpTimings(speedUp: settings.speedUp)
+                ) { $0.connectionSharing = sharing })
         }
         progress("overlay-converge: \(settings.nodes) \(settings.overlay) nodes started over TCP, joining")
         let clock = ContinuousClock()
@@ -210,19 +227,36 @@ enum OverlayScenarios {
         let index = Dictionary(uniqueKeysWithValues: nodes.enumerated().map { ($1.name, $0) })
         let deadline = clock.now.advanced(by: .seconds(300))
         var polls = 0
+        var peakDescriptors = openDescriptors()
         while !converged(settings, members: { i in nodes[i].members().compactMap { index[$0] }.filter { $0 != i } }) {
             guard clock.now < deadline else { throw OverlayBenchError("did not converge within 300 s") }
             polls += 1
-            if polls % 20 == 0 { progress("  t=\(clock.now - start)") }
+            peakDescriptors = max(peakDescriptors, openDescriptors())
+            if polls % 20 == 0 { progress("  t=\(clock.now - start) descriptors=\(peakDescriptors)") }
             try await Task.sleep(for: .milliseconds(100))
         }
         let seconds = (clock.now - start).inSeconds
         let connections = Double(nodes.map { $0.nodes().count }.reduce(0, +)) / Double(nodes.count)
         let bytes = Double(residentBytes() - rssBefore) / Double(settings.nodes)
         for node in nodes { await node.shutdown() }
-        return Run(
+        var run = Run(
             seconds: seconds, wallSeconds: seconds, messages: nil, connectionsPerNode: connections, bytesPerNode: bytes,
             diameter: nil)
+        run.details = [
+            ("sharing", .text(settings.sharing)), ("speed_up", .number(Double(settings.speedUp))),
+            ("peak_descriptors", .number(Double(peakDescriptors))),
+        ]
+        return run
+    }
+
+    /// How many file descriptors the process has open (the entries of `/proc/self/fd`; 0
+    /// where there is none).
+    static func openDescriptors() -> Int {
+        guard let directory = opendir("/proc/self/fd") else { return 0 }
+        defer { closedir(directory) }
+        var count = 0
+        while readdir(directory) != nil { count += 1 }
+        return max(0, count - 3)  // ".", ".." and the directory's own descriptor
     }
 
     /// Writes each link `i j` (with `i < j`) on a line.

@@ -41,6 +41,12 @@ struct PartisanBench: AsyncParsableCommand {
     @Option(help: "Overlay scenarios: `memory` (the in-memory simulator) or `tcp` (real nodes on 127.0.0.1).")
     var transport: String = "memory"
 
+    @Option(help: "Overlay scenarios over TCP: `shared` (default: a dialled node answers on the dialler's connections) or `separate` (it dials back).")
+    var sharing: String = "shared"
+
+    @Option(help: "Overlay scenarios over TCP: Partisan's periods (tick 1 s, promotion 5 s, shuffle 10 s) are divided by this.")
+    var speedUp: Int = 5
+
     @Option(help: "Overlay scenarios: the simulation's seed.")
     var seed: UInt64 = 1
 
@@ -69,7 +75,7 @@ struct PartisanBench: AsyncParsableCommand {
         settings.inProcess = inProcess
         settings.execution = execution
         settings.overlay = OverlaySettings(
-            nodes: nodes, overlay: overlay, transport: transport, seed: seed, graphOut: graphOut)
+            nodes: nodes, overlay: overlay, transport: transport, sharing: sharing, speedUp: max(1, speedUp), seed: seed, graphOut: graphOut)
         var result = try await found.run(settings)
         result.details.append(("scheduler", .text(scheduler.rawValue)))
         if found.name.hasPrefix("remote") || found.name.hasPrefix("erpc") || found.name == "hol" {
