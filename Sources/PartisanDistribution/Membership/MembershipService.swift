@@ -54,6 +54,7 @@ public final class MembershipService: Sendable {
         kernel.setOverlayHandler { [weak service] term, peer in service?.received(term, from: peer) }
         kernel.onUp { [weak service] peer in service?.peerUp(peer) }
         kernel.onDown { [weak service] peer, _ in service?.peerDown(peer) }
+        kernel.setOverlayForwarder { [weak service] payload, target in service?.forward(payload, to: target) ?? false }
         let interval = configuration.gossipInterval
         service.ticker.withLock {
             $0 = Task { [weak service] in
@@ -161,6 +162,9 @@ public final class MembershipService: Sendable {
     /// to it (``HyParViewMembership/forward(_:to:)``); it reaches the handler set with
     /// ``onOverlayDelivery(_:)`` on `target`. Returns `false` when the overlay does not forward
     /// (only HyParView does; the other overlays connect members directly).
+    ///
+    /// The kernel sends process messages with ``DeliveryOptions/transitive`` to nodes it has no
+    /// session with this way too; on `target` they go to its kernel, not to the handler.
     @discardableResult
     public func forward(_ payload: Term, to target: Node) -> Bool {
         guard state.withLock({ $0.manager is HyParViewMembership }) else { return false }
@@ -261,8 +265,12 @@ public final class MembershipService: Sendable {
             return update
         }
         guard let update else { return }
-        if !update.delivered.isEmpty, let handler = deliveryHandler.withLock({ $0 }) {
-            for delivery in update.delivered { handler(delivery.from, delivery.payload) }
+        if !update.delivered.isEmpty {
+            let handler = deliveryHandler.withLock { $0 }
+            // Process messages sent transitively go to the kernel; the rest are the user's.
+            for delivery in update.delivered where !kernel.deliverForwarded(delivery.payload, from: delivery.from) {
+                handler?(delivery.from, delivery.payload)
+            }
         }
         for (peer, message) in update.messages where !kernel.sendOverlay(message, to: peer) { hold(message, for: peer) }
         for peer in update.disconnect { kernel.disconnect(peer) }
