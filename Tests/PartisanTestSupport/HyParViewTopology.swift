@@ -65,9 +65,14 @@ private func link(_ newcomer: PartisanNode, to contact: PartisanNode, among node
     let extra = Set(contact.members()).subtracting([contact.name, newcomer.name])
     try await newcomer.join(contact.listenAddress!)
     let others = nodes.filter { extra.contains($0.name) }
+    // Each link must be fully set up both ways before it is dropped: a connection still being
+    // dialled when its session ends would start a session of its own.
     try await eventually("the join's links are made") {
         Set(newcomer.members()).isSuperset(of: extra.union([contact.name]))
-            && others.allSatisfy { $0.members().contains(newcomer.name) }
+            && ([contact] + others).allSatisfy {
+                $0.members().contains(newcomer.name) && $0.isFullyConnected(newcomer.name)
+                    && newcomer.isFullyConnected($0.name)
+            }
     }
     for other in others { await newcomer.leave(other.name) }
     try await eventually("the extra links are dropped") {
