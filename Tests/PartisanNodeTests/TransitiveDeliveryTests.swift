@@ -48,6 +48,33 @@ import Testing
         }
     }
 
+    struct Ping: Codable, Sendable { let from: Pid }
+
+    /// The example of `Guides/Overlays.md`'s "Forwarding through the overlay", on a line where
+    /// `near` and `far` have no connection: the request and the reply both take the overlay.
+    @Test func the_overlays_guide_example_runs() async throws {
+        try await withLine(3) { nodes in
+            let (near, far) = (nodes[0], nodes[2])
+            near.registerMessageType(Ping.self)
+            far.registerMessageType(Ping.self)
+            let pong = far.spawn { ctx in
+                while true {
+                    let ping = try await ctx.receive(Ping.self)
+                    ctx.send("pong", to: ping.from, options: .transitive)  // the reply may need the overlay too
+                }
+            }
+            try far.register("pong", pong)
+
+            let reply = try await near.withProcess { me in
+                let server = RegisteredName("pong", on: far.name)!
+                try me.send(Ping(from: me.pid), to: server, options: .transitive)  // {pong, Far} ! Ping, transitively
+                return try await me.receive(String.self, timeout: .seconds(10))  // best effort: nil if lost
+            }
+            #expect(reply == "pong")
+            #expect(!near.isConnected(far.name))
+        }
+    }
+
     @Test func a_gen_server_cast_travels_through_the_overlay() async throws {
         try await withLine(3) { nodes in
             let (a, c) = (nodes[0], nodes[2])
@@ -79,6 +106,19 @@ import Testing
             }
             #expect(first as? String == "genuine")
             b.exit(onB, .kill)
+        }
+    }
+
+    @Test func a_monitor_across_unconnected_nodes_still_needs_a_session() async throws {
+        try await withLine(3) { nodes in
+            let (a, c) = (nodes[0], nodes[2])
+            let target = c.spawn { ctx in _ = try await ctx.receive() }
+            let down = try await a.withProcess { me in
+                let ref = me.monitor(target)
+                return try await me.receive(DownMessage.self, timeout: .seconds(10)) { $0.ref == ref }
+            }
+            #expect(down?.reason == .noconnection)
+            c.exit(target, .kill)
         }
     }
 
