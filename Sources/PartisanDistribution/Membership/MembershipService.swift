@@ -167,7 +167,7 @@ public final class MembershipService: Sendable {
     /// session with this way too; on `target` they go to its kernel, not to the handler.
     @discardableResult
     public func forward(_ payload: Term, to target: Node) -> Bool {
-        guard state.withLock({ $0.manager is HyParViewMembership }) else { return false }
+        guard state.withLock({ $0.manager is HyParViewMembership && !$0.stopped }) else { return false }
         perform { manager in
             guard var hyParView = manager as? HyParViewMembership else {
                 return PeerServiceUpdate(members: manager.members(), connect: [])
@@ -180,7 +180,8 @@ public final class MembershipService: Sendable {
     }
 
     /// Calls `handler` with the origin and payload of each message that reached this node
-    /// through ``forward(_:to:)`` (on the connection's event loop; it must not block).
+    /// through ``forward(_:to:)`` (on the connection's event loop; it must not block). Process
+    /// messages the kernel forwarded (``DeliveryOptions/transitive``) go to the kernel instead.
     public func onOverlayDelivery(_ handler: @escaping @Sendable (Node, Term) -> Void) {
         deliveryHandler.withLock { $0 = handler }
     }
