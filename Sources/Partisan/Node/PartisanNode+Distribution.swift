@@ -37,8 +37,9 @@ extension PartisanNode {
     public func disconnect(_ node: Node) -> Bool { kernel?.disconnect(node) ?? false }
 
     /// Sends `message` to `pid` from outside any process, on the channel and connection
-    /// `options` pick when `pid` is on another node: Partisan's `forward_message/3`. Inside a
-    /// process, use ``ProcessContext/send(_:to:options:)-(_,Pid,_)``.
+    /// `options` pick when `pid` is on another node (through the overlay when there is no
+    /// session with it and `options` are ``DeliveryOptions/transitive``): Partisan's
+    /// `forward_message/3`. Inside a process, use ``ProcessContext/send(_:to:options:)-(_,Pid,_)``.
     public func forwardMessage(_ message: any Sendable, to pid: Pid, options: DeliveryOptions = .standard) {
         runtime.send(message, to: pid, options: options)
     }

@@ -29,14 +29,16 @@ extension PartisanNode {
     /// Sends `payload` to `node` through the overlay, also without a direct connection
     /// (HyParView's transitive delivery: Partisan's `forward_message` with `transitive`);
     /// `node` receives it in its ``onOverlayDelivery(_:)`` handler. Returns `false` when the
-    /// overlay does not forward (only HyParView does). Best effort, with a hop limit.
+    /// overlay does not forward (only HyParView does). Best effort, with a hop limit. To send to
+    /// a process on `node`, send with ``DeliveryOptions/transitive`` instead.
     @discardableResult
     public func forwardThroughOverlay(_ payload: Term, to node: Node) -> Bool {
         membership?.forward(payload, to: node) ?? false
     }
 
     /// Calls `handler` with the origin and payload of each message that reached this node
-    /// through ``forwardThroughOverlay(_:to:)`` (it must not block).
+    /// through ``forwardThroughOverlay(_:to:)`` (it must not block). Process messages sent with
+    /// ``DeliveryOptions/transitive`` go to their processes, not to `handler`.
     public func onOverlayDelivery(_ handler: @escaping @Sendable (Node, Term) -> Void) {
         membership?.onOverlayDelivery(handler)
     }

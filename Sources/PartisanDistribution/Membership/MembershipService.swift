@@ -54,6 +54,7 @@ public final class MembershipService: Sendable {
         kernel.setOverlayHandler { [weak service] term, peer in service?.received(term, from: peer) }
         kernel.onUp { [weak service] peer in service?.peerUp(peer) }
         kernel.onDown { [weak service] peer, _ in service?.peerDown(peer) }
+        kernel.setOverlayForwarder { [weak service] payload, target in service?.forward(payload, to: target) ?? false }
         let interval = configuration.gossipInterval
         service.ticker.withLock {
             $0 = Task { [weak service] in
@@ -161,9 +162,12 @@ public final class MembershipService: Sendable {
     /// to it (``HyParViewMembership/forward(_:to:)``); it reaches the handler set with
     /// ``onOverlayDelivery(_:)`` on `target`. Returns `false` when the overlay does not forward
     /// (only HyParView does; the other overlays connect members directly).
+    ///
+    /// The kernel sends process messages with ``DeliveryOptions/transitive`` to nodes it has no
+    /// session with this way too; on `target` they go to its kernel, not to the handler.
     @discardableResult
     public func forward(_ payload: Term, to target: Node) -> Bool {
-        guard state.withLock({ $0.manager is HyParViewMembership }) else { return false }
+        guard state.withLock({ $0.manager is HyParViewMembership && !$0.stopped }) else { return false }
         perform { manager in
             guard var hyParView = manager as? HyParViewMembership else {
                 return PeerServiceUpdate(members: manager.members(), connect: [])
@@ -176,7 +180,8 @@ public final class MembershipService: Sendable {
     }
 
     /// Calls `handler` with the origin and payload of each message that reached this node
-    /// through ``forward(_:to:)`` (on the connection's event loop; it must not block).
+    /// through ``forward(_:to:)`` (on the connection's event loop; it must not block). Process
+    /// messages the kernel forwarded (``DeliveryOptions/transitive``) go to the kernel instead.
     public func onOverlayDelivery(_ handler: @escaping @Sendable (Node, Term) -> Void) {
         deliveryHandler.withLock { $0 = handler }
     }
@@ -261,8 +266,12 @@ public final class MembershipService: Sendable {
             return update
         }
         guard let update else { return }
-        if !update.delivered.isEmpty, let handler = deliveryHandler.withLock({ $0 }) {
-            for delivery in update.delivered { handler(delivery.from, delivery.payload) }
+        if !update.delivered.isEmpty {
+            let handler = deliveryHandler.withLock { $0 }
+            // Process messages sent transitively go to the kernel; the rest are the user's.
+            for delivery in update.delivered where !kernel.deliverForwarded(delivery.payload, from: delivery.from) {
+                handler?(delivery.from, delivery.payload)
+            }
         }
         for (peer, message) in update.messages where !kernel.sendOverlay(message, to: peer) { hold(message, for: peer) }
         for peer in update.disconnect { kernel.disconnect(peer) }

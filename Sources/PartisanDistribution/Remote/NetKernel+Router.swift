@@ -83,7 +83,10 @@ extension NetKernel: RemoteRouter {
             logger.warning("message to \(destination) dropped", metadata: ["error": "\(error)"])
             return
         }
-        transmit(bytes, route: Route(options, sender: sender), to: node)
+        // Only a send that found no session pays for the transitive check.
+        if !transmit(bytes, route: Route(options, sender: sender), to: node), options.transitive {
+            forwardThroughOverlay(bytes, to: node, describing: destination)
+        }
     }
 
     /// Applies `update` to the session with `node` and sends `message` on it, keyed by its

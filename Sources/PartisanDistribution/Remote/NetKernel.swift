@@ -47,6 +47,9 @@ public final class NetKernel: Sendable {
         /// Receives the terms of the `membership` channel (the overlay's driver); without
         /// one they are read as process traffic.
         var overlayHandler: (@Sendable (Term, Node) -> Void)?
+        /// Carries a transitive message through the overlay to a node without a session
+        /// (see ``NetKernel/setOverlayForwarder(_:)``).
+        var overlayForwarder: (@Sendable (Term, Node) -> Bool)?
 
         /// The `monitor_nodes` subscribers whose selection covers nodes of `type`.
         func nodesWatchers(of type: NodeType) -> [Pid] {
