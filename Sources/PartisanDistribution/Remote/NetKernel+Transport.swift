@@ -27,7 +27,7 @@ extension NetKernel: TransportDelegate {
             }
         case .adopt(let connections):
             do {
-                try establish(PeerConnections(connections: connections))
+                try establish(PeerConnections(connections: connections), answering: true)
             } catch {
                 nodeDown(info.peer, reason: .connectionSetupFailed, creation: info.peerCreation)
             }
@@ -61,7 +61,11 @@ extension NetKernel: TransportDelegate {
             // A connection of an incarnation other than the session's is left alone (its
             // own session begins once the one in place has ended).
             guard s.sessions[info.peer]!.creation == info.peerCreation else { return .none }
-            guard info.direction == .inbound else { return .none }
+            guard info.direction == .inbound else {
+                // This node is connecting on its own: nothing to answer.
+                if s.sessions[info.peer]!.dialBack == .waiting { s.sessions[info.peer]!.dialBack = .notNeeded }
+                return .none
+            }
             s.sessions[info.peer]!.inbound.append(connection)
             let session = s.sessions[info.peer]!
             let expected = info.peerSpec.channels.reduce(0) { $0 + $1.parallelism }
@@ -116,16 +120,20 @@ extension NetKernel: TransportDelegate {
         let info = connection.info
         // Only the connections this node sends on end a session (those it dialled, or the
         // peer's it adopted): the peer ends its side by closing them. A session the peer
-        // started whose connections did not all arrive also ends: the peer gave up
-        // connecting, so there is nothing to answer. Other connections (a duplicate set, the
-        // peer's dialled-back set) are the peer's to close.
+        // started that this node has not answered yet also ends when one of the peer's
+        // connections closes: the peer gave up connecting, or ended the session before this
+        // node's answer was up. Other connections (a duplicate set, the peer's dialled-back
+        // set) are the peer's to close.
         let ends = state.withLock { s -> NodeDownReason? in
             guard let session = s.sessions[info.peer], session.creation == info.peerCreation else { return nil }
             guard let connections = session.connections else {
-                if info.direction == .inbound {
-                    return session.dialBack == .waiting ? .connectionSetupFailed : nil
+                guard info.direction == .inbound else { return s.shuttingDown ? .shutdown : .connectionClosed }
+                switch session.dialBack {
+                case .waiting: return .connectionSetupFailed
+                // The peer ended the session while this node was dialling back.
+                case .dialling: return s.shuttingDown ? .shutdown : .connectionClosed
+                case .notNeeded: return nil
                 }
-                return s.shuttingDown ? .shutdown : .connectionClosed
             }
             guard (connections.connections[info.channel.name] ?? []).contains(where: { $0 === connection }) else {
                 return nil

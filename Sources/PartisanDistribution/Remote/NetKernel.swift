@@ -137,7 +137,7 @@ public final class NetKernel: Sendable {
             let connections = try await endpoint.connect(to: address, expecting: peer, only: channels) {
                 channel, index in loops[ChannelKey(name: channel, index: index)]
             }
-            try establish(connections)
+            try establish(connections, answering: true)
         } catch {
             logger.notice("cannot connect back", metadata: ["peer": "\(peer)", "error": "\(error)"])
             let pending = state.withLock { $0.sessions[peer].map { !$0.isUp } ?? false }
@@ -148,15 +148,17 @@ public final class NetKernel: Sendable {
     /// Makes `connections` the ones the session sends on (this node's, or the peer's when
     /// connections are shared): writes the messages that waited for them, then reports the
     /// node up. A second set for a peer already up is closed, unless the peer may send on it
-    /// (see ``ConnectionSharing/shared``).
-    func establish(_ connections: PeerConnections) throws {
+    /// (see ``ConnectionSharing/shared``). With `answering` (the set answers a session the
+    /// peer started), the session must still be there: if it ended meanwhile, the set is
+    /// closed rather than taken for a new session.
+    func establish(_ connections: PeerConnections, answering: Bool = false) throws {
         let peer = connections.peer
         enum Outcome {
             case up([Pid], [@Sendable (Node) -> Void], NodeType)
             case duplicate, kept, closed
         }
         let outcome: Outcome = state.withLock { s in
-            guard !s.shuttingDown, connections.isOpen else { return .closed }
+            guard !s.shuttingDown, connections.isOpen, !answering || s.sessions[peer] != nil else { return .closed }
             var session = s.sessions[peer] ?? PeerSession(creation: connections.creation)
             guard session.creation == connections.creation else { return .closed }
             if let current = session.connections {
