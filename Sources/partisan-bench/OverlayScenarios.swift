@@ -12,6 +12,10 @@ struct OverlaySettings: Sendable {
     var transport = "memory"
     var seed: UInt64 = 1
     var graphOut: String?
+    /// `broadcast-after-failures`: `plumtree` or `flood`.
+    var broadcast = "plumtree"
+    /// `broadcast-after-failures --broadcast plumtree`: Plumtree's lazy tick (Partisan's 1 s).
+    var lazyTick: Duration = .seconds(1)
 }
 
 /// The overlay scenarios (the HyParView paper's experiment on this machine): N nodes join
@@ -29,6 +33,7 @@ enum OverlayScenarios {
         Scenario(name: "overlay-converge", run: converge),
         Scenario(name: "overlay-cost", run: cost),
         Scenario(name: "broadcast-after-failures", run: OverlayFailureScenarios.broadcastAfterFailures),
+        Scenario(name: "replicated-map-tcp", run: BroadcastScenarios.replicatedMapOverTCP),
     ]
 
     /// The TCP runs' timings.
@@ -182,6 +187,18 @@ enum OverlayScenarios {
 
     static func overTCP(_ settings: OverlaySettings) async throws -> Run {
         let rssBefore = residentBytes()
+        let (nodes, seconds) = try await convergedOverTCP(settings)
+        let connections = Double(nodes.map { $0.nodes().count }.reduce(0, +)) / Double(nodes.count)
+        let bytes = Double(residentBytes() - rssBefore) / Double(settings.nodes)
+        for node in nodes { await node.shutdown() }
+        return Run(
+            seconds: seconds, wallSeconds: seconds, messages: nil, connectionsPerNode: connections, bytesPerNode: bytes,
+            diameter: nil)
+    }
+
+    /// Starts `settings.nodes` nodes over TCP in this process, joins them all through node 0
+    /// and waits until the overlay has converged; returns them and how long that took.
+    static func convergedOverTCP(_ settings: OverlaySettings) async throws -> (nodes: [PartisanNode], seconds: Double) {
         var logger = Logger(label: "partisan.bench")
         logger.logLevel = .error
         var nodes: [PartisanNode] = []
@@ -216,13 +233,7 @@ enum OverlayScenarios {
             if polls % 20 == 0 { progress("  t=\(clock.now - start)") }
             try await Task.sleep(for: .milliseconds(100))
         }
-        let seconds = (clock.now - start).inSeconds
-        let connections = Double(nodes.map { $0.nodes().count }.reduce(0, +)) / Double(nodes.count)
-        let bytes = Double(residentBytes() - rssBefore) / Double(settings.nodes)
-        for node in nodes { await node.shutdown() }
-        return Run(
-            seconds: seconds, wallSeconds: seconds, messages: nil, connectionsPerNode: connections, bytesPerNode: bytes,
-            diameter: nil)
+        return (nodes, (clock.now - start).inSeconds)
     }
 
     /// Writes each link `i j` (with `i < j`) on a line.
