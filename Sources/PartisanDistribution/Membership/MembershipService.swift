@@ -261,9 +261,11 @@ public final class MembershipService: Sendable {
     /// Routes `{Tag, Name, Message}` on the `membership` channel to `handler(Message, sender)`
     /// instead of the overlay manager, for a service sharing the channel (a broadcast, for
     /// example ``PlumtreeService``); `nil` removes it. Once a tag has had a handler, every
-    /// message carrying it goes to that tag's services: one with an unknown name or another
-    /// shape is logged and dropped. `handler` runs on the connection's event loop, only while
-    /// this service is live (not stopped or suspended), and must not block.
+    /// message carrying it goes to that tag's services: one for a name not running here is
+    /// dropped (logged at debug level: peers may start a service earlier), one of another
+    /// shape is logged and dropped. Before that, such messages reach the overlay manager,
+    /// which ignores messages it does not know. `handler` runs on the connection's event loop,
+    /// only while this service is live (not stopped or suspended), and must not block.
     public func setServiceHandler(tag: String, name: String, _ handler: (@Sendable (Term, Node) -> Void)?) {
         services.withLock { $0.byTag[tag, default: [:]][name] = handler }
     }
@@ -292,18 +294,21 @@ public final class MembershipService: Sendable {
     /// dropped it as a malformed service message).
     private func routeToService(_ term: Term, from peer: Node) -> Bool {
         guard let fields = term.tupleValue, let tag = fields.first?.atomValue else { return false }
-        let (known, handler) = services.withLock { s -> (Bool, (@Sendable (Term, Node) -> Void)?) in
-            guard let names = s.byTag[tag] else { return (false, nil) }
-            guard fields.count == 3, let name = fields[1].atomValue else { return (true, nil) }
-            return (true, names[name])
-        }
-        guard known else { return false }
-        if let handler {
-            handler(fields[2], peer)
-        } else {
+        guard let names = services.withLock({ $0.byTag[tag] }) else { return false }
+        guard fields.count == 3, let name = fields[1].atomValue else {
             logger.notice(
-                "dropped a message for no service", metadata: ["node": "\(node)", "peer": "\(peer)", "tag": "\(tag)"])
+                "dropped a malformed service message",
+                metadata: ["node": "\(node)", "peer": "\(peer)", "tag": "\(tag)"])
+            return true
         }
+        guard let handler = names[name] else {
+            // A peer may run a service this node has not started (yet): not an error.
+            logger.debug(
+                "dropped a message for a service not running here",
+                metadata: ["node": "\(node)", "peer": "\(peer)", "tag": "\(tag)", "name": "\(name)"])
+            return true
+        }
+        handler(fields[2], peer)
         return true
     }
 
