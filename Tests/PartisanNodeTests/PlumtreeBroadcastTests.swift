@@ -27,10 +27,14 @@ import Testing
     }
 
     @Test func a_put_on_one_node_reaches_every_node_of_a_hyparview_overlay() async throws {
+        // No failure detection to speak of: a loaded machine must not make the overlay churn.
         let nodes = try await startOverlayNodes(
-            8, prefix: "pt", overlay: { .hyParView(Self.smallViews, seed: UInt64($0 + 1)) }, membership: Self.timings)
+            8, prefix: "pt", overlay: { .hyParView(Self.smallViews, seed: UInt64($0 + 1)) },
+            membership: Self.patientTimings)
         let maps = try nodes.map { try $0.startReplicatedMap("config", configuration: Self.fast) }
-        try await eventually(timeout: .seconds(20), "overlay connected") { overlayConnected(nodes) }
+        try await eventually(timeout: .seconds(30), "every node with a peer") {
+            nodes.allSatisfy { $0.members().count >= 2 }
+        }
         #expect(nodes.allSatisfy { $0.members().count <= 4 })
 
         let changes = Mutex<[String: Term?]>([:])
@@ -38,7 +42,9 @@ import Testing
         maps[0].put("a", .integer(1))
         maps[5].put("b", .atom("two"))
         let expected: [String: Term] = ["a": .integer(1), "b": .atom("two")]
-        try await eventually("both writes on every node") { maps.allSatisfy { $0.snapshot() == expected } }
+        try await eventually(timeout: .seconds(30), "both writes on every node") {
+            maps.allSatisfy { $0.snapshot() == expected }
+        }
         try await eventually("node 7's subscriber told of both") {
             changes.withLock { $0 } == ["a": .integer(1), "b": .atom("two")]
         }
@@ -71,6 +77,38 @@ import Testing
         // No new broadcast comes: only an exchange can bring node 3 the writes it missed.
         cutOff.resumeForTesting()
         try await eventually("node 3 caught up") { maps[3].snapshot() == maps[0].snapshot() }
+        await Self.shutdown(nodes)
+    }
+
+    @Test func a_hyparview_node_dropped_by_its_peers_catches_up_when_it_rejoins() async throws {
+        let nodes = try await startOverlayNodes(
+            6, prefix: "pr", overlay: { .hyParView(Self.smallViews, seed: UInt64($0 + 11)) }, membership: Self.timings)
+        let maps = try nodes.map { try $0.startReplicatedMap("config", configuration: Self.fast) }
+        try await eventually(timeout: .seconds(30), "every node with a peer") {
+            nodes.allSatisfy { $0.members().count >= 2 }
+        }
+
+        // Node 5, in some views, hangs until every peer has declared it down and dropped it.
+        let hung = nodes[5]
+        let others = Array(nodes.prefix(5))
+        try await eventually(timeout: .seconds(30), "node 5 in another node's view") {
+            others.contains { $0.members().contains(hung.name) && $0.isConnected(hung.name) }
+        }
+        hung.membership!.suspendForTesting()
+        try await eventually(timeout: .seconds(30), "node 5 dropped by the others") {
+            others.allSatisfy { !$0.members().contains(hung.name) }
+        }
+        for i in 0..<3 { maps[i].put("while-away-\(i)", .integer(Int64(i))) }
+        try await eventually(timeout: .seconds(30), "the writes on the others") {
+            maps.prefix(5).allSatisfy { $0.snapshot().count == 3 }
+        }
+        #expect(maps[5].snapshot().isEmpty)
+
+        // Back, it rejoins the overlay; its new neighbours' exchanges bring it the writes.
+        hung.membership!.resumeForTesting()
+        try await eventually(timeout: .seconds(30), "node 5 back in the overlay and caught up") {
+            hung.members().count >= 2 && maps[5].snapshot() == maps[0].snapshot()
+        }
         await Self.shutdown(nodes)
     }
 

@@ -23,22 +23,3 @@ public func startOverlayNodes(
     for node in nodes.dropFirst() { try await node.join(nodes[0].listenAddress!) }
     return nodes
 }
-
-/// Whether the overlay's member lists (``PartisanNode/members()``, this node left out) form
-/// one connected, symmetric graph over `nodes`, each node connected to its members.
-public func overlayConnected(_ nodes: [PartisanNode]) -> Bool {
-    var views: [Node: Set<Node>] = [:]
-    for node in nodes { views[node.name] = Set(node.members()).subtracting([node.name]) }
-    for node in nodes {
-        let view = views[node.name]!
-        guard !view.isEmpty, view.allSatisfy({ views[$0]?.contains(node.name) ?? false }),
-            view.allSatisfy(node.isConnected)
-        else { return false }
-    }
-    var reached: Set<Node> = [nodes[0].name]
-    var frontier = [nodes[0].name]
-    while let next = frontier.popLast() {
-        for peer in views[next] ?? [] where reached.insert(peer).inserted { frontier.append(peer) }
-    }
-    return reached.count == nodes.count
-}
