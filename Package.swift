@@ -15,6 +15,7 @@ let package = Package(
         .executable(name: "partisan-demo", targets: ["partisan-demo"]),
         .executable(name: "partisan-bench", targets: ["partisan-bench"]),
         .executable(name: "partisan-kv-example", targets: ["partisan-kv-example"]),
+        .executable(name: "partisan-plumdb-example", targets: ["partisan-plumdb-example"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
@@ -82,6 +83,13 @@ let package = Package(
             name: "partisan-kv-example",
             dependencies: ["Partisan"],
             path: "Examples/partisan-kv-example",
+            swiftSettings: strict
+        ),
+        // A replicated key-value map (Plumtree over HyParView) on six nodes in one process.
+        .executableTarget(
+            name: "partisan-plumdb-example",
+            dependencies: ["Partisan", .product(name: "Logging", package: "swift-log")],
+            path: "Examples/partisan-plumdb-example",
             swiftSettings: strict
         ),
         // Shared test helpers: deadlines, waiting for conditions, the Erlang oracle.

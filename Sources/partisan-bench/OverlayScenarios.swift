@@ -16,6 +16,10 @@ struct OverlaySettings: Sendable {
     var speedUp = 5
     var seed: UInt64 = 1
     var graphOut: String?
+    /// `broadcast-after-failures`: `plumtree` or `flood`.
+    var broadcast = "plumtree"
+    /// `broadcast-after-failures --broadcast plumtree`: Plumtree's lazy tick (Partisan's 1 s).
+    var lazyTick: Duration = .seconds(1)
 }
 
 /// The overlay scenarios (the HyParView paper's experiment on this machine): N nodes join
@@ -34,6 +38,7 @@ enum OverlayScenarios {
         Scenario(name: "overlay-converge", run: converge),
         Scenario(name: "overlay-cost", run: cost),
         Scenario(name: "broadcast-after-failures", run: OverlayFailureScenarios.broadcastAfterFailures),
+        Scenario(name: "replicated-map-tcp", run: BroadcastScenarios.replicatedMapOverTCP),
     ]
 
     /// The TCP runs' timings: Partisan's periods (tick 1 s, promotion 5 s, shuffle 10 s)
@@ -192,6 +197,26 @@ enum OverlayScenarios {
 
     static func overTCP(_ settings: OverlaySettings) async throws -> Run {
         let rssBefore = residentBytes()
+        let (nodes, seconds, peakDescriptors) = try await convergedOverTCP(settings)
+        let connections = Double(nodes.map { $0.nodes().count }.reduce(0, +)) / Double(nodes.count)
+        let bytes = Double(residentBytes() - rssBefore) / Double(settings.nodes)
+        for node in nodes { await node.shutdown() }
+        var run = Run(
+            seconds: seconds, wallSeconds: seconds, messages: nil, connectionsPerNode: connections, bytesPerNode: bytes,
+            diameter: nil)
+        run.details = [
+            ("sharing", .text(settings.sharing)), ("speed_up", .number(Double(settings.speedUp))),
+            ("peak_descriptors", .number(Double(peakDescriptors))),
+        ]
+        return run
+    }
+
+    /// Starts `settings.nodes` nodes over TCP in this process, joins them all through node 0
+    /// and waits until the overlay has converged; returns them, how long that took, and the
+    /// most file descriptors the process had open meanwhile.
+    static func convergedOverTCP(_ settings: OverlaySettings) async throws -> (
+        nodes: [PartisanNode], seconds: Double, peakDescriptors: Int
+    ) {
         var logger = Logger(label: "partisan.bench")
         logger.logLevel = .error
         let sharing: ConnectionSharing
@@ -235,18 +260,7 @@ enum OverlayScenarios {
             if polls % 20 == 0 { progress("  t=\(clock.now - start) descriptors=\(peakDescriptors)") }
             try await Task.sleep(for: .milliseconds(100))
         }
-        let seconds = (clock.now - start).inSeconds
-        let connections = Double(nodes.map { $0.nodes().count }.reduce(0, +)) / Double(nodes.count)
-        let bytes = Double(residentBytes() - rssBefore) / Double(settings.nodes)
-        for node in nodes { await node.shutdown() }
-        var run = Run(
-            seconds: seconds, wallSeconds: seconds, messages: nil, connectionsPerNode: connections, bytesPerNode: bytes,
-            diameter: nil)
-        run.details = [
-            ("sharing", .text(settings.sharing)), ("speed_up", .number(Double(settings.speedUp))),
-            ("peak_descriptors", .number(Double(peakDescriptors))),
-        ]
-        return run
+        return (nodes, (clock.now - start).inSeconds, peakDescriptors)
     }
 
     /// How many file descriptors the process has open (the entries of `/proc/self/fd`; 0

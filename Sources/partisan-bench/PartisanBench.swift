@@ -53,6 +53,15 @@ struct PartisanBench: AsyncParsableCommand {
     @Option(help: "Overlay scenarios, in memory: write the converged overlay's links (`i j` lines) to this file.")
     var graphOut: String?
 
+    @Option(help: "broadcast-after-failures: `plumtree` (Plumtree over the overlay) or `flood` (HyParView's flood).")
+    var broadcast: String = "plumtree"
+
+    @Option(
+        help:
+            "broadcast-after-failures with plumtree: the lazy tick (IHAVE, GRAFT) in seconds; exchanges every 10 ticks."
+    )
+    var lazyTick: Double = 1
+
     @Option(help: .hidden)
     var cookie: String = "bench"
 
@@ -75,7 +84,8 @@ struct PartisanBench: AsyncParsableCommand {
         settings.inProcess = inProcess
         settings.execution = execution
         settings.overlay = OverlaySettings(
-            nodes: nodes, overlay: overlay, transport: transport, sharing: sharing, speedUp: max(1, speedUp), seed: seed, graphOut: graphOut)
+            nodes: nodes, overlay: overlay, transport: transport, sharing: sharing, speedUp: max(1, speedUp),
+            seed: seed, graphOut: graphOut, broadcast: broadcast, lazyTick: .milliseconds(Int64(lazyTick * 1000)))
         var result = try await found.run(settings)
         result.details.append(("scheduler", .text(scheduler.rawValue)))
         if found.name.hasPrefix("remote") || found.name.hasPrefix("erpc") || found.name == "hol" {

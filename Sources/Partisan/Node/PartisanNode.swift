@@ -19,6 +19,8 @@ public final class PartisanNode: Sendable {
     /// The node's remote function calls: the functions it exposes and their server (see
     /// ``erpc`` and ``rpc`` for calling other nodes).
     public let rpcService: RPCService
+    /// The Plumtree broadcasts running on the node, by name (see ``startPlumtreeBroadcast(_:handler:configuration:)``).
+    let broadcasts = BroadcastRegistry()
 
     private init(runtime: ProcessRuntime, kernel: NetKernel?, codec: MessageCodec, membership: MembershipService? = nil)
     {

@@ -42,6 +42,7 @@ public final class MembershipService: Sendable {
     private let state: Mutex<State>
     private let ticker = Mutex<Task<Void, Never>?>(nil)
     private let deliveryHandler = Mutex<(@Sendable (Node, Term) -> Void)?>(nil)
+    private let services = Mutex(ServiceHandlers())
     private let logger: Logger
     private var node: Node { kernel.runtime.node }
 
@@ -211,6 +212,7 @@ public final class MembershipService: Sendable {
             return true
         }
         guard live, term != .atom("heartbeat") else { return }
+        if routeToService(term, from: peer) { return }
         perform { $0.handle(message: term, from: peer) }
     }
 
@@ -252,20 +254,89 @@ public final class MembershipService: Sendable {
         perform { $0.periodic() }
     }
 
+    // MARK: Services on the membership channel
+
+    /// The services multiplexed with the overlay's traffic, and the member-list subscribers.
+    private struct ServiceHandlers: Sendable {
+        /// Per tag, per name.
+        var byTag: [String: [String: @Sendable (Term, Node) -> Void]] = [:]
+        var membersChanged: [String: @Sendable ([NodeSpec]) -> Void] = [:]
+    }
+
+    /// Routes `{Tag, Name, Message}` on the `membership` channel to `handler(Message, sender)`
+    /// instead of the overlay manager, for a service sharing the channel (a broadcast, for
+    /// example ``PlumtreeService``); `nil` removes it. Once a tag has had a handler, every
+    /// message carrying it goes to that tag's services: one for a name not running here is
+    /// dropped (logged at debug level: peers may start a service earlier), one of another
+    /// shape is logged and dropped. Before that, such messages reach the overlay manager,
+    /// which ignores messages it does not know. `handler` runs on the connection's event loop,
+    /// only while this service is live (not stopped or suspended), and must not block.
+    public func setServiceHandler(tag: String, name: String, _ handler: (@Sendable (Term, Node) -> Void)?) {
+        services.withLock { $0.byTag[tag, default: [:]][name] = handler }
+    }
+
+    /// Calls `handler` with the new member list whenever the overlay's members change (see
+    /// ``members()``), outside the lock, on whatever thread made the change; `nil` removes the
+    /// handler set under `key`. Two changes made at once may be reported out of order, so a
+    /// subscriber that needs the latest list reads ``members()``. It must not block.
+    public func onMembersChanged(key: String, _ handler: (@Sendable ([NodeSpec]) -> Void)?) {
+        services.withLock { $0.membersChanged[key] = handler }
+    }
+
+    /// Sends `term` to `peer` on the `membership` channel, for a service sharing it (see
+    /// ``setServiceHandler(tag:name:_:)``); returns `false` (and drops it) when the peer is
+    /// not connected, or while this service is stopped or suspended.
+    @discardableResult
+    public func sendOnChannel(_ term: Term, to peer: Node) -> Bool {
+        guard state.withLock({ !$0.stopped && !$0.suspended }) else { return false }
+        return kernel.sendOverlay(term, to: peer)
+    }
+
+    /// Whether ``stop()`` was called.
+    public var isStopped: Bool { state.withLock { $0.stopped } }
+
+    /// Hands `term` to its service if its tag belongs to one; returns whether it did (or
+    /// dropped it as a malformed service message).
+    private func routeToService(_ term: Term, from peer: Node) -> Bool {
+        guard let fields = term.tupleValue, let tag = fields.first?.atomValue else { return false }
+        guard let names = services.withLock({ $0.byTag[tag] }) else { return false }
+        guard fields.count == 3, let name = fields[1].atomValue else {
+            logger.notice(
+                "dropped a malformed service message",
+                metadata: ["node": "\(node)", "peer": "\(peer)", "tag": "\(tag)"])
+            return true
+        }
+        guard let handler = names[name] else {
+            // A peer may run a service this node has not started (yet): not an error.
+            logger.debug(
+                "dropped a message for a service not running here",
+                metadata: ["node": "\(node)", "peer": "\(peer)", "tag": "\(tag)", "name": "\(name)"])
+            return true
+        }
+        handler(fields[2], peer)
+        return true
+    }
+
+    private func notifyMembersChanged(_ members: [NodeSpec]) {
+        for handler in services.withLock({ Array($0.membersChanged.values) }) { handler(members) }
+    }
+
     // MARK: Carrying out updates
 
     /// Runs `event` on the manager under the lock, then carries out its update outside it.
     private func perform(_ event: (inout any PeerServiceManager) -> PeerServiceUpdate) {
-        let update = state.withLock { s -> PeerServiceUpdate? in
-            guard !s.stopped else { return nil }
+        let (update, membersChanged) = state.withLock { s -> (PeerServiceUpdate?, Bool) in
+            guard !s.stopped else { return (nil, false) }
             let update = event(&s.manager)
+            let membersChanged = s.members != update.members
             s.members = update.members
             s.wanted = Dictionary(update.connect.map { ($0.node, $0) }, uniquingKeysWith: { $1 })
             for gone in update.disconnect { s.wanted[gone] = nil }
             for peer in Array(s.held.keys) where s.wanted[peer] == nil { s.held[peer] = nil }
-            return update
+            return (update, membersChanged)
         }
         guard let update else { return }
+        if membersChanged { notifyMembersChanged(update.members) }
         if !update.delivered.isEmpty {
             let handler = deliveryHandler.withLock { $0 }
             // Process messages sent transitively go to the kernel; the rest are the user's.

@@ -63,6 +63,9 @@ public final class OverlaySimulator {
     public var now: Duration { .nanoseconds(clock) }
     /// Overlay messages sent (delivered or lost).
     public private(set) var messagesSent = 0
+    /// Overlay messages sent, per kind: the atom a message is, or its tuple's first atom
+    /// (`broadcast`, `forward`, `shuffle`, …).
+    public private(set) var messagesSentByKind: [String: Int] = [:]
     /// Overlay messages lost in flight (``SimulationConfiguration/lossRate``).
     public private(set) var messagesLost = 0
     /// Overlay messages dropped because the peer was not, and was not to be, connected, or the
@@ -349,6 +352,7 @@ public final class OverlaySimulator {
 
     private func transmit(_ message: Term, from i: Int, to j: Int) {
         messagesSent += 1
+        messagesSentByKind[message.atomValue ?? message.tupleValue?.first?.atomValue ?? "?", default: 0] += 1
         if configuration.lossRate > 0, Double(rng.next() >> 11) / Double(1 << 53) < configuration.lossRate {
             messagesLost += 1
             return
