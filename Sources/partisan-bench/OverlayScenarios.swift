@@ -56,7 +56,8 @@ enum OverlayScenarios {
     static func overlay(_ settings: OverlaySettings, index: Int, tcp: Bool) throws -> Overlay {
         switch settings.overlay {
         case "hyparview":
-            return .hyParView(tcp ? tcpHyParView(speedUp: settings.speedUp) : .init(), seed: settings.seed &+ UInt64(index))
+            return .hyParView(
+                tcp ? tcpHyParView(speedUp: settings.speedUp) : .init(), seed: settings.seed &+ UInt64(index))
         case "fullmesh":
             return .fullMesh
         case "client-server":
@@ -231,7 +232,8 @@ enum OverlayScenarios {
                 try await PartisanNode.start(
                     name: Node(validating: "bench\(i)@127.0.0.1"), cookie: "overlay-bench",
                     channels: ChannelSpec.standard,
-                    logger: logger, overlay: try overlay(settings, index: i, tcp: true), membership: tcpTimings(speedUp: settings.speedUp)
+                    logger: logger, overlay: try overlay(settings, index: i, tcp: true),
+                    membership: tcpTimings(speedUp: settings.speedUp)
                 ) { $0.connectionSharing = sharing })
         }
         progress("overlay-converge: \(settings.nodes) \(settings.overlay) nodes started over TCP, joining")

@@ -41,10 +41,16 @@ struct PartisanBench: AsyncParsableCommand {
     @Option(help: "Overlay scenarios: `memory` (the in-memory simulator) or `tcp` (real nodes on 127.0.0.1).")
     var transport: String = "memory"
 
-    @Option(help: "Overlay scenarios over TCP: `shared` (default: a dialled node answers on the dialler's connections) or `separate` (it dials back).")
+    @Option(
+        help:
+            "Overlay scenarios over TCP: `shared` (default: a dialled node answers on the dialler's connections) or `separate` (it dials back)."
+    )
     var sharing: String = "shared"
 
-    @Option(help: "Overlay scenarios over TCP: Partisan's periods (tick 1 s, promotion 5 s, shuffle 10 s) are divided by this.")
+    @Option(
+        help:
+            "Overlay scenarios over TCP: Partisan's periods (tick 1 s, promotion 5 s, shuffle 10 s) are divided by this."
+    )
     var speedUp: Int = 5
 
     @Option(help: "Overlay scenarios: the simulation's seed.")
