@@ -32,6 +32,27 @@ import Testing
         }
     }
 
+    @Test func a_hello_carries_its_connection_set_and_one_without_reads_as_unnumbered() throws {
+        let spec = NodeSpec(node: "a@127.0.0.1", listenAddresses: [ListenAddress(host: "127.0.0.1", port: 4000)])
+        let hello = HandshakeMessage.Hello(
+            version: 1, node: "a@127.0.0.1", creation: 7, spec: spec, nonce: HandshakeMessage.makeNonce(),
+            channel: "default", index: 0, set: ConnectionSet(number: 12, answers: 5))
+        guard case .hello(let decoded) = try HandshakeMessage(term: HandshakeMessage.hello(hello).term) else {
+            throw HandshakeError.malformedMessage("not a hello")
+        }
+        #expect(decoded.set == ConnectionSet(number: 12, answers: 5))
+        guard case .tuple(let fields) = HandshakeMessage.hello(hello).term else {
+            throw HandshakeError.malformedMessage("not a tuple")
+        }
+        guard case .hello(let legacy) = try HandshakeMessage(term: .tuple(Array(fields.prefix(7)))) else {
+            throw HandshakeError.malformedMessage("not a hello")
+        }
+        #expect(legacy.set == .unnumbered)
+        #expect(throws: HandshakeError.self) {
+            try HandshakeMessage(term: .tuple(Array(fields.prefix(7)) + [.atom("nonsense")]))
+        }
+    }
+
     @Test func a_node_spec_round_trips_hidden_or_not_and_a_missing_flag_reads_as_visible() throws {
         for hidden in [false, true] {
             let spec = NodeSpec(

@@ -61,7 +61,7 @@ import Testing
             localNode: "a@127.0.0.1", peer: "b@127.0.0.1", peerCreation: 1,
             peerSpec: NodeSpec(node: "b@127.0.0.1", listenAddresses: []),
             channel: ChannelSpec(name: "default", parallelism: 1, monotonic: monotonic), index: 0,
-            direction: .outbound, remoteAddress: nil)
+            direction: .outbound, remoteAddress: nil, set: .unnumbered)
         return Connection(info: info, channel: channel, encoder: FrameEncoder(maxFrameSize: 1 << 20), limits: limits)
     }
 

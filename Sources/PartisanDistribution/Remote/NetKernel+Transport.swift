@@ -15,7 +15,7 @@ extension NetKernel: TransportDelegate {
 
     public func connectionEstablished(_ connection: Connection) {
         let info = connection.info
-        guard admitIncarnation(of: connection) else { return }
+        guard admitIncarnation(of: connection), admitSet(of: connection) else { return }
         switch answer(connection) {
         case .none:
             break
@@ -23,11 +23,13 @@ extension NetKernel: TransportDelegate {
             let address = info.peerSpec.listenAddresses.first
             let channels = Set(info.peerSpec.channels.map(\.name))
             Task {
-                await dialBack(info.peer, creation: info.peerCreation, at: address, channels: channels, loops: loops)
+                await dialBack(
+                    info.peer, creation: info.peerCreation, answering: info.set.number, at: address,
+                    channels: channels, loops: loops)
             }
         case .adopt(let connections):
             do {
-                try establish(PeerConnections(connections: connections), answering: true)
+                try establish(PeerConnections(connections: connections), answering: info.set.number)
             } catch {
                 nodeDown(info.peer, reason: .connectionSetupFailed, creation: info.peerCreation)
             }
@@ -50,13 +52,16 @@ extension NetKernel: TransportDelegate {
         let info = connection.info
         return state.withLock { s -> Answer in
             guard !s.shuttingDown else { return .none }
+            // A set this node dials back belongs to the session it answers; its establishing
+            // decides (a late one must not open a session of its own).
+            if info.direction == .outbound, info.set.answers != 0 { return .none }
             if s.sessions[info.peer] == nil {
                 // A session that starts with a connection the peer dialled has no connections
                 // of this node's yet: they are dialled (or adopted) once the peer's have all
                 // arrived.
                 s.sessions[info.peer] = PeerSession(
                     creation: info.peerCreation, type: info.peerSpec.hidden ? .hidden : .visible,
-                    dialBack: info.direction == .inbound ? .waiting : .notNeeded)
+                    dialBack: info.direction == .inbound && info.set.answers == 0 ? .waiting : .notNeeded)
             }
             // A connection of an incarnation other than the session's is left alone (its
             // own session begins once the one in place has ended).
@@ -67,6 +72,9 @@ extension NetKernel: TransportDelegate {
                 return .none
             }
             s.sessions[info.peer]!.inbound.append(connection)
+            if info.set.answers == 0, s.sessions[info.peer]!.peerSet == 0 {
+                s.sessions[info.peer]!.peerSet = info.set.number
+            }
             let session = s.sessions[info.peer]!
             let expected = info.peerSpec.channels.reduce(0) { $0 + $1.parallelism }
             guard session.dialBack == .waiting, session.inbound.count >= expected else { return .none }
@@ -82,6 +90,42 @@ extension NetKernel: TransportDelegate {
                 }
                 return .dialBack(Dictionary(pairs, uniquingKeysWith: { first, _ in first }))
             }
+        }
+    }
+
+    /// Checks the set (``ConnectionSet``) of a connection the peer dialled against the
+    /// sessions in place. An answer to a set of this node's that no longer lives is late (its
+    /// session ended) and is closed. A set the peer dialled that is newer than the one that
+    /// opened the session means the peer has ended that session on its side (it would not dial
+    /// again otherwise): the session ends here too, and the connection opens the next one. An
+    /// older one is late and closed. Returns whether the connection may proceed.
+    private func admitSet(of connection: Connection) -> Bool {
+        let info = connection.info
+        guard info.direction == .inbound, info.set != .unnumbered else { return true }
+        enum Verdict {
+            case admit, late
+            case replaces(creation: UInt32, set: UInt64)
+        }
+        let verdict = state.withLock { s -> Verdict in
+            if info.set.answers != 0 { return s.liveSets.contains(info.set.answers) ? .admit : .late }
+            guard let session = s.sessions[info.peer], session.creation == info.peerCreation, session.peerSet != 0,
+                session.peerSet != info.set.number
+            else { return .admit }
+            return info.set.number > session.peerSet
+                ? .replaces(creation: session.creation, set: session.peerSet) : .late
+        }
+        switch verdict {
+        case .admit:
+            return true
+        case .late:
+            logger.debug("closing a late connection", metadata: ["connection": "\(info)", "set": "\(info.set)"])
+            connection.channel.close(promise: nil)
+            return false
+        case .replaces(let creation, let set):
+            logger.info("peer opened a new session", metadata: ["peer": "\(info.peer)", "set": "\(info.set)"])
+            // Another connection of the new set may have replaced it already.
+            nodeDown(info.peer, reason: .connectionClosed, creation: creation) { $0.peerSet == set }
+            return true
         }
     }
 
@@ -125,7 +169,9 @@ extension NetKernel: TransportDelegate {
         // node's answer was up. Other connections (a duplicate set, the peer's dialled-back
         // set) are the peer's to close.
         let ends = state.withLock { s -> NodeDownReason? in
-            guard let session = s.sessions[info.peer], session.creation == info.peerCreation else { return nil }
+            guard let session = s.sessions[info.peer], session.creation == info.peerCreation,
+                Self.belongs(info, to: session, liveSets: s.liveSets)
+            else { return nil }
             guard let connections = session.connections else {
                 guard info.direction == .inbound else { return s.shuttingDown ? .shutdown : .connectionClosed }
                 switch session.dialBack {
@@ -141,6 +187,21 @@ extension NetKernel: TransportDelegate {
             return s.shuttingDown ? .shutdown : .connectionClosed
         }
         if let reason = ends { nodeDown(info.peer, reason: reason, creation: info.peerCreation) }
+    }
+
+    /// Whether a connection is one of `session`'s, by its set: this node's sets that still
+    /// live (an answer only if it answers the set that opened the session), the peer's set
+    /// that opened the session, or the peer's answer to one of this node's live sets. A connection of a session that has ended is not (its close must not
+    /// end the next session). Unnumbered connections are taken to belong.
+    private static func belongs(_ info: ConnectionInfo, to session: PeerSession, liveSets: Set<UInt64>) -> Bool {
+        guard info.set != .unnumbered else { return true }
+        switch info.direction {
+        case .outbound where info.set.answers != 0:
+            return liveSets.contains(info.set.number) && session.peerSet == info.set.answers
+        case .outbound: return liveSets.contains(info.set.number)
+        case .inbound where info.set.answers != 0: return liveSets.contains(info.set.answers)
+        case .inbound: return session.peerSet == 0 || session.peerSet == info.set.number
+        }
     }
 
     public func received(_ term: Term, on connection: Connection) {

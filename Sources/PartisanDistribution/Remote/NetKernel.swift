@@ -44,6 +44,11 @@ public final class NetKernel: Sendable {
         var upCallbacks: [@Sendable (Node) -> Void] = []
         var downCallbacks: [@Sendable (Node, NodeDownReason) -> Void] = []
         var shuttingDown = false
+        /// The last number given to a set of connections this node dialled.
+        var lastSet: UInt64 = 0
+        /// The sets this node dialled that are being opened or belong to a session: a peer's
+        /// answer to any other set is late, and closed.
+        var liveSets: Set<UInt64> = []
         /// Receives the terms of the `membership` channel (the overlay's driver); without
         /// one they are read as process traffic.
         var overlayHandler: (@Sendable (Term, Node) -> Void)?
@@ -119,9 +124,40 @@ public final class NetKernel: Sendable {
     @discardableResult
     public func connect(to address: ListenAddress) async throws -> Node {
         guard let endpoint, !state.withLock({ $0.shuttingDown }) else { throw TransportError.shutDown }
-        let connections = try await endpoint.connect(to: address)
-        try establish(connections)
-        return connections.peer
+        if let peer = connectedNode(listeningAt: address) { return peer }
+        let set = reserveSet()
+        do {
+            let connections = try await endpoint.connect(to: address, set: ConnectionSet(number: set))
+            try establish(connections, set: set)
+            return connections.peer
+        } catch {
+            releaseSet(set)
+            throw error
+        }
+    }
+
+    /// The connected node that announced `address` as where it listens, if any.
+    private func connectedNode(listeningAt address: ListenAddress) -> Node? {
+        state.withLock { s in
+            s.sessions.first { _, session in
+                session.connections?.connections.values.joined().first?.info.peerSpec.listenAddresses.contains(address)
+                    ?? false
+            }?.key
+        }
+    }
+
+    /// Numbers a new set of connections this node is about to dial.
+    private func reserveSet() -> UInt64 {
+        state.withLock { s in
+            s.lastSet += 1
+            s.liveSets.insert(s.lastSet)
+            return s.lastSet
+        }
+    }
+
+    /// Forgets a set of this node's whose connections failed or were closed.
+    private func releaseSet(_ set: UInt64) {
+        _ = state.withLock { $0.liveSets.remove(set) }
     }
 
     /// Dials back a peer that dialled this node, on the channels both have (`channels`, the
@@ -129,36 +165,40 @@ public final class NetKernel: Sendable {
     /// channel and index (`loops`), so a request read on one and the reply written on the
     /// other stay on one thread.
     func dialBack(
-        _ peer: Node, creation: UInt32, at address: ListenAddress?, channels: Set<String>,
-        loops: [ChannelKey: any EventLoop]
+        _ peer: Node, creation: UInt32, answering peerSet: UInt64, at address: ListenAddress?,
+        channels: Set<String>, loops: [ChannelKey: any EventLoop]
     ) async {
+        let set = reserveSet()
         do {
             guard let endpoint, let address else { throw TransportError.connectionClosed }
-            let connections = try await endpoint.connect(to: address, expecting: peer, only: channels) {
-                channel, index in loops[ChannelKey(name: channel, index: index)]
-            }
-            try establish(connections, answering: true)
+            let connections = try await endpoint.connect(
+                to: address, expecting: peer, only: channels, set: ConnectionSet(number: set, answers: peerSet)
+            ) { channel, index in loops[ChannelKey(name: channel, index: index)] }
+            try establish(connections, answering: peerSet, set: set)
         } catch {
+            releaseSet(set)
             logger.notice("cannot connect back", metadata: ["peer": "\(peer)", "error": "\(error)"])
-            let pending = state.withLock { $0.sessions[peer].map { !$0.isUp } ?? false }
-            if pending { nodeDown(peer, reason: .connectionSetupFailed, creation: creation) }
+            // Only the session this answered, if it is still waiting: a newer one may be in
+            // its place.
+            nodeDown(peer, reason: .connectionSetupFailed, creation: creation) { !$0.isUp && $0.peerSet == peerSet }
         }
     }
 
     /// Makes `connections` the ones the session sends on (this node's, or the peer's when
     /// connections are shared): writes the messages that waited for them, then reports the
     /// node up. A second set for a peer already up is closed, unless the peer may send on it
-    /// (see ``ConnectionSharing/shared``). With `answering` (the set answers a session the
-    /// peer started), the session must still be there: if it ended meanwhile, the set is
-    /// closed rather than taken for a new session.
-    func establish(_ connections: PeerConnections, answering: Bool = false) throws {
+    /// (see ``ConnectionSharing/shared``). With `answering` (the set answers the session the
+    /// peer's set numbered so opened), that session must still be there: if it ended
+    /// meanwhile, the set is closed rather than taken for a new session.
+    func establish(_ connections: PeerConnections, answering: UInt64? = nil, set: UInt64? = nil) throws {
         let peer = connections.peer
         enum Outcome {
             case up([Pid], [@Sendable (Node) -> Void], NodeType)
             case duplicate, kept, closed
         }
         let outcome: Outcome = state.withLock { s in
-            guard !s.shuttingDown, connections.isOpen, !answering || s.sessions[peer] != nil else { return .closed }
+            guard !s.shuttingDown, connections.isOpen, answering.map({ s.sessions[peer]?.peerSet == $0 }) ?? true
+            else { return .closed }
             var session = s.sessions[peer] ?? PeerSession(creation: connections.creation)
             guard session.creation == connections.creation else { return .closed }
             if let current = session.connections {
@@ -167,8 +207,12 @@ public final class NetKernel: Sendable {
                 // the peer's set, on this one, having adopted it too: either stays open,
                 // unused here, until the session ends. Otherwise the set is redundant.
                 guard Self.direction(of: connections) == .outbound else { return .kept }
-                guard Self.direction(of: current) == .inbound else { return .duplicate }
+                guard Self.direction(of: current) == .inbound else {
+                    if let set { s.liveSets.remove(set) }
+                    return .duplicate
+                }
                 s.sessions[peer]!.spare += connections.connections.values.joined()
+                if let set { s.sessions[peer]!.ownSets.append(set) }
                 return .kept
             }
             for message in session.pending {
@@ -176,6 +220,7 @@ public final class NetKernel: Sendable {
             }
             session.pending = []
             session.connections = connections
+            if let set { session.ownSets.append(set) }
             // With connections to send on, there is nothing left to answer.
             session.dialBack = .notNeeded
             s.sessions[peer] = session
@@ -251,13 +296,19 @@ public final class NetKernel: Sendable {
     }
 
     /// Ends the session with `peer`, if there is one (and it is of incarnation `creation`
-    /// when given), and signals everything that depended on it; returns whether there was one.
+    /// when given, and `condition` holds for it), and signals everything that depended on it;
+    /// returns whether there was one.
     @discardableResult
-    func nodeDown(_ peer: Node, reason: NodeDownReason, creation: UInt32? = nil) -> Bool {
+    func nodeDown(
+        _ peer: Node, reason: NodeDownReason, creation: UInt32? = nil,
+        if condition: (PeerSession) -> Bool = { _ in true }
+    ) -> Bool {
         let ended = state.withLock {
             s -> (PeerSession, watchers: [Pid], callbacks: [@Sendable (Node, NodeDownReason) -> Void])? in
-            guard let current = s.sessions[peer], creation.map({ $0 == current.creation }) ?? true else { return nil }
+            guard let current = s.sessions[peer], creation.map({ $0 == current.creation }) ?? true, condition(current)
+            else { return nil }
             guard let session = s.sessions.removeValue(forKey: peer) else { return nil }
+            s.liveSets.subtract(session.ownSets)
             var watchers = s.nodeMonitors.removeValue(forKey: peer) ?? []
             if session.isUp { watchers += s.nodesWatchers(of: session.type) }
             return (session, watchers, session.isUp && session.type == .visible ? s.downCallbacks : [])

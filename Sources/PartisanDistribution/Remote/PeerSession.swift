@@ -49,6 +49,13 @@ struct PeerSession {
     /// Connections this node dialled that another set made redundant but that the peer may
     /// send on (``ConnectionSharing/shared``); closed with the session.
     var spare: [Connection] = []
+    /// The numbers of the sets of connections this node dialled for the session (see
+    /// ``ConnectionSet``).
+    var ownSets: [UInt64] = []
+    /// The number of the set the peer dialled to open the session, or of the last one it
+    /// opened while the session was up (0: none known). A newer set from the peer replaces
+    /// the session; an older one is late.
+    var peerSet: UInt64 = 0
     /// For a session the peer started: whether this node has answered it by dialling back,
     /// or by adopting the peer's connections (it does once they have all arrived).
     var dialBack: DialBack = .notNeeded

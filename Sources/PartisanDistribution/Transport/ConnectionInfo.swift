@@ -27,8 +27,11 @@ public struct ConnectionInfo: Sendable, CustomStringConvertible {
     public let direction: Direction
     /// The peer's socket address, when known.
     public let remoteAddress: SocketAddress?
+    /// The set of connections it belongs to (see ``ConnectionSet``).
+    public let set: ConnectionSet
 
     public var description: String {
-        "\(direction == .outbound ? "\(localNode) -> \(peer)" : "\(peer) -> \(localNode)") \(channel.name)#\(index)"
+        let route = direction == .outbound ? "\(localNode) -> \(peer)" : "\(peer) -> \(localNode)"
+        return set == .unnumbered ? "\(route) \(channel.name)#\(index)" : "\(route) \(channel.name)#\(index) (\(set))"
     }
 }

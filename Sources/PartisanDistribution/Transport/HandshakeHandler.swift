@@ -9,8 +9,8 @@ import PartisanCore
 /// dialler is D, the acceptor A):
 ///
 /// ```
-/// D -> A  {hello, 1, D, CreationD, SpecD, NonceD, {Channel, Index}}
-/// A -> D  {hello, 1, A, CreationA, SpecA, NonceA, {Channel, Index}}
+/// D -> A  {hello, 1, D, CreationD, SpecD, NonceD, {Channel, Index}, {Set, Answers}}
+/// A -> D  {hello, 1, A, CreationA, SpecA, NonceA, {Channel, Index}, {Set, Answers}}
 /// A -> D  {challenge_reply, HMAC(Cookie, NonceD ‖ A ‖ 0 ‖ D)}
 /// D -> A  {challenge_reply, HMAC(Cookie, NonceA ‖ D ‖ 0 ‖ A)}
 /// A -> D  established
@@ -29,8 +29,9 @@ final class HandshakeHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     /// Which side of the connection this handler runs on.
     enum Role {
-        /// This node dialled to open `index` of `channel`, expecting `expected` (if known).
-        case dialler(channel: ChannelSpec, index: Int, expected: Node?)
+        /// This node dialled to open `index` of `channel` of the connection set `set`,
+        /// expecting `expected` (if known).
+        case dialler(channel: ChannelSpec, index: Int, expected: Node?, set: ConnectionSet)
         /// The peer dialled this node.
         case acceptor
     }
@@ -104,8 +105,8 @@ final class HandshakeHandler: ChannelInboundHandler, RemovableChannelHandler {
         timeout = context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(core.configuration.handshakeTimeout)) {
             self.fail(.timedOut, context: context, tellPeer: true)
         }
-        if case .dialler(let channel, let index, _) = role {
-            send(.hello(ownHello(channel: channel.name, index: index)), context: context)
+        if case .dialler(let channel, let index, _, let set) = role {
+            send(.hello(ownHello(channel: channel.name, index: index, set: set)), context: context)
             context.flush()
         }
     }
@@ -120,7 +121,7 @@ final class HandshakeHandler: ChannelInboundHandler, RemovableChannelHandler {
                 throw HandshakeError.notAdmitted(info.peer, reason: reason)
             }
             if case .acceptor = role {
-                send(.hello(ownHello(channel: hello.channel, index: hello.index)), context: context)
+                send(.hello(ownHello(channel: hello.channel, index: hello.index, set: hello.set)), context: context)
             }
             let digest = HandshakeMessage.digest(
                 cookie: core.configuration.cookie, nonce: hello.nonce, responder: core.node, challenger: hello.node)
@@ -153,29 +154,32 @@ final class HandshakeHandler: ChannelInboundHandler, RemovableChannelHandler {
     {
         guard hello.node != core.node else { throw .ownName(hello.node) }
         let channel: ChannelSpec
+        let set: ConnectionSet
         switch role {
-        case .dialler(let dialled, let index, let expected):
+        case .dialler(let dialled, let index, let expected, let dialledSet):
             if let expected, expected != hello.node { throw .unexpectedPeer(expected: expected, got: hello.node) }
             guard hello.channel == dialled.name, hello.index == index else {
                 throw .malformedMessage(
                     "peer answered for \(hello.channel)#\(hello.index), dialled \(dialled.name)#\(index)")
             }
             channel = dialled
+            set = dialledSet
         case .acceptor:
             guard let ours = core.channel(named: hello.channel),
                 let theirs = hello.spec.channel(named: hello.channel), (0..<theirs.parallelism).contains(hello.index)
             else { throw .unknownChannel(hello.channel, index: hello.index) }
             channel = ours
+            set = hello.set
         }
         return ConnectionInfo(
             localNode: core.node, peer: hello.node, peerCreation: hello.creation, peerSpec: hello.spec,
-            channel: channel, index: hello.index, direction: direction, remoteAddress: remoteAddress)
+            channel: channel, index: hello.index, direction: direction, remoteAddress: remoteAddress, set: set)
     }
 
-    private func ownHello(channel: String, index: Int) -> HandshakeMessage.Hello {
+    private func ownHello(channel: String, index: Int, set: ConnectionSet) -> HandshakeMessage.Hello {
         HandshakeMessage.Hello(
             version: HandshakeMessage.version, node: core.node, creation: core.creation, spec: core.spec,
-            nonce: nonce, channel: channel, index: index)
+            nonce: nonce, channel: channel, index: index, set: set)
     }
 
     private func send(_ message: HandshakeMessage, context: ChannelHandlerContext) {

@@ -5,7 +5,7 @@ import PartisanCore
 /// "Wire protocol"):
 ///
 /// ```
-/// {hello, Version, NodeName, Creation, NodeSpec, Nonce, {Channel, Index}}
+/// {hello, Version, NodeName, Creation, NodeSpec, Nonce, {Channel, Index}, {Set, Answers}}
 /// {challenge_reply, Digest}
 /// established
 /// {refused, Reason}
@@ -21,8 +21,9 @@ enum HandshakeMessage: Equatable {
     /// Nonce length in bytes.
     static let nonceLength = 32
 
-    /// A node's introduction. The dialler names the channel and connection index it opens;
-    /// the acceptor echoes them.
+    /// A node's introduction. The dialler names the channel and connection index it opens,
+    /// and the set of connections it belongs to (``ConnectionSet``); the acceptor echoes them.
+    /// A hello without the set (7 elements) is read as ``ConnectionSet/unnumbered``.
     struct Hello: Equatable {
         var version: Int
         var node: Node
@@ -31,6 +32,7 @@ enum HandshakeMessage: Equatable {
         var nonce: [UInt8]
         var channel: String
         var index: Int
+        var set: ConnectionSet = .unnumbered
     }
 
     var term: Term {
@@ -39,6 +41,7 @@ enum HandshakeMessage: Equatable {
             .tuple([
                 .atom("hello"), Term(integer: hello.version), .atom(hello.node.name), Term(integer: hello.creation),
                 hello.spec.term, .binary(hello.nonce), .tuple([.atom(hello.channel), Term(integer: hello.index)]),
+                .tuple([Term(integer: hello.set.number), Term(integer: hello.set.answers)]),
             ])
         case .challengeReply(let digest): .tuple([.atom("challenge_reply"), .binary(digest)])
         case .established: .atom("established")
@@ -55,7 +58,7 @@ enum HandshakeMessage: Equatable {
             throw .malformedMessage("expected a handshake tuple, got \(term)")
         }
         switch (tag, fields.count) {
-        case ("hello", 7):
+        case ("hello", 7), ("hello", 8):
             guard let version = fields[1].intValue else { throw .malformedMessage("hello version") }
             guard version == Self.version else { throw .versionMismatch(ours: Self.version, theirs: version) }
             guard let name = fields[2].atomValue, let node = Node(name) else {
@@ -72,10 +75,18 @@ enum HandshakeMessage: Equatable {
             guard let target = fields[6].tupleValue, target.count == 2, let channel = target[0].atomValue,
                 let index = target[1].intValue
             else { throw .malformedMessage("hello channel") }
+            var set = ConnectionSet.unnumbered
+            if fields.count == 8 {
+                guard let numbers = fields[7].tupleValue, numbers.count == 2,
+                    let number = numbers[0].intValue.flatMap(UInt64.init(exactly:)),
+                    let answers = numbers[1].intValue.flatMap(UInt64.init(exactly:))
+                else { throw .malformedMessage("hello set") }
+                set = ConnectionSet(number: number, answers: answers)
+            }
             self = .hello(
                 Hello(
                     version: version, node: node, creation: creation, spec: spec, nonce: nonce, channel: channel,
-                    index: index))
+                    index: index, set: set))
         case ("challenge_reply", 2):
             guard let digest = fields[1].binaryValue else { throw .malformedMessage("challenge_reply digest") }
             self = .challengeReply(digest: digest)

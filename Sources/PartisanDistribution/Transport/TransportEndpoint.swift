@@ -78,13 +78,14 @@ public final class TransportEndpoint: Sendable {
     /// - Parameters:
     ///   - peer: the node expected to answer; another name fails the handshake with
     ///     ``HandshakeError/unexpectedPeer(expected:got:)``. `nil` accepts whoever answers.
+    ///   - set: the set of connections it belongs to, as announced to the peer.
     ///   - eventLoop: the loop the connection runs on; the group's next when `nil`.
     /// - Throws: ``TransportError/unknownChannel(_:)`` for a channel or index this node does not
     ///   have, ``TransportError/handshake(_:)`` when the handshake fails, or the socket error
     ///   of a failed connect.
     public func connect(
         to address: ListenAddress, channel: String, index: Int = 0, expecting peer: Node? = nil,
-        on eventLoop: (any EventLoop)? = nil
+        set: ConnectionSet = .unnumbered, on eventLoop: (any EventLoop)? = nil
     ) async throws -> Connection {
         guard !core.isShutDown else { throw TransportError.shutDown }
         guard let spec = core.channel(named: channel), (0..<spec.parallelism).contains(index) else {
@@ -101,7 +102,8 @@ public final class TransportEndpoint: Sendable {
             .channelInitializer { nioChannel in
                 nioChannel.eventLoop.makeCompletedFuture {
                     try core.configure(
-                        nioChannel, role: .dialler(channel: spec, index: index, expected: peer), promise: promise)
+                        nioChannel, role: .dialler(channel: spec, index: index, expected: peer, set: set),
+                        promise: promise)
                 }
             }
         do {
@@ -118,10 +120,12 @@ public final class TransportEndpoint: Sendable {
     ///
     /// - Parameters:
     ///   - only: the names of the channels to dial (those this node has); all when `nil`.
+    ///   - set: the number the peer knows the connections by (see ``ConnectionSet``).
     ///   - eventLoop: picks the loop of each connection (by channel name and index); the
     ///     group's next where it returns `nil`.
     public func connect(
         to address: ListenAddress, expecting peer: Node? = nil, only: Set<String>? = nil,
+        set: ConnectionSet = .unnumbered,
         eventLoop: (_ channel: String, _ index: Int) -> (any EventLoop)? = { _, _ in nil }
     ) async throws -> PeerConnections {
         let channels = core.spec.channels.filter { only?.contains($0.name) ?? true }
@@ -131,7 +135,7 @@ public final class TransportEndpoint: Sendable {
                     let loop = eventLoop(channel.name, index)
                     group.addTask {
                         try await self.connect(
-                            to: address, channel: channel.name, index: index, expecting: peer, on: loop)
+                            to: address, channel: channel.name, index: index, expecting: peer, set: set, on: loop)
                     }
                 }
             }
