@@ -73,6 +73,9 @@ public final class NetKernel: Sendable {
     let state = Mutex(State())
     let logger: Logger
     private let endpointSlot = Mutex<TransportEndpoint?>(nil)
+    /// Connects in flight, by address: a second connect to the same address waits for the
+    /// first instead of dialling a second set (which would replace the first's session).
+    private let connecting = Mutex<[ListenAddress: Task<Node, any Error>]>([:])
 
     private init(runtime: ProcessRuntime, codec: MessageCodec, configuration: TransportConfiguration) {
         self.runtime = runtime
@@ -117,14 +120,28 @@ public final class NetKernel: Sendable {
 
     /// Connects to the node listening at `address`: dials every channel × parallelism and
     /// returns the peer's name once this node can send to it. The peer dials back on its own;
-    /// its messages wait on its side until its connections are up. Connecting to a node that
-    /// is already connected closes the new connections and returns its name.
+    /// its messages wait on its side until its connections are up. Connecting to an address a
+    /// connected node announced returns that node at once; a connect to an address another
+    /// connect is dialling waits for that one's outcome.
     ///
     /// - Throws: the transport's error when a connection or handshake fails.
     @discardableResult
     public func connect(to address: ListenAddress) async throws -> Node {
-        guard let endpoint, !state.withLock({ $0.shuttingDown }) else { throw TransportError.shutDown }
+        guard endpoint != nil, !state.withLock({ $0.shuttingDown }) else { throw TransportError.shutDown }
         if let peer = connectedNode(listeningAt: address) { return peer }
+        let attempt = connecting.withLock { inFlight in
+            if let attempt = inFlight[address] { return attempt }
+            let attempt = Task { try await self.dial(address) }
+            inFlight[address] = attempt
+            return attempt
+        }
+        defer { connecting.withLock { if $0[address] == attempt { $0[address] = nil } } }
+        return try await attempt.value
+    }
+
+    /// Dials a new set of connections to `address` and makes them the session's.
+    private func dial(_ address: ListenAddress) async throws -> Node {
+        guard let endpoint else { throw TransportError.shutDown }
         let set = reserveSet()
         do {
             let connections = try await endpoint.connect(to: address, set: ConnectionSet(number: set))
