@@ -30,26 +30,37 @@ public struct Node: Hashable, Sendable, Comparable, CustomStringConvertible {
 
     public static func < (lhs: Node, rhs: Node) -> Bool { lhs.name < rhs.name }
 
+    /// A name already checked (``isValid(utf8:)`` on its bytes).
+    init(unchecked name: String) {
+        self.name = name
+    }
+
     static func isValid(_ name: String) -> Bool {
-        // Every pid and reference decoded from the wire checks its node name: scan the UTF-8
-        // bytes once (Character iteration and `isWhitespace` cost ~10% of a remote send).
-        var count = 0
+        var name = name
+        return name.withUTF8 { isValid(utf8: UnsafeRawBufferPointer($0)) } ?? !name.contains(where: \.isWhitespace)
+    }
+
+    /// Checks a name's UTF-8 bytes in one pass: `true` or `false` for an ASCII name, `nil`
+    /// when it has the right shape but non-ASCII bytes, whose whitespace the caller must check
+    /// on the decoded characters. Every pid and reference decoded from the wire checks its
+    /// node name, so this runs on raw bytes (iterating `Character`s, or even a `String`'s UTF-8
+    /// view, showed in remote-call profiles).
+    static func isValid(utf8 bytes: UnsafeRawBufferPointer) -> Bool? {
         var at = -1
         var ats = 0
         var ascii = true
-        for byte in name.utf8 {
-            switch byte {
+        for index in bytes.indices {
+            switch bytes[index] {
             case UInt8(ascii: "@"):
                 ats += 1
-                at = count
+                at = index
             case UInt8(ascii: ":"), UInt8(ascii: " "), 0x09...0x0D: return false
             case 0x80...: ascii = false
             default: break
             }
-            count += 1
         }
-        guard count <= 255, ats == 1, at > 0, at < count - 1 else { return false }
-        return ascii || !name.contains(where: \.isWhitespace)
+        guard bytes.count <= 255, ats == 1, at > 0, at < bytes.count - 1 else { return false }
+        return ascii ? true : nil
     }
 }
 

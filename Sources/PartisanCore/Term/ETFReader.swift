@@ -163,6 +163,19 @@ struct ETFReader {
         let tag = try readUInt8()
         switch tag {
         case ETFTag.atom, ETFTag.smallAtom, ETFTag.atomUTF8, ETFTag.smallAtomUTF8:
+            // An ASCII name (Latin-1 and UTF-8 agree on it) is checked on its bytes before any
+            // string is made: every pid and reference on the wire carries one.
+            let bodyOffset = offset
+            let small = tag == ETFTag.smallAtom || tag == ETFTag.smallAtomUTF8
+            let count = try readLength(small ? Int(try readUInt8()) : Int(try readUInt16()), minimumBytesEach: 1)
+            let bytes = UnsafeRawBufferPointer(rebasing: buffer[offset..<(offset + count)])
+            if let valid = Node.isValid(utf8: bytes) {
+                offset += count
+                let name = String(decoding: bytes, as: UTF8.self)
+                guard valid else { throw .invalidNode(name, at: atomOffset) }
+                return Node(unchecked: name)
+            }
+            offset = bodyOffset
             let name = try readAtomBody(tag: tag)
             guard let node = Node(name) else { throw .invalidNode(name, at: atomOffset) }
             return node
