@@ -68,8 +68,16 @@ import Testing
         // Kill every active peer of node 1: with an empty active view it asks passive peers with
         // high priority, which they must accept.
         let watcher = nodes[1]
-        let victimNames = Set(watcher.members()).subtracting([watcher.name])
-        let passiveBefore = Set(watcher.knownPeers()).subtracting(watcher.members())
+        // Shuffles and promotions keep changing the views: take them at an instant when node 1
+        // has passive peers.
+        var victimNames: Set<Node> = []
+        var passiveBefore: Set<Node> = []
+        try await eventually("node 1 with passive peers") {
+            let members = watcher.members()
+            victimNames = Set(members).subtracting([watcher.name])
+            passiveBefore = Set(watcher.knownPeers()).subtracting(members)
+            return !passiveBefore.isEmpty && !victimNames.isEmpty
+        }
         for victim in nodes where victimNames.contains(victim.name) { await victim.shutdown() }
         let survivors = nodes.filter { !victimNames.contains($0.name) }
         try await eventually(timeout: .seconds(20), "overlay repaired without the dead nodes") {

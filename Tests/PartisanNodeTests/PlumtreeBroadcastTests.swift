@@ -22,6 +22,17 @@ import Testing
     /// Ticks every 50 ms, an exchange every 200 ms.
     static let fast = PlumtreeConfiguration(tickInterval: .milliseconds(50), exchangeTicks: 4, seed: 7)
 
+    /// Whether the graph of the nodes' member lists is connected (a broadcast can reach all).
+    static func connected(_ nodes: [PartisanNode]) -> Bool {
+        let byName = Dictionary(uniqueKeysWithValues: nodes.map { ($0.name, $0) })
+        var reached: Set<Node> = [nodes[0].name]
+        var frontier = [nodes[0].name]
+        while let next = frontier.popLast() {
+            for peer in byName[next]?.members() ?? [] where reached.insert(peer).inserted { frontier.append(peer) }
+        }
+        return reached.count == nodes.count
+    }
+
     static func shutdown(_ nodes: [PartisanNode]) async {
         for node in nodes { await node.shutdown() }
     }
@@ -32,8 +43,8 @@ import Testing
             8, prefix: "pt", overlay: { .hyParView(Self.smallViews, seed: UInt64($0 + 1)) },
             membership: Self.patientTimings)
         let maps = try nodes.map { try $0.startReplicatedMap("config", configuration: Self.fast) }
-        try await eventually(timeout: .seconds(30), "every node with a peer") {
-            nodes.allSatisfy { $0.members().count >= 2 }
+        try await eventually(timeout: .seconds(30), "every node with a peer, the active views connected") {
+            nodes.allSatisfy { $0.members().count >= 2 } && Self.connected(nodes)
         }
         #expect(nodes.allSatisfy { $0.members().count <= 4 })
 
@@ -84,8 +95,8 @@ import Testing
         let nodes = try await startOverlayNodes(
             6, prefix: "pr", overlay: { .hyParView(Self.smallViews, seed: UInt64($0 + 11)) }, membership: Self.timings)
         let maps = try nodes.map { try $0.startReplicatedMap("config", configuration: Self.fast) }
-        try await eventually(timeout: .seconds(30), "every node with a peer") {
-            nodes.allSatisfy { $0.members().count >= 2 }
+        try await eventually(timeout: .seconds(30), "every node with a peer, the active views connected") {
+            nodes.allSatisfy { $0.members().count >= 2 } && Self.connected(nodes)
         }
 
         // Node 5, in some views, hangs until every peer has declared it down and dropped it.
@@ -134,7 +145,11 @@ import Testing
         maps[2].put("only-in-kv", .integer(1))
         try await eventually("every event on every node") { logs.allSatisfy { $0.handler.events.count == 12 } }
         try await eventually("the write on every node") { maps.allSatisfy { $0.get("only-in-kv") == .integer(1) } }
-        // Each node delivered each event once, and the map's write went to the map only.
+        // Each node delivered each event once, and the map's write went to the map only. (The
+        // handler merges before the delivery callback runs: wait for the callbacks too.)
+        try await eventually("every delivery reported") {
+            deliveries.withLock { d in nodes.allSatisfy { (d[$0.name] ?? []).count >= 12 } }
+        }
         for node in nodes {
             let ids = deliveries.withLock { $0[node.name] ?? [] }
             #expect(ids.count == 12 && Set(ids).count == 12)
