@@ -60,7 +60,7 @@ extension NetKernel: TransportDelegate {
                 // of this node's yet: they are dialled (or adopted) once the peer's have all
                 // arrived.
                 s.sessions[info.peer] = PeerSession(
-                    creation: info.peerCreation, type: info.peerSpec.hidden ? .hidden : .visible,
+                    id: s.nextSessionID(), creation: info.peerCreation, type: info.peerSpec.hidden ? .hidden : .visible,
                     dialBack: info.direction == .inbound && info.set.answers == 0 ? .waiting : .notNeeded)
             }
             // A connection of an incarnation other than the session's is left alone (its
@@ -168,31 +168,44 @@ extension NetKernel: TransportDelegate {
         // connections closes: the peer gave up connecting, or ended the session before this
         // node's answer was up. Other connections (a duplicate set, the peer's dialled-back
         // set) are the peer's to close.
-        let ends = state.withLock { s -> NodeDownReason? in
+        let ends = state.withLock { s -> (reason: NodeDownReason, session: PeerSession)? in
             guard let session = s.sessions[info.peer], session.creation == info.peerCreation,
                 Self.belongs(info, to: session, liveSets: s.liveSets)
             else { return nil }
-            guard let connections = session.connections else {
-                guard info.direction == .inbound else { return s.shuttingDown ? .shutdown : .connectionClosed }
-                switch session.dialBack {
-                case .waiting: return .connectionSetupFailed
-                // The peer ended the session while this node was dialling back.
-                case .dialling: return s.shuttingDown ? .shutdown : .connectionClosed
-                case .notNeeded: return nil
-                }
-            }
-            guard (connections.connections[info.channel.name] ?? []).contains(where: { $0 === connection }) else {
-                return nil
-            }
-            return s.shuttingDown ? .shutdown : .connectionClosed
+            return Self.reasonToEnd(session, closing: connection, shuttingDown: s.shuttingDown).map { ($0, session) }
         }
-        if let reason = ends { nodeDown(info.peer, reason: reason, creation: info.peerCreation) }
+        // Only that session: another may have taken its place meanwhile.
+        if let (reason, session) = ends {
+            nodeDown(info.peer, reason: reason, creation: info.peerCreation) { $0.id == session.id }
+        }
+    }
+
+    /// Why closing `connection` ends `session` (one of its connections), or `nil` if it does
+    /// not.
+    private static func reasonToEnd(_ session: PeerSession, closing connection: Connection, shuttingDown: Bool)
+        -> NodeDownReason?
+    {
+        let info = connection.info
+        guard let connections = session.connections else {
+            guard info.direction == .inbound else { return shuttingDown ? .shutdown : .connectionClosed }
+            switch session.dialBack {
+            case .waiting: return .connectionSetupFailed
+            // The peer ended the session while this node was dialling back.
+            case .dialling: return shuttingDown ? .shutdown : .connectionClosed
+            case .notNeeded: return nil
+            }
+        }
+        guard (connections.connections[info.channel.name] ?? []).contains(where: { $0 === connection }) else {
+            return nil
+        }
+        return shuttingDown ? .shutdown : .connectionClosed
     }
 
     /// Whether a connection is one of `session`'s, by its set: this node's sets that still
     /// live (an answer only if it answers the set that opened the session), the peer's set
-    /// that opened the session, or the peer's answer to one of this node's live sets. A connection of a session that has ended is not (its close must not
-    /// end the next session). Unnumbered connections are taken to belong.
+    /// that opened the session, or the peer's answer to one of this node's live sets. A
+    /// connection of a session that has ended is not (its close must not end the next
+    /// session). Unnumbered connections are taken to belong.
     private static func belongs(_ info: ConnectionInfo, to session: PeerSession, liveSets: Set<UInt64>) -> Bool {
         guard info.set != .unnumbered else { return true }
         switch info.direction {

@@ -46,6 +46,8 @@ public final class NetKernel: Sendable {
         var shuttingDown = false
         /// The last number given to a set of connections this node dialled.
         var lastSet: UInt64 = 0
+        /// The last number given to a session.
+        var lastSession: UInt64 = 0
         /// The sets this node dialled that are being opened or belong to a session: a peer's
         /// answer to any other set is late, and closed.
         var liveSets: Set<UInt64> = []
@@ -55,6 +57,12 @@ public final class NetKernel: Sendable {
         /// Carries a transitive message through the overlay to a node without a session
         /// (see ``NetKernel/setOverlayForwarder(_:)``).
         var overlayForwarder: (@Sendable (Term, Node) -> Bool)?
+
+        /// A number for a new session, unique within this node.
+        mutating func nextSessionID() -> UInt64 {
+            lastSession += 1
+            return lastSession
+        }
 
         /// The `monitor_nodes` subscribers whose selection covers nodes of `type`.
         func nodesWatchers(of type: NodeType) -> [Pid] {
@@ -216,7 +224,7 @@ public final class NetKernel: Sendable {
         let outcome: Outcome = state.withLock { s in
             guard !s.shuttingDown, connections.isOpen, answering.map({ s.sessions[peer]?.peerSet == $0 }) ?? true
             else { return .closed }
-            var session = s.sessions[peer] ?? PeerSession(creation: connections.creation)
+            var session = s.sessions[peer] ?? PeerSession(id: s.nextSessionID(), creation: connections.creation)
             guard session.creation == connections.creation else { return .closed }
             if let current = session.connections {
                 // Both nodes dialled at once. The peer may send on a set it dialled (it is

@@ -35,6 +35,9 @@ struct PeerSession {
         let target: Pid
     }
 
+    /// The session's number, unique within this node: tells a session from the next one
+    /// with the same peer.
+    let id: UInt64
     /// This node's connections to the peer, once established.
     var connections: PeerConnections?
     /// Encoded control messages waiting for ``connections``, in order, each with its route.
