@@ -212,7 +212,13 @@ private func idle(_ runtime: ProcessRuntime, _ options: SpawnOptions = []) -> Pi
                         try await ctx.waitForever()
                     })
             }
-            try await eventually { me.runtime.details(of: chain.last!)?.links.count == 1 }
+            // Each process links when it first runs, in no particular order: wait for all.
+            try await eventually {
+                chain.indices.allSatisfy { index in
+                    let expected = index == 0 || index == chain.count - 1 ? 1 : 2
+                    return me.runtime.details(of: chain[index])?.links.count == expected
+                }
+            }
             let refs = chain.map { me.monitor($0) }
             me.exit(chain[0], .shutdown)
             var reasons: [ExitReason] = []
