@@ -121,4 +121,23 @@ import Testing
         await a.shutdown()
         await b.shutdown()
     }
+
+    /// Connects racing to one address share one dial: each returns the peer, and the session
+    /// they open stays up (a second set from the same node would replace the first's session).
+    @Test(arguments: [ConnectionSharing.separate, .shared])
+    func concurrent_connects_to_one_address_share_one_session(sharing: ConnectionSharing) async throws {
+        let a = try await start("a", sharing: sharing)
+        let b = try await start("b", sharing: sharing)
+        let names = try await withThrowingTaskGroup(of: Node.self) { group in
+            for _ in 0..<8 { group.addTask { try await a.connect(to: b.listenAddress!) } }
+            return try await group.reduce(into: [Node]()) { $0.append($1) }
+        }
+        #expect(names == Array(repeating: b.name, count: 8))
+        try await eventually { a.isConnected(b.name) && b.isConnected(a.name) }
+        #expect(try await roundTrip(from: a, to: b) == "echo: hello")
+        #expect(try await roundTrip(from: b, to: a) == "echo: hello")
+        #expect(a.isConnected(b.name) && b.isConnected(a.name))
+        await a.shutdown()
+        await b.shutdown()
+    }
 }
