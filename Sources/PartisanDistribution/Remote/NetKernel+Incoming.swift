@@ -49,8 +49,9 @@ extension NetKernel {
     @discardableResult
     private func update(_ peer: Node, _ change: (inout PeerSession) -> Void) -> Bool {
         state.withLock { s in
-            guard s.sessions[peer] != nil else { return false }
-            change(&s.sessions[peer]!)
+            // Through the index: `sessions[peer] != nil` would copy the session to test it.
+            guard let index = s.sessions.index(forKey: peer) else { return false }
+            change(&s.sessions.values[index])
             return true
         }
     }

@@ -8,7 +8,7 @@ extension NetKernel {
     /// (reason `.notConnected`) is sent at once. Monitoring twice gives two messages.
     public func monitorNode(_ node: Node, watcher: Pid) {
         let monitored = state.withLock { s in
-            guard s.sessions[node] != nil else { return false }
+            guard s.sessions.index(forKey: node) != nil else { return false }
             s.nodeMonitors[node, default: []].append(watcher)
             return true
         }

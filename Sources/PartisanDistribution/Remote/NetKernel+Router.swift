@@ -55,7 +55,10 @@ extension NetKernel: RemoteRouter {
     }
 
     public func demonitor(_ ref: Ref, target: Pid) {
-        guard let watcher = state.withLock({ $0.sessions[target.node]?.monitoring[ref]?.watcher }) else { return }
+        let watcher = state.withLock { s in
+            s.sessions.index(forKey: target.node).flatMap { s.sessions.values[$0].monitoring[ref]?.watcher }
+        }
+        guard let watcher else { return }
         transmit(.demonitor(watcher: watcher, target: target, ref: ref), to: target.node) { session in
             session.monitoring[ref] = nil
         }
@@ -101,7 +104,7 @@ extension NetKernel: RemoteRouter {
             bytes = try message.encoded(options: encodingOptions)
         } catch {
             logger.warning("control message to \(node) dropped", metadata: ["error": "\(error)"])
-            return state.withLock { $0.sessions[node] != nil }
+            return state.withLock { $0.sessions.index(forKey: node) != nil }
         }
         return transmit(bytes, route: Route(.standard, sender: message.sender), to: node, update: update)
     }
