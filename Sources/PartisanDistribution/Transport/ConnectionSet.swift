@@ -21,5 +21,6 @@ public struct ConnectionSet: Sendable, Hashable, CustomStringConvertible {
     /// A set whose dialler did not number it (a peer of an older version).
     public static let unnumbered = ConnectionSet(number: 0)
 
+    /// `set N`, or `set N answering M`.
     public var description: String { answers == 0 ? "set \(number)" : "set \(number) answering \(answers)" }
 }
