@@ -1,4 +1,3 @@
-import Logging
 import Partisan
 import PartisanTestSupport
 import Synchronization
@@ -14,16 +13,9 @@ import Testing
     /// The application: four nodes join node 0; node 3 greets a process on one of its members.
     static func application(overlay: @escaping (Int) -> Overlay) async throws -> Greeting? {
         let id = serial.wrappingAdd(1, ordering: .relaxed).oldValue
-        var nodes: [PartisanNode] = []
-        for index in 0..<4 {
-            var logger = Logger(label: "partisan.test")
-            logger.logLevel = .error
-            nodes.append(
-                try await PartisanNode.start(
-                    name: Node(validating: "choice\(id)n\(index)@127.0.0.1"), cookie: "choice", logger: logger,
-                    overlay: overlay(index),
-                    membership: MembershipConfiguration(gossipInterval: .milliseconds(100))))
-        }
+        let nodes = try await startNodes(
+            4, named: "choice\(id)", cookie: "choice", overlay: overlay,
+            membership: MembershipConfiguration(gossipInterval: .milliseconds(100)))
         do {
             let greeting = try await greet(nodes)
             for node in nodes { await node.shutdown() }

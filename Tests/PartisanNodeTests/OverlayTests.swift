@@ -1,4 +1,3 @@
-import Logging
 import Partisan
 import PartisanTestSupport
 import Synchronization
@@ -19,16 +18,7 @@ import Testing
 
     static func start(_ count: Int, overlay: (Int) -> Overlay) async throws -> [PartisanNode] {
         let id = serial.wrappingAdd(1, ordering: .relaxed).oldValue
-        var nodes: [PartisanNode] = []
-        for index in 0..<count {
-            var logger = Logger(label: "partisan.test")
-            logger.logLevel = .error
-            nodes.append(
-                try await PartisanNode.start(
-                    name: Node(validating: "o\(id)n\(index)@127.0.0.1"), cookie: "overlay", logger: logger,
-                    overlay: overlay(index), membership: timings))
-        }
-        return nodes
+        return try await startNodes(count, named: "o\(id)", cookie: "overlay", overlay: overlay, membership: timings)
     }
 
     /// Active views (members but self) symmetric, connected, within bounds, and connected.
@@ -41,12 +31,7 @@ import Testing
                 view.allSatisfy(node.isConnected)
             else { return false }
         }
-        var reached: Set<Node> = [nodes[0].name]
-        var frontier = [nodes[0].name]
-        while let next = frontier.popLast() {
-            for peer in views[next] ?? [] where reached.insert(peer).inserted { frontier.append(peer) }
-        }
-        return reached.count == nodes.count
+        return membersReachEveryNode(nodes)
     }
 
     @Test func hyparview_active_views_converge_and_a_failure_promotes_a_passive_peer() async throws {

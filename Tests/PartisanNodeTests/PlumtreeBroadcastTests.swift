@@ -22,17 +22,6 @@ import Testing
     /// Ticks every 50 ms, an exchange every 200 ms.
     static let fast = PlumtreeConfiguration(tickInterval: .milliseconds(50), exchangeTicks: 4, seed: 7)
 
-    /// Whether the graph of the nodes' member lists is connected (a broadcast can reach all).
-    static func connected(_ nodes: [PartisanNode]) -> Bool {
-        let byName = Dictionary(uniqueKeysWithValues: nodes.map { ($0.name, $0) })
-        var reached: Set<Node> = [nodes[0].name]
-        var frontier = [nodes[0].name]
-        while let next = frontier.popLast() {
-            for peer in byName[next]?.members() ?? [] where reached.insert(peer).inserted { frontier.append(peer) }
-        }
-        return reached.count == nodes.count
-    }
-
     static func shutdown(_ nodes: [PartisanNode]) async {
         for node in nodes { await node.shutdown() }
     }
@@ -44,7 +33,7 @@ import Testing
             membership: Self.patientTimings)
         let maps = try nodes.map { try $0.startReplicatedMap("config", configuration: Self.fast) }
         try await eventually(timeout: .seconds(30), "every node with a peer, the active views connected") {
-            nodes.allSatisfy { $0.members().count >= 2 } && Self.connected(nodes)
+            nodes.allSatisfy { $0.members().count >= 2 } && membersReachEveryNode(nodes)
         }
         #expect(nodes.allSatisfy { $0.members().count <= 4 })
 
@@ -96,7 +85,7 @@ import Testing
             6, prefix: "pr", overlay: { .hyParView(Self.smallViews, seed: UInt64($0 + 11)) }, membership: Self.timings)
         let maps = try nodes.map { try $0.startReplicatedMap("config", configuration: Self.fast) }
         try await eventually(timeout: .seconds(30), "every node with a peer, the active views connected") {
-            nodes.allSatisfy { $0.members().count >= 2 } && Self.connected(nodes)
+            nodes.allSatisfy { $0.members().count >= 2 } && membersReachEveryNode(nodes)
         }
 
         // Node 5, in some views, hangs until every peer has declared it down and dropped it.

@@ -17,15 +17,7 @@ public func startConnectedNodes(
     _ count: Int, cookie: Cookie = "test-cookie", channels: [ChannelSpec] = ChannelSpec.standard
 ) async throws -> [PartisanNode] {
     let serial = clusterSerial.wrappingAdd(1, ordering: .relaxed).oldValue
-    var nodes: [PartisanNode] = []
-    for index in 0..<count {
-        var logger = Logger(label: "partisan.test")
-        logger.logLevel = TestLogLevel.fromEnvironment
-        nodes.append(
-            try await PartisanNode.start(
-                name: Node(validating: "c\(serial)n\(index)@127.0.0.1"), cookie: cookie, channels: channels,
-                logger: logger))
-    }
+    let nodes = try await startNodes(count, named: "c\(serial)", cookie: cookie, channels: channels)
     for i in nodes.indices {
         for j in nodes.indices where j > i { try await nodes[i].connect(to: nodes[j].listenAddress!) }
     }

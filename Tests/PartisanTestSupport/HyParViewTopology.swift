@@ -1,4 +1,3 @@
-import Logging
 import Partisan
 import Synchronization
 
@@ -29,15 +28,8 @@ public func startHyParViewLine(_ count: Int, ring: Bool = false, forwardHopLimit
     let timings = MembershipConfiguration(
         gossipInterval: .milliseconds(100), suspectAfter: .seconds(60), reconnectInitialBackoff: .milliseconds(50),
         reconnectMaxBackoff: .milliseconds(400))
-    var nodes: [PartisanNode] = []
-    for index in 0..<count {
-        var logger = Logger(label: "partisan.test")
-        logger.logLevel = TestLogLevel.fromEnvironment
-        nodes.append(
-            try await PartisanNode.start(
-                name: Node(validating: "h\(serial)n\(index)@127.0.0.1"), cookie: "topology", logger: logger,
-                overlay: overlay, membership: timings))
-    }
+    let nodes = try await startNodes(
+        count, named: "h\(serial)", cookie: "topology", overlay: { _ in overlay }, membership: timings)
     do {
         for index in nodes.indices.dropFirst() { try await link(nodes[index], to: nodes[index - 1], among: nodes) }
         if ring, count > 2 { try await link(nodes[count - 1], to: nodes[0], among: nodes) }

@@ -1,4 +1,3 @@
-import Logging
 import Partisan
 import Synchronization
 
@@ -11,15 +10,8 @@ public func startOverlayNodes(
     _ count: Int, prefix: String = "ov", overlay: (Int) -> Overlay, membership: MembershipConfiguration
 ) async throws -> [PartisanNode] {
     let serial = overlaySerial.wrappingAdd(1, ordering: .relaxed).oldValue
-    var nodes: [PartisanNode] = []
-    for index in 0..<count {
-        var logger = Logger(label: "partisan.test")
-        logger.logLevel = TestLogLevel.fromEnvironment
-        nodes.append(
-            try await PartisanNode.start(
-                name: Node(validating: "\(prefix)\(serial)n\(index)@127.0.0.1"), cookie: "overlay", logger: logger,
-                overlay: overlay(index), membership: membership))
-    }
+    let nodes = try await startNodes(
+        count, named: "\(prefix)\(serial)", cookie: "overlay", overlay: overlay, membership: membership)
     for node in nodes.dropFirst() { try await node.join(nodes[0].listenAddress!) }
     return nodes
 }

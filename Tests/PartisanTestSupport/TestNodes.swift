@@ -1,0 +1,35 @@
+import Logging
+import Partisan
+
+/// Starts `count` distributed nodes on 127.0.0.1 with ephemeral ports, named
+/// `<prefix>n<index>@127.0.0.1` (callers put a serial in `prefix`, so tests running side by
+/// side never share a name), logging at ``TestLogLevel/fromEnvironment``. Node `index` runs
+/// `overlay(index)`; nothing is connected or joined.
+public func startNodes(
+    _ count: Int, named prefix: String, cookie: Cookie, channels: [ChannelSpec] = ChannelSpec.standard,
+    overlay: (Int) -> Overlay = { _ in .fullMesh }, membership: MembershipConfiguration = .init()
+) async throws -> [PartisanNode] {
+    var nodes: [PartisanNode] = []
+    for index in 0..<count {
+        var logger = Logger(label: "partisan.test")
+        logger.logLevel = TestLogLevel.fromEnvironment
+        nodes.append(
+            try await PartisanNode.start(
+                name: Node(validating: "\(prefix)n\(index)@127.0.0.1"), cookie: cookie, channels: channels,
+                logger: logger, overlay: overlay(index), membership: membership))
+    }
+    return nodes
+}
+
+/// Whether following each node's member list from the first node reaches every node: a
+/// message passed along members (a broadcast, a forward) can get everywhere.
+public func membersReachEveryNode(_ nodes: [PartisanNode]) -> Bool {
+    guard let first = nodes.first else { return true }
+    let byName = Dictionary(uniqueKeysWithValues: nodes.map { ($0.name, $0) })
+    var reached: Set<Node> = [first.name]
+    var frontier = [first.name]
+    while let next = frontier.popLast() {
+        for peer in byName[next]?.members() ?? [] where reached.insert(peer).inserted { frontier.append(peer) }
+    }
+    return reached.count == nodes.count
+}
