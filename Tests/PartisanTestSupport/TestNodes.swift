@@ -3,8 +3,8 @@ import Partisan
 
 /// Starts `count` distributed nodes on 127.0.0.1 with ephemeral ports, named
 /// `<prefix>n<index>@127.0.0.1` (callers put a serial in `prefix`, so tests running side by
-/// side never share a name), logging at ``TestLogLevel/fromEnvironment``. Node `index` runs
-/// `overlay(index)`; nothing is connected or joined.
+/// side never share a name), logging at the level `PARTISAN_TEST_LOG` names (`warning` by
+/// default). Node `index` runs `overlay(index)`; nothing is connected or joined.
 public func startNodes(
     _ count: Int, named prefix: String, cookie: Cookie, channels: [ChannelSpec] = ChannelSpec.standard,
     overlay: (Int) -> Overlay = { _ in .fullMesh }, membership: MembershipConfiguration = .init()
