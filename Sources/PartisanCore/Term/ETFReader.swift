@@ -142,11 +142,21 @@ struct ETFReader {
     // MARK: Atoms, pids and references
 
     private mutating func readAtomBody(tag: UInt8) throws(ETFError) -> String {
+        let (bytes, start) = try readAtomBytes(tag: tag)
+        return try atomName(bytes, tag: tag, at: start)
+    }
+
+    /// Reads an atom's length and steps over its bytes; returns them and where they start.
+    private mutating func readAtomBytes(tag: UInt8) throws(ETFError) -> (UnsafeRawBufferPointer, start: Int) {
         let small = tag == ETFTag.smallAtom || tag == ETFTag.smallAtomUTF8
         let count = try readLength(small ? Int(try readUInt8()) : Int(try readUInt16()), minimumBytesEach: 1)
         let start = offset
         offset += count
-        let bytes = UnsafeRawBufferPointer(rebasing: buffer[start..<offset])
+        return (UnsafeRawBufferPointer(rebasing: buffer[start..<offset]), start)
+    }
+
+    /// The text of an atom's bytes: Latin-1 for the `atom` tags, UTF-8 for the `_utf8` ones.
+    private func atomName(_ bytes: UnsafeRawBufferPointer, tag: UInt8, at start: Int) throws(ETFError) -> String {
         if tag == ETFTag.atom || tag == ETFTag.smallAtom {
             // Latin-1: every byte is the code point of the same value.
             if !bytes.contains(where: { $0 >= 0x80 }) { return String(decoding: bytes, as: UTF8.self) }
@@ -163,20 +173,14 @@ struct ETFReader {
         let tag = try readUInt8()
         switch tag {
         case ETFTag.atom, ETFTag.smallAtom, ETFTag.atomUTF8, ETFTag.smallAtomUTF8:
+            let (bytes, start) = try readAtomBytes(tag: tag)
             // An ASCII name (Latin-1 and UTF-8 agree on it) is checked on its bytes before any
             // string is made: every pid and reference on the wire carries one.
-            let bodyOffset = offset
-            let small = tag == ETFTag.smallAtom || tag == ETFTag.smallAtomUTF8
-            let count = try readLength(small ? Int(try readUInt8()) : Int(try readUInt16()), minimumBytesEach: 1)
-            let bytes = UnsafeRawBufferPointer(rebasing: buffer[offset..<(offset + count)])
             if let valid = Node.isValid(utf8: bytes) {
-                offset += count
-                let name = String(decoding: bytes, as: UTF8.self)
-                guard valid else { throw .invalidNode(name, at: atomOffset) }
-                return Node(unchecked: name)
+                guard valid else { throw .invalidNode(try atomName(bytes, tag: tag, at: start), at: atomOffset) }
+                return Node(unchecked: String(decoding: bytes, as: UTF8.self))
             }
-            offset = bodyOffset
-            let name = try readAtomBody(tag: tag)
+            let name = try atomName(bytes, tag: tag, at: start)
             guard let node = Node(name) else { throw .invalidNode(name, at: atomOffset) }
             return node
         default:
