@@ -76,7 +76,9 @@ struct PartisanBench: AsyncParsableCommand {
 
     func run() async throws {
         if scenario == "remote-server" {
-            try await ServerProcess.serverMain(cookie: cookie, parallelism: parallelism, execution: execution)
+            try await ServerProcess.serverMain(
+                cookie: cookie, parallelism: parallelism, sharing: sharing == "shared" ? .shared : .separate,
+                execution: execution)
             return
         }
         if scenario == "list" {

@@ -34,10 +34,11 @@ enum RemoteScenarios {
     }
 
     /// Asks the server node's directory for the echo server, or for a fresh sink that acks to
-    /// `from` every `ackEvery` messages. The answer is a `Pid`.
+    /// `from` every `ackEvery` messages, on `channel` (the default channel when `nil`). The
+    /// answer is a `Pid`.
     enum DirectoryRequest: Codable, Sendable {
         case echo(from: Pid)
-        case sink(from: Pid, ackEvery: Int)
+        case sink(from: Pid, ackEvery: Int, channel: String?)
     }
 
     /// A sink's count of messages received so far; `final` after ``SinkStop``.
@@ -76,20 +77,21 @@ enum RemoteScenarios {
             while true {
                 switch try await ctx.receive(DirectoryRequest.self) {
                 case .echo(let from): ctx.send(echoPid, to: from)
-                case .sink(let from, let ackEvery):
+                case .sink(let from, let ackEvery, let channel):
+                    let acks = channel.map { DeliveryOptions.channel($0) } ?? .standard
                     let sink = ctx.spawn { ctx in
                         var received = 0
                         var bytes = 0
                         while true {
                             let message = try await ctx.receive()
                             if message is SinkStop {
-                                ctx.send(SinkAck(received: received, bytes: bytes, final: true), to: from)
+                                ctx.send(SinkAck(received: received, bytes: bytes, final: true), to: from, options: acks)
                                 return
                             }
                             received += 1
                             if let payload = message as? [UInt8] { bytes += payload.count }
                             if received % ackEvery == 0 {
-                                ctx.send(SinkAck(received: received, bytes: bytes, final: false), to: from)
+                                ctx.send(SinkAck(received: received, bytes: bytes, final: false), to: from, options: acks)
                             }
                         }
                     }
@@ -141,30 +143,32 @@ enum RemoteScenarios {
     private static let serial = Atomic<Int>(0)
 
     static func withPair<T: Sendable>(
-        _ settings: BenchSettings, parallelism: Int = 1, _ body: (Pair) async throws -> T
+        _ settings: BenchSettings, parallelism: Int = 1, sharing: ConnectionSharing = .separate,
+        _ body: (Pair) async throws -> T
     ) async throws -> T {
         let n = serial.wrappingAdd(1, ordering: .relaxed).oldValue
         let cookie = "bench-\(getpid())-\(n)"
         let pair: Pair
         let channels = channels(parallelism: parallelism)
+        let configure: (inout TransportConfiguration) -> Void = { $0.connectionSharing = sharing }
         if settings.inProcess {
             let server = try await PartisanNode.start(
                 name: Node(validating: "s\(n)@127.0.0.1"), cookie: Cookie(cookie), channels: channels,
-                execution: settings.execution.execution)
+                execution: settings.execution.execution, configuration: configure)
             try await serve(on: server)
             let client = try await PartisanNode.start(
                 name: Node(validating: "c\(n)@127.0.0.1"), cookie: Cookie(cookie), channels: channels,
-                execution: settings.execution.execution)
+                execution: settings.execution.execution, configuration: configure)
             registerTypes(client)
             _ = try await client.connect(to: server.listenAddress!)
             pair = Pair(client: client, server: server.name, local: server, child: nil)
         } else {
             let child = try ServerProcess.launch(
-                cookie: cookie, parallelism: parallelism, execution: settings.execution)
+                cookie: cookie, parallelism: parallelism, sharing: sharing, execution: settings.execution)
             do {
                 let client = try await PartisanNode.start(
                     name: Node(validating: "c\(n)_\(getpid())@127.0.0.1"), cookie: Cookie(cookie), channels: channels,
-                    execution: settings.execution.execution)
+                    execution: settings.execution.execution, configuration: configure)
                 registerTypes(client)
                 let name = try await client.connect(to: child.address)
                 pair = Pair(client: client, server: name, local: nil, child: child)
@@ -196,7 +200,7 @@ enum RemoteScenarios {
         _ pair: Pair, _ me: ProcessContext, count: Int, window: Int, ackEvery: Int,
         message: @Sendable (Int) -> any Sendable
     ) async throws -> Double {
-        let sink = try await pair.lookup(me, .sink(from: me.pid, ackEvery: ackEvery))
+        let sink = try await pair.lookup(me, .sink(from: me.pid, ackEvery: ackEvery, channel: nil))
         let clock = ContinuousClock()
         let start = clock.now
         var acked = 0
@@ -317,16 +321,22 @@ enum RemoteScenarios {
             ])
     }
 
-    /// Small-call latency while another process streams 8 MiB messages to the same node.
+    /// Small-call latency while another process streams 8 MiB messages to the same node: with
+    /// the stream on its own channel (the value), the same with the connections shared by both
+    /// directions (``ConnectionSharing/shared``), and with all traffic on one connection.
     static func headOfLine(_ settings: BenchSettings) async throws -> BenchResult {
-        let split = try await holVariant(settings, stream: .channel(bulk.name))
-        let shared = try await holVariant(settings, stream: .standard)
+        let split = try await holVariant(settings, stream: .channel(bulk.name), sharing: .separate)
+        let splitShared = try await holVariant(settings, stream: .channel(bulk.name), sharing: .shared)
+        let shared = try await holVariant(settings, stream: .standard, sharing: .separate)
         return BenchResult(
             scenario: "hol", value: split.p99, unit: "us",
             details: [
                 ("p50_us", .number(split.p50)), ("p99_us", .number(split.p99)),
                 ("idle_p50_us", .number(split.idleP50)), ("idle_p99_us", .number(split.idleP99)),
                 ("stream_mb_s", .number(split.mbs)), ("calls", .number(split.calls)),
+                ("shared_connections_p50_us", .number(splitShared.p50)),
+                ("shared_connections_p99_us", .number(splitShared.p99)),
+                ("shared_connections_runs_p99_us", .numbers(splitShared.runs)),
                 ("one_connection_p50_us", .number(shared.p50)), ("one_connection_p99_us", .number(shared.p99)),
                 ("one_connection_idle_p99_us", .number(shared.idleP99)),
                 ("one_connection_stream_mb_s", .number(shared.mbs)),
@@ -352,10 +362,12 @@ enum RemoteScenarios {
 
     /// One `hol` variant: the streamer sends its 8 MiB messages with `stream` (the `bulk`
     /// channel, or `default` like everything else), the caller calls on `default`.
-    private static func holVariant(_ settings: BenchSettings, stream: DeliveryOptions) async throws -> HolFigures {
+    private static func holVariant(
+        _ settings: BenchSettings, stream: DeliveryOptions, sharing: ConnectionSharing
+    ) async throws -> HolFigures {
         let payload = [UInt8](repeating: 0x5a, count: 8 << 20)
-        let label = stream.channel ?? ChannelSpec.default.name
-        return try await withPair(settings) { pair in
+        let label = "\(stream.channel ?? ChannelSpec.default.name), \(sharing == .shared ? "shared" : "separate")"
+        return try await withPair(settings, sharing: sharing) { pair in
             let echo = try await echoRef(pair)
             var runs: [(idle: Stats, loaded: Stats, mbs: Double)] = []
             for run in 0...settings.runs {
@@ -364,7 +376,9 @@ enum RemoteScenarios {
                     let collector = me.pid
                     let streamer = me.spawn { ctx in
                         guard try await ctx.receive(String.self) == "go" else { return }
-                        let sink = try await pair.lookup(ctx, .sink(from: ctx.pid, ackEvery: 1))
+                        // The sink acks on the stream's channel (as Partisan sends acks).
+                        let sink = try await pair.lookup(
+                            ctx, .sink(from: ctx.pid, ackEvery: 1, channel: stream.channel))
                         let clock = ContinuousClock()
                         let start = clock.now
                         var sent = 0
@@ -436,7 +450,9 @@ final class ServerProcess: @unchecked Sendable {
     }
 
     /// Starts the child and waits for its `listening HOST:PORT` line.
-    static func launch(cookie: String, parallelism: Int, execution: ExecutionChoice) throws -> ServerProcess {
+    static func launch(
+        cookie: String, parallelism: Int, sharing: ConnectionSharing, execution: ExecutionChoice
+    ) throws -> ServerProcess {
         let process = Foundation.Process()
         let executable =
             (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
@@ -444,6 +460,7 @@ final class ServerProcess: @unchecked Sendable {
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = [
             "remote-server", "--cookie", cookie, "--parallelism", "\(parallelism)", "--execution", execution.rawValue,
+            "--sharing", sharing == .shared ? "shared" : "separate",
         ]
         let input = Pipe()
         let output = Pipe()
@@ -483,10 +500,13 @@ final class ServerProcess: @unchecked Sendable {
 
     /// `partisan-bench remote-server`: starts the server side, prints `listening HOST:PORT`
     /// and serves until stdin closes.
-    static func serverMain(cookie: String, parallelism: Int, execution: ExecutionChoice) async throws {
+    static func serverMain(
+        cookie: String, parallelism: Int, sharing: ConnectionSharing, execution: ExecutionChoice
+    ) async throws {
         let node = try await PartisanNode.start(
             name: Node(validating: "bench_server_\(getpid())@127.0.0.1"), cookie: Cookie(cookie),
-            channels: RemoteScenarios.channels(parallelism: parallelism), execution: execution.execution)
+            channels: RemoteScenarios.channels(parallelism: parallelism), execution: execution.execution
+        ) { $0.connectionSharing = sharing }
         try await RemoteScenarios.serve(on: node)
         let address = node.listenAddress!
         var line = "listening \(address.host):\(address.port)\n"

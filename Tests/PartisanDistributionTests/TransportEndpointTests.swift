@@ -148,7 +148,7 @@ import Testing
         let bigCount = 7
         let big = try FrameEncoder(maxFrameSize: 64 << 20).encode(.binary(Array(repeating: 0xAB, count: 8 << 20)))
         let defaultConnection = try #require(peer.connection(on: "default", key: 0))
-        for _ in 0..<bigCount { try defaultConnection.send(frame: big, key: nil) }
+        for _ in 0..<bigCount { try defaultConnection.send(frame: OutgoingFrame(head: big), key: nil) }
         try peer.send("heartbeat", on: "membership", key: 0)
 
         try await eventually(timeout: .seconds(60)) { bRecorder.received.count == bigCount + 1 }

@@ -6,7 +6,13 @@ import Testing
 @testable import PartisanDistribution
 
 @Suite struct TransportSendQueueTests {
-    private func frame(_ size: Int) -> ByteBuffer { ByteBuffer(repeating: 0, count: size) }
+    private func frame(_ size: Int) -> OutgoingFrame { OutgoingFrame(head: ByteBuffer(repeating: 0, count: size)) }
+    private func frame(_ bytes: [UInt8]) -> OutgoingFrame { OutgoingFrame(head: ByteBuffer(bytes: bytes)) }
+
+    /// The next piece of the queue's first frame, as bytes.
+    private func pop(_ queue: inout SendQueue, maxBytes: Int = .max) -> [UInt8]? {
+        queue.popFirst(maxBytes: maxBytes).map { Array($0.buffer(allocator: ByteBufferAllocator()).readableBytesView) }
+    }
 
     @Test func a_full_queue_refuses_by_message_count() throws {
         var queue = SendQueue(limits: SendQueueLimits(maxMessages: 2, maxBytes: 1000), monotonic: false)
@@ -14,7 +20,7 @@ import Testing
         try queue.enqueue(frame(10), key: nil)
         #expect(throws: TransportError.queueFull(messages: 2, bytes: 20)) { try queue.enqueue(frame(10), key: nil) }
         #expect(queue.count == 2)
-        _ = queue.popFirst()
+        _ = pop(&queue)
         try queue.enqueue(frame(10), key: nil)
         #expect(queue.count == 2 && queue.bytes == 20)
     }
@@ -23,33 +29,58 @@ import Testing
         var queue = SendQueue(limits: SendQueueLimits(maxMessages: 100, maxBytes: 50), monotonic: false)
         try queue.enqueue(frame(80), key: nil)
         #expect(throws: TransportError.queueFull(messages: 1, bytes: 80)) { try queue.enqueue(frame(1), key: nil) }
-        #expect(queue.popFirst()?.readableBytes == 80)
+        #expect(pop(&queue)?.count == 80)
         try queue.enqueue(frame(30), key: nil)
         #expect(throws: TransportError.queueFull(messages: 1, bytes: 30)) { try queue.enqueue(frame(21), key: nil) }
     }
 
     @Test func a_monotonic_queue_keeps_only_the_newest_message_per_key_in_the_oldest_place() throws {
         var queue = SendQueue(limits: SendQueueLimits(maxMessages: 3, maxBytes: 1000), monotonic: true)
-        try queue.enqueue(ByteBuffer(bytes: [1]), key: MessageKey("a"))
-        try queue.enqueue(ByteBuffer(bytes: [2]), key: MessageKey("b"))
-        try queue.enqueue(ByteBuffer(bytes: [3]), key: MessageKey("a"))
-        try queue.enqueue(ByteBuffer(bytes: [4]), key: nil)
-        try queue.enqueue(ByteBuffer(bytes: [5]), key: MessageKey("a"))
+        try queue.enqueue(frame([1]), key: MessageKey("a"))
+        try queue.enqueue(frame([2]), key: MessageKey("b"))
+        try queue.enqueue(frame([3]), key: MessageKey("a"))
+        try queue.enqueue(frame([4]), key: nil)
+        try queue.enqueue(frame([5]), key: MessageKey("a"))
         #expect(queue.dropped == 2 && queue.count == 3)
         var out: [UInt8] = []
-        while let frame = queue.popFirst() { out += Array(frame.readableBytesView) }
+        while let bytes = pop(&queue) { out += bytes }
         #expect(out == [5, 2, 4])
         // Once written, a key queues afresh.
-        try queue.enqueue(ByteBuffer(bytes: [6]), key: MessageKey("a"))
-        try queue.enqueue(ByteBuffer(bytes: [7]), key: MessageKey("a"))
-        #expect(queue.count == 1 && queue.dropped == 3 && queue.popFirst() == ByteBuffer(bytes: [7]))
+        try queue.enqueue(frame([6]), key: MessageKey("a"))
+        try queue.enqueue(frame([7]), key: MessageKey("a"))
+        #expect(queue.count == 1 && queue.dropped == 3 && pop(&queue) == [7])
     }
 
     @Test func a_plain_queue_ignores_keys() throws {
         var queue = SendQueue(limits: SendQueueLimits(), monotonic: false)
-        try queue.enqueue(ByteBuffer(bytes: [1]), key: MessageKey("a"))
-        try queue.enqueue(ByteBuffer(bytes: [2]), key: MessageKey("a"))
+        try queue.enqueue(frame([1]), key: MessageKey("a"))
+        try queue.enqueue(frame([2]), key: MessageKey("a"))
         #expect(queue.count == 2 && queue.dropped == 0)
+    }
+
+    @Test func a_frame_with_a_tail_is_taken_in_pieces_that_add_up_to_it() throws {
+        var queue = SendQueue(limits: SendQueueLimits(), monotonic: false)
+        let tail = (0..<1000).map { UInt8(truncatingIfNeeded: $0) }
+        try queue.enqueue(OutgoingFrame(head: ByteBuffer(bytes: [1, 2, 3]), tail: tail), key: nil)
+        try queue.enqueue(frame([9]), key: nil)
+        #expect(queue.bytes == 1004)
+        var pieces: [[UInt8]] = []
+        while queue.count == 2, let piece = pop(&queue, maxBytes: 300) { pieces.append(piece) }
+        #expect(pieces.map(\.count) == [300, 300, 300, 103])
+        #expect(Array(pieces.joined()) == [1, 2, 3] + tail)
+        #expect(queue.bytes == 1 && pop(&queue) == [9] && queue.isEmpty)
+    }
+
+    @Test func a_monotonic_frame_partly_taken_is_no_longer_replaced() throws {
+        var queue = SendQueue(limits: SendQueueLimits(), monotonic: true)
+        try queue.enqueue(frame([1, 2, 3, 4]), key: MessageKey("a"))
+        #expect(pop(&queue, maxBytes: 2) == [1, 2])
+        try queue.enqueue(frame([5]), key: MessageKey("a"))
+        try queue.enqueue(frame([6]), key: MessageKey("a"))
+        #expect(queue.count == 2 && queue.dropped == 1)
+        var out: [UInt8] = []
+        while let bytes = pop(&queue) { out += bytes }
+        #expect(out == [3, 4, 6])
     }
 
     // MARK: Connection over an embedded channel
@@ -127,6 +158,27 @@ import Testing
         connection.drain()
         let frame = try #require(try channel.readOutbound(as: ByteBuffer.self))
         #expect(try frame.getSlice(at: 4, length: frame.readableBytes - 4)!.decodeTerm() == 9)
+    }
+
+    /// A large binary is copied from the sender's array by the connection, a slice at a time,
+    /// and arrives as the frame it was.
+    @Test func a_large_tail_is_written_in_slices_that_make_up_its_frame() throws {
+        let channel = EmbeddedChannel()
+        let connection = try connection(on: channel)
+        let tail = (0..<(Connection.writeSliceBytes * 2 + 5)).map { UInt8(truncatingIfNeeded: $0 &* 7) }
+        let payload = try ETF.encode(.binary(tail))
+        let head = Array(payload.prefix(payload.count - tail.count))
+        try connection.send(encoded: EncodedMessage(head: head, tail: tail))
+        channel.embeddedEventLoop.run()
+        var sizes: [Int] = []
+        var wire = ByteBuffer()
+        while var piece = try channel.readOutbound(as: ByteBuffer.self) {
+            sizes.append(piece.readableBytes)
+            wire.writeBuffer(&piece)
+        }
+        #expect(sizes.count == 3 && sizes.allSatisfy { $0 <= Connection.writeSliceBytes })
+        #expect(wire.readInteger(as: UInt32.self) == UInt32(payload.count))
+        #expect(try wire.decodeTerm() == .binary(tail))
     }
 
     @Test func a_closed_connection_refuses_sends() throws {

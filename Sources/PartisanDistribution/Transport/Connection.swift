@@ -36,7 +36,7 @@ public final class Connection: Sendable, CustomStringConvertible {
     ///
     /// - Throws: see ``send(_:key:)``.
     public func send(_ term: Term) throws(TransportError) {
-        try send(frame: encoder.encode(term, allocator: channel.allocator), key: nil)
+        try send(frame: OutgoingFrame(head: encoder.encode(term, allocator: channel.allocator)), key: nil)
     }
 
     /// Queues `term` for sending.
@@ -48,7 +48,9 @@ public final class Connection: Sendable, CustomStringConvertible {
     ///   queue has no room, ``TransportError/connectionClosed`` when the connection is closed.
     ///   In every case nothing is sent.
     public func send(_ term: Term, key: some Hashable & Sendable) throws(TransportError) {
-        try send(frame: encoder.encode(term, allocator: channel.allocator), key: monotonic ? MessageKey(key) : nil)
+        try send(
+            frame: OutgoingFrame(head: encoder.encode(term, allocator: channel.allocator)),
+            key: monotonic ? MessageKey(key) : nil)
     }
 
     /// Whether a queued message is replaced by a newer one with the same key.
@@ -68,7 +70,7 @@ public final class Connection: Sendable, CustomStringConvertible {
     /// drain, so once it has queued ``inlineDrainMessages`` frames or ``inlineDrainBytes``
     /// bytes it writes them to the socket itself; a smaller burst is written when the loop's
     /// current work is done.
-    func send(frame: ByteBuffer, key: MessageKey?) throws(TransportError) {
+    func send(frame: OutgoingFrame, key: MessageKey?) throws(TransportError) {
         let inLoop = channel.eventLoop.inEventLoop
         let action = try state.withLock { state throws(TransportError) -> DrainAction in
             guard !state.closed else { throw .connectionClosed }
@@ -116,6 +118,12 @@ public final class Connection: Sendable, CustomStringConvertible {
     /// Bytes a sender on the event loop queues before it writes them itself.
     static let inlineDrainBytes = 64 << 10
 
+    /// The most bytes of a frame handed to the channel at once. A large frame goes in slices,
+    /// so that with the write buffer's high water mark they bound the bytes one write to the
+    /// socket moves, and so the time the connection holds its event loop before the loop's
+    /// other connections get their turn.
+    static let writeSliceBytes = 256 << 10
+
     /// Messages replaced by newer ones with the same key on a monotonic channel.
     public var droppedCount: Int { state.withLock { $0.queue.dropped } }
 
@@ -144,13 +152,13 @@ public final class Connection: Sendable, CustomStringConvertible {
         channel.eventLoop.preconditionInEventLoop()
         var wrote = false
         while channel.isWritable {
-            let next = state.withLock { state -> ByteBuffer? in
-                if let frame = state.queue.popFirst() { return frame }
+            let next = state.withLock { state -> OutgoingFrame.Piece? in
+                if let piece = state.queue.popFirst(maxBytes: Self.writeSliceBytes) { return piece }
                 state.drainPending = false
                 return nil
             }
-            guard let frame = next else { break }
-            channel.write(frame, promise: nil)
+            guard let piece = next else { break }
+            channel.write(piece.buffer(allocator: channel.allocator), promise: nil)
             wrote = true
         }
         // Not writable: `drainPending` stays set and the writability change resumes the drain.

@@ -53,8 +53,15 @@ final class ConnectionHandler: ChannelInboundHandler {
         core.delegate.received(term, on: connection)
     }
 
+    /// Resumes the drain once the socket took enough, as a task after the loop's pending I/O
+    /// rather than at once: the change often comes from inside the drain's own flush (the
+    /// socket took everything), and draining again there would keep a connection that streams
+    /// large frames on the loop for as long as its peer keeps reading, ahead of every other
+    /// connection on the loop.
     func channelWritabilityChanged(context: ChannelHandlerContext) {
-        if context.channel.isWritable { connection?.drain() }
+        if context.channel.isWritable, let connection {
+            context.eventLoop.execute { connection.drain() }
+        }
         context.fireChannelWritabilityChanged()
     }
 

@@ -25,16 +25,17 @@ public struct FrameEncoder: Sendable {
         return try frame(payload, allocator: allocator)
     }
 
-    /// The frame holding `head` then `tail` as they are, length prefix included: one copy of
-    /// each into the frame.
-    func frame(_ head: [UInt8], _ tail: [UInt8], allocator: ByteBufferAllocator) throws(TransportError) -> ByteBuffer {
+    /// The frame holding `head` then `tail` as they are, length prefix included: `head` is
+    /// copied into the frame's buffer, `tail` is kept as it is (see ``OutgoingFrame``).
+    func frame(_ head: [UInt8], _ tail: [UInt8], allocator: ByteBufferAllocator) throws(TransportError)
+        -> OutgoingFrame
+    {
         let count = head.count + tail.count
         guard count <= maxFrameSize else { throw .frameTooLarge(size: count, limit: maxFrameSize) }
-        var buffer = allocator.buffer(capacity: 4 + count)
+        var buffer = allocator.buffer(capacity: 4 + head.count)
         buffer.writeInteger(UInt32(count))
         buffer.writeBytes(head)
-        buffer.writeBytes(tail)
-        return buffer
+        return OutgoingFrame(head: buffer, tail: tail)
     }
 
     /// The frame holding `payload` as it is, length prefix included.

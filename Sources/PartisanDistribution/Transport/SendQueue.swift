@@ -1,13 +1,13 @@
 import DequeModule
 import NIOCore
 
-/// A connection's bounded queue of encoded frames, with monotonic replacement by key.
+/// A connection's bounded queue of frames, with monotonic replacement by key.
 ///
 /// A plain value; ``Connection`` keeps it under its lock. Entries are numbered in sequence so a
 /// monotonic key can find its queued entry after pops.
 struct SendQueue: Sendable {
     private struct Entry: Sendable {
-        var frame: ByteBuffer
+        var frame: OutgoingFrame
         var key: MessageKey?
     }
 
@@ -35,11 +35,11 @@ struct SendQueue: Sendable {
     /// Queues `frame`, or replaces the queued frame with the same `key` on a monotonic queue.
     /// Throws ``TransportError/queueFull(messages:bytes:)`` and changes nothing when there is
     /// no room.
-    mutating func enqueue(_ frame: ByteBuffer, key: MessageKey?) throws(TransportError) {
-        let size = frame.readableBytes
+    mutating func enqueue(_ frame: OutgoingFrame, key: MessageKey?) throws(TransportError) {
+        let size = frame.remainingBytes
         if monotonic, let key, let sequence = sequenceByKey[key] {
             let index = sequence - headSequence
-            let oldSize = entries[index].frame.readableBytes
+            let oldSize = entries[index].frame.remainingBytes
             guard entries.count == 1 || bytes - oldSize + size <= limits.maxBytes else {
                 throw .queueFull(messages: entries.count, bytes: bytes)
             }
@@ -56,13 +56,23 @@ struct SendQueue: Sendable {
         bytes += size
     }
 
-    /// Removes and returns the oldest frame.
-    mutating func popFirst() -> ByteBuffer? {
-        guard let entry = entries.popFirst() else { return nil }
-        if let key = entry.key, sequenceByKey[key] == headSequence { sequenceByKey[key] = nil }
-        headSequence += 1
-        bytes -= entry.frame.readableBytes
-        return entry.frame
+    /// Removes and returns the oldest frame's next bytes, at most `maxBytes` (see
+    /// ``OutgoingFrame/take(upTo:)``). A frame stays first in the queue until all of it was
+    /// taken, and once some was, a newer one with its key no longer replaces it.
+    mutating func popFirst(maxBytes: Int) -> OutgoingFrame.Piece? {
+        guard !entries.isEmpty else { return nil }
+        let first = entries.startIndex
+        if let key = entries[first].key {
+            if sequenceByKey[key] == headSequence { sequenceByKey[key] = nil }
+            entries[first].key = nil
+        }
+        let piece = entries[first].frame.take(upTo: maxBytes)
+        bytes -= piece.count
+        if entries[first].frame.remainingBytes == 0 {
+            entries.removeFirst()
+            headSequence += 1
+        }
+        return piece
     }
 
     /// Empties the queue (the connection closed).

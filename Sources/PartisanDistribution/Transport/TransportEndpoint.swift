@@ -2,6 +2,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import PartisanCore
+import Synchronization
 
 /// A node's transport: a TCP listener for peers' connections, and the dialler of its own.
 ///
@@ -17,6 +18,10 @@ public final class TransportEndpoint: Sendable {
     private let core: EndpointCore
     private let server: any Channel
     private let group: any EventLoopGroup
+    /// The group's loops, which connections are dialled on in turn.
+    private let loops: [any EventLoop]
+    /// Where the next set of connections starts in `loops`.
+    private let nextLane = Atomic<Int>(0)
 
     /// This node's name.
     public var node: Node { core.node }
@@ -33,6 +38,7 @@ public final class TransportEndpoint: Sendable {
         self.core = core
         self.server = server
         self.group = group
+        self.loops = Array(group.makeIterator())
     }
 
     /// Starts listening on `host`:`port` (0 picks a free port; ``listenAddress`` reports it).
@@ -61,6 +67,7 @@ public final class TransportEndpoint: Sendable {
         let server = try await ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.writeSpin, value: writeSpin)
             .childChannelOption(.writeBufferWaterMark, value: .init(low: highWater / 2, high: highWater))
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture { try core.configure(channel, role: .acceptor, promise: nil) }
@@ -87,17 +94,28 @@ public final class TransportEndpoint: Sendable {
         to address: ListenAddress, channel: String, index: Int = 0, expecting peer: Node? = nil,
         set: ConnectionSet = .unnumbered, on eventLoop: (any EventLoop)? = nil
     ) async throws -> Connection {
+        try await open(
+            to: address, channel: channel, index: index, expecting: peer, set: set, on: eventLoop ?? group.next()
+        ).get()
+    }
+
+    /// Opens the TCP connection for connection `index` of `channel` on `eventLoop` and returns
+    /// once it is connected, with the future of its handshake.
+    private func open(
+        to address: ListenAddress, channel: String, index: Int, expecting peer: Node?, set: ConnectionSet,
+        on eventLoop: any EventLoop
+    ) async throws -> EventLoopFuture<Connection> {
         guard !core.isShutDown else { throw TransportError.shutDown }
         guard let spec = core.channel(named: channel), (0..<spec.parallelism).contains(index) else {
             throw TransportError.unknownChannel(channel)
         }
         let highWater = core.configuration.sendQueue.writeBufferHighWaterMark
-        let eventLoop = eventLoop ?? group.next()
         let promise = eventLoop.makePromise(of: Connection.self)
         let core = self.core
         let bootstrap = ClientBootstrap(group: eventLoop)
             .connectTimeout(TimeAmount(core.configuration.connectTimeout))
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelOption(.writeSpin, value: Self.writeSpin)
             .channelOption(.writeBufferWaterMark, value: .init(low: highWater / 2, high: highWater))
             .channelInitializer { nioChannel in
                 nioChannel.eventLoop.makeCompletedFuture {
@@ -112,48 +130,75 @@ public final class TransportEndpoint: Sendable {
             promise.fail(error)
             throw error
         }
-        return try await promise.futureResult.get()
+        return promise.futureResult
     }
 
     /// Opens every connection of every channel (channel × parallelism) to the node at
-    /// `address`, concurrently. If one fails, the others are closed and its error is thrown.
+    /// `address`. If one fails, the others are closed and its error is thrown.
+    ///
+    /// The TCP connections are opened one after the other, in the order of the channels and
+    /// their indices, and each by default on its own event loop in turn (see
+    /// ``laneLoops(count:)``); the handshakes then run concurrently. The peer accepts them in
+    /// the same order, and its listener hands accepted connections to its loops in turn, so
+    /// unless another node's connections arrive in between, the channels of a pair of nodes
+    /// run on different loops at both ends: a stream of large messages on one channel then
+    /// shares no thread with the small calls on another (head-of-line blocking between
+    /// threads).
     ///
     /// - Parameters:
     ///   - only: the names of the channels to dial (those this node has); all when `nil`.
     ///   - set: the number the peer knows the connections by (see ``ConnectionSet``).
     ///   - eventLoop: picks the loop of each connection (by channel name and index); the
-    ///     group's next where it returns `nil`.
+    ///     endpoint's loops in turn where it returns `nil`.
     public func connect(
         to address: ListenAddress, expecting peer: Node? = nil, only: Set<String>? = nil,
         set: ConnectionSet = .unnumbered,
         eventLoop: (_ channel: String, _ index: Int) -> (any EventLoop)? = { _, _ in nil }
     ) async throws -> PeerConnections {
-        let channels = core.spec.channels.filter { only?.contains($0.name) ?? true }
-        let opened = try await withThrowingTaskGroup(of: Connection.self) { group in
-            for channel in channels {
-                for index in 0..<channel.parallelism {
-                    let loop = eventLoop(channel.name, index)
-                    group.addTask {
-                        try await self.connect(
-                            to: address, channel: channel.name, index: index, expecting: peer, set: set, on: loop)
-                    }
-                }
-            }
-            var opened: [Connection] = []
+        let keys = core.spec.channels.filter { only?.contains($0.name) ?? true }.flatMap { channel in
+            (0..<channel.parallelism).map { (channel: channel.name, index: $0) }
+        }
+        let lanes = laneLoops(count: keys.count)
+        var handshakes: [EventLoopFuture<Connection>] = []
+        var failure: (any Error)?
+        for (lane, key) in keys.enumerated() {
             do {
-                for try await connection in group { opened.append(connection) }
+                handshakes.append(
+                    try await open(
+                        to: address, channel: key.channel, index: key.index, expecting: peer, set: set,
+                        on: eventLoop(key.channel, key.index) ?? lanes[lane]))
             } catch {
-                group.cancelAll()
-                while let result = await group.nextResult() {
-                    if case .success(let connection) = result { opened.append(connection) }
-                }
-                for connection in opened { await connection.close() }
-                throw error
+                failure = error
+                break
             }
-            return opened
+        }
+        var opened: [Connection] = []
+        for handshake in handshakes {
+            do {
+                opened.append(try await handshake.get())
+            } catch {
+                failure = failure ?? error
+            }
+        }
+        if let failure {
+            for connection in opened { await connection.close() }
+            throw failure
         }
         return PeerConnections(connections: opened)
     }
+
+    /// `count` event loops for the connections of one set: the group's loops in turn, from
+    /// where the previous set stopped (so the sets of many peers spread over all loops).
+    private func laneLoops(count: Int) -> [any EventLoop] {
+        let first = nextLane.wrappingAdd(count, ordering: .relaxed).oldValue
+        return (0..<count).map { loops[(first + $0) % loops.count] }
+    }
+
+    /// How many more times a write to a socket that took everything is tried before the event
+    /// loop moves on (SwiftNIO's default is 16). With none, one write moves at most what the
+    /// socket's buffer takes, so a connection streaming large frames gives the loop back to
+    /// its other connections after each.
+    static let writeSpin: UInt = 0
 
     /// Stops listening and closes every connection, then returns. Later connects fail with
     /// ``TransportError/shutDown``.
