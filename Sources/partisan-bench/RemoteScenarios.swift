@@ -85,13 +85,15 @@ enum RemoteScenarios {
                         while true {
                             let message = try await ctx.receive()
                             if message is SinkStop {
-                                ctx.send(SinkAck(received: received, bytes: bytes, final: true), to: from, options: acks)
+                                ctx.send(
+                                    SinkAck(received: received, bytes: bytes, final: true), to: from, options: acks)
                                 return
                             }
                             received += 1
                             if let payload = message as? [UInt8] { bytes += payload.count }
                             if received % ackEvery == 0 {
-                                ctx.send(SinkAck(received: received, bytes: bytes, final: false), to: from, options: acks)
+                                ctx.send(
+                                    SinkAck(received: received, bytes: bytes, final: false), to: from, options: acks)
                             }
                         }
                     }

@@ -31,7 +31,8 @@ struct OutgoingFrame: Sendable {
         let count = min(max(1, maxBytes), remainingBytes)
         if count <= head.readableBytes { return Piece(head: head.readSlice(length: count)!, tail: []) }
         let fromTail = count - head.readableBytes
-        let piece = Piece(head: head.readSlice(length: head.readableBytes)!, tail: tail[tailTaken..<tailTaken + fromTail])
+        let piece = Piece(
+            head: head.readSlice(length: head.readableBytes)!, tail: tail[tailTaken..<tailTaken + fromTail])
         tailTaken += fromTail
         return piece
     }
