@@ -7,8 +7,11 @@ import Synchronization
 ///
 /// ``send(_:key:)`` may be called from any thread or task. It encodes the term on the caller's
 /// thread, queues the frame in the connection's bounded send queue and returns; the frames are
-/// written on the connection's event loop, as many as the socket takes in one go, with one
-/// flush per burst. Frames from one caller are written in the order it queued them.
+/// written on the connection's event loop, while the channel is writable, with one flush per
+/// burst. A large frame goes in slices of ``writeSliceBytes`` (a large binary's bytes are
+/// copied from the sender's array a slice at a time, see ``OutgoingFrame``), so a connection
+/// never holds its loop for long. Frames from one caller are written in the order it queued
+/// them.
 public final class Connection: Sendable, CustomStringConvertible {
     private struct State: Sendable {
         var queue: SendQueue
@@ -145,9 +148,9 @@ public final class Connection: Sendable, CustomStringConvertible {
         try? await channel.closeFuture.get()
     }
 
-    /// Hands queued frames to the channel while it is writable, then flushes once. Runs on the
-    /// event loop; called after a send into an idle queue and when the channel becomes
-    /// writable again.
+    /// Hands queued frames (in slices of at most ``writeSliceBytes``) to the channel while it
+    /// is writable, then flushes once. Runs on the event loop; called after a send into an idle
+    /// queue and when the channel becomes writable again.
     func drain() {
         channel.eventLoop.preconditionInEventLoop()
         var wrote = false

@@ -13,7 +13,7 @@
 ///
 /// Memory per connection is bounded by this queue plus SwiftNIO's write buffer, which the
 /// connection fills only while the channel is writable (its high water mark is
-/// ``writeBufferHighWaterMark``), plus at most one frame beyond it.
+/// ``writeBufferHighWaterMark``), plus at most one 256 KiB slice of a frame beyond it.
 public struct SendQueueLimits: Hashable, Sendable {
     /// The most messages queued at once.
     public var maxMessages: Int
