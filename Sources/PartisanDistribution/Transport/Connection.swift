@@ -127,6 +127,13 @@ public final class Connection: Sendable, CustomStringConvertible {
     /// other connections get their turn.
     static let writeSliceBytes = 256 << 10
 
+    /// The bytes a connection hands to the socket in a row before it lets its event loop poll
+    /// the loop's other connections (see ``ConnectionHandler``).
+    static let bytesPerTurn = 1 << 20
+    /// How long a connection that used its turn waits: short, since the loop polls its other
+    /// connections before any timer fires; it only has to be in the future.
+    static let turnPause = TimeAmount.microseconds(20)
+
     /// Messages replaced by newer ones with the same key on a monotonic channel.
     public var droppedCount: Int { state.withLock { $0.queue.dropped } }
 
@@ -150,22 +157,29 @@ public final class Connection: Sendable, CustomStringConvertible {
 
     /// Hands queued frames (in slices of at most ``writeSliceBytes``) to the channel while it
     /// is writable, then flushes once. Runs on the event loop; called after a send into an idle
-    /// queue and when the channel becomes writable again.
-    func drain() {
+    /// queue and when the channel becomes writable again. Returns how many bytes it handed
+    /// over, and whether that emptied the queue.
+    @discardableResult
+    func drain() -> (bytes: Int, emptied: Bool) {
         channel.eventLoop.preconditionInEventLoop()
-        var wrote = false
+        var bytes = 0
+        var emptied = false
         while channel.isWritable {
             let next = state.withLock { state -> OutgoingFrame.Piece? in
                 if let piece = state.queue.popFirst(maxBytes: Self.writeSliceBytes) { return piece }
                 state.drainPending = false
                 return nil
             }
-            guard let piece = next else { break }
+            guard let piece = next else {
+                emptied = true
+                break
+            }
             channel.write(piece.buffer(allocator: channel.allocator), promise: nil)
-            wrote = true
+            bytes += piece.count
         }
         // Not writable: `drainPending` stays set and the writability change resumes the drain.
-        if wrote { channel.flush() }
+        if bytes > 0 { channel.flush() }
+        return (bytes, emptied)
     }
 
     /// Marks the connection closed and drops what is queued.

@@ -53,16 +53,39 @@ final class ConnectionHandler: ChannelInboundHandler {
         core.delegate.received(term, on: connection)
     }
 
-    /// Resumes the drain once the socket took enough, as a task after the loop's pending I/O
-    /// rather than at once: the change often comes from inside the drain's own flush (the
-    /// socket took everything), and draining again there would keep a connection that streams
-    /// large frames on the loop for as long as its peer keeps reading, ahead of every other
-    /// connection on the loop.
     func channelWritabilityChanged(context: ChannelHandlerContext) {
-        if context.channel.isWritable, let connection {
-            context.eventLoop.execute { connection.drain() }
-        }
+        if context.channel.isWritable { resumeDrain(on: context.channel) }
         context.fireChannelWritabilityChanged()
+    }
+
+    /// Bytes the connection handed to the socket in a row since the loop last polled its other
+    /// connections on its account.
+    private var bytesThisTurn = 0
+    /// A resumption after a pause is scheduled.
+    private var resumeScheduled = false
+
+    /// Resumes the drain once the socket took enough.
+    ///
+    /// The change usually comes from inside the drain's own flush (the socket took everything),
+    /// and SwiftNIO runs handlers and tasks until none is left before it polls for I/O again:
+    /// draining again at once, or in a task, would keep a connection that streams large frames
+    /// on its loop for as long as its peer keeps reading, ahead of every other connection
+    /// there. So once a connection has handed ``Connection/bytesPerTurn`` bytes in a row, the
+    /// rest waits for a timer of ``Connection/turnPause``, which the loop fires only after it
+    /// has polled its other connections.
+    private func resumeDrain(on channel: any Channel) {
+        guard let connection, !resumeScheduled else { return }
+        guard bytesThisTurn < Connection.bytesPerTurn else {
+            resumeScheduled = true
+            channel.eventLoop.assumeIsolated().scheduleTask(in: Connection.turnPause) {
+                self.resumeScheduled = false
+                self.bytesThisTurn = 0
+                if channel.isWritable { self.resumeDrain(on: channel) }
+            }
+            return
+        }
+        let drained = connection.drain()
+        bytesThisTurn = drained.emptied ? 0 : bytesThisTurn + drained.bytes
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {

@@ -67,7 +67,6 @@ public final class TransportEndpoint: Sendable {
         let server = try await ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
-            .childChannelOption(.writeSpin, value: writeSpin)
             .childChannelOption(.writeBufferWaterMark, value: .init(low: highWater / 2, high: highWater))
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture { try core.configure(channel, role: .acceptor, promise: nil) }
@@ -115,7 +114,6 @@ public final class TransportEndpoint: Sendable {
         let bootstrap = ClientBootstrap(group: eventLoop)
             .connectTimeout(TimeAmount(core.configuration.connectTimeout))
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
-            .channelOption(.writeSpin, value: Self.writeSpin)
             .channelOption(.writeBufferWaterMark, value: .init(low: highWater / 2, high: highWater))
             .channelInitializer { nioChannel in
                 nioChannel.eventLoop.makeCompletedFuture {
@@ -193,12 +191,6 @@ public final class TransportEndpoint: Sendable {
         let first = nextLane.wrappingAdd(count, ordering: .relaxed).oldValue
         return (0..<count).map { loops[(first + $0) % loops.count] }
     }
-
-    /// How many more times a write to a socket that took everything is tried before the event
-    /// loop moves on (SwiftNIO's default is 16). With none, one write moves at most what the
-    /// socket's buffer takes, so a connection streaming large frames gives the loop back to
-    /// its other connections after each.
-    static let writeSpin: UInt = 0
 
     /// Stops listening and closes every connection, then returns. Later connects fail with
     /// ``TransportError/shutDown``.
