@@ -58,6 +58,7 @@ func startEndpoint(
     cookie: Cookie = "secret",
     channels: [ChannelSpec] = ChannelSpec.standard,
     recorder: Recorder = Recorder(),
+    group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
     configure: (inout TransportConfiguration) -> Void = { _ in }
 ) async throws -> (TransportEndpoint, Recorder) {
     var configuration = TransportConfiguration(cookie: cookie)
@@ -65,7 +66,7 @@ func startEndpoint(
     configure(&configuration)
     let endpoint = try await TransportEndpoint.start(
         node: Node(validating: name), creation: UInt32.random(in: 1...UInt32.max), channels: channels,
-        configuration: configuration, delegate: recorder)
+        configuration: configuration, delegate: recorder, group: group)
     return (endpoint, recorder)
 }
 
