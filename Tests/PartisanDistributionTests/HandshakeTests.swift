@@ -64,6 +64,7 @@ import Testing
             case .hello(let legacy) = try HandshakeMessage(term: .tuple(Array(fields.prefix(8))))
         else { throw HandshakeError.malformedMessage("not a hello") }
         #expect(decoded.lane == ConnectionLane(loop: 1, ports: [4001, 4002]) && decoded.lane?.port == 4002)
+        #expect(decoded.set == ConnectionSet(number: 3, answers: 0))
         #expect(legacy.lane == nil && legacy.set == ConnectionSet(number: 3, answers: 0))
         for bad: Term in [
             .atom("nonsense"), .tuple([Term(integer: -1), .list([])]),

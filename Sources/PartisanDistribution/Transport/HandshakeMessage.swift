@@ -80,7 +80,7 @@ enum HandshakeMessage: Equatable {
                 let index = target[1].intValue
             else { throw .malformedMessage("hello channel") }
             var set = ConnectionSet.unnumbered
-            if fields.count == 8 {
+            if fields.count >= 8 {
                 guard let numbers = fields[7].tupleValue, numbers.count == 2,
                     let number = numbers[0].intValue.flatMap(UInt64.init(exactly:)),
                     let answers = numbers[1].intValue.flatMap(UInt64.init(exactly:))
