@@ -234,7 +234,11 @@ enum OverlayScenarios {
                     channels: ChannelSpec.standard,
                     logger: logger, overlay: try overlay(settings, index: i, tcp: true),
                     membership: tcpTimings(speedUp: settings.speedUp)
-                ) { $0.connectionSharing = sharing })
+                ) {
+                    $0.connectionSharing = sharing
+                    // A thousand nodes in one process: two listeners less each (descriptors).
+                    $0.listenerPerLoop = false
+                })
         }
         progress("overlay-converge: \(settings.nodes) \(settings.overlay) nodes started over TCP, joining")
         let clock = ContinuousClock()

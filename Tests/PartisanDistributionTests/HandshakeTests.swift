@@ -53,6 +53,28 @@ import Testing
         }
     }
 
+    @Test func a_hello_carries_its_lane_and_one_without_reads_as_none() throws {
+        let spec = NodeSpec(node: "a@127.0.0.1", listenAddresses: [ListenAddress(host: "127.0.0.1", port: 4000)])
+        let hello = HandshakeMessage.Hello(
+            version: 1, node: "a@127.0.0.1", creation: 7, spec: spec, nonce: HandshakeMessage.makeNonce(),
+            channel: "default", index: 0, set: ConnectionSet(number: 3, answers: 0),
+            lane: ConnectionLane(loop: 1, ports: [4001, 4002]))
+        guard case .hello(let decoded) = try HandshakeMessage(term: HandshakeMessage.hello(hello).term),
+            case .tuple(let fields) = HandshakeMessage.hello(hello).term,
+            case .hello(let legacy) = try HandshakeMessage(term: .tuple(Array(fields.prefix(8))))
+        else { throw HandshakeError.malformedMessage("not a hello") }
+        #expect(decoded.lane == ConnectionLane(loop: 1, ports: [4001, 4002]) && decoded.lane?.port == 4002)
+        #expect(decoded.set == ConnectionSet(number: 3, answers: 0))
+        #expect(legacy.lane == nil && legacy.set == ConnectionSet(number: 3, answers: 0))
+        for bad: Term in [
+            .atom("nonsense"), .tuple([Term(integer: -1), .list([])]),
+            .tuple([Term(integer: 0), .list([Term(integer: 70_000)])]),
+            .tuple([Term(integer: 0), .list([.atom("port")])]),
+        ] {
+            #expect(throws: HandshakeError.self) { try HandshakeMessage(term: .tuple(Array(fields.prefix(8)) + [bad])) }
+        }
+    }
+
     @Test func a_node_spec_round_trips_hidden_or_not_and_a_missing_flag_reads_as_visible() throws {
         for hidden in [false, true] {
             let spec = NodeSpec(

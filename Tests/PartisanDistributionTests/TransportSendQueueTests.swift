@@ -92,7 +92,8 @@ import Testing
             localNode: "a@127.0.0.1", peer: "b@127.0.0.1", peerCreation: 1,
             peerSpec: NodeSpec(node: "b@127.0.0.1", listenAddresses: []),
             channel: ChannelSpec(name: "default", parallelism: 1, monotonic: monotonic), index: 0,
-            direction: .outbound, remoteAddress: nil, set: .unnumbered)
+            direction: .outbound, remoteAddress: nil, set: .unnumbered,
+            lane: ConnectionLane(loop: 0, ports: []), peerLane: nil)
         return Connection(info: info, channel: channel, encoder: FrameEncoder(maxFrameSize: 4 << 20), limits: limits)
     }
 

@@ -13,19 +13,27 @@ extension NetKernel: TransportDelegate {
         let index: Int
     }
 
+    /// Where a dial-back connection goes: this node's loop for it, and the peer's listener of
+    /// the loop the peer's connection of the same key runs on (if the peer has per-loop
+    /// listeners).
+    struct DialBackLane {
+        let loop: any EventLoop
+        let aim: ListenAddress?
+    }
+
     public func connectionEstablished(_ connection: Connection) {
         let info = connection.info
         guard admitIncarnation(of: connection), admitSet(of: connection) else { return }
         switch answer(connection) {
         case .none:
             break
-        case .dialBack(let loops):
+        case .dialBack(let lanes):
             let address = info.peerSpec.listenAddresses.first
             let channels = Set(info.peerSpec.channels.map(\.name))
             Task {
                 await dialBack(
                     info.peer, creation: info.peerCreation, answering: info.set.number, at: address,
-                    channels: channels, loops: loops)
+                    channels: channels, lanes: lanes)
             }
         case .adopt(let connections):
             do {
@@ -40,8 +48,9 @@ extension NetKernel: TransportDelegate {
     private enum Answer {
         /// Nothing to do (yet).
         case none
-        /// Dial back, each connection on the event loop of the peer's of the same key.
-        case dialBack([ChannelKey: any EventLoop])
+        /// Dial back, each connection on the event loop of the peer's of the same key, aimed at
+        /// the peer's listener of the loop its end of that connection runs on.
+        case dialBack([ChannelKey: DialBackLane])
         /// Send on the peer's connections (``ConnectionSharing/shared``).
         case adopt([Connection])
     }
@@ -86,7 +95,13 @@ extension NetKernel: TransportDelegate {
                 s.sessions[info.peer]!.dialBack = .dialling
                 let pairs = session.inbound.map { connection in
                     let info = connection.info
-                    return (ChannelKey(name: info.channel.name, index: info.index), connection.channel.eventLoop)
+                    let aim = info.peerLane?.port.flatMap { port in
+                        info.peerSpec.listenAddresses.first.map { ListenAddress(host: $0.host, port: port) }
+                    }
+                    return (
+                        ChannelKey(name: info.channel.name, index: info.index),
+                        DialBackLane(loop: connection.channel.eventLoop, aim: aim)
+                    )
                 }
                 return .dialBack(Dictionary(pairs, uniquingKeysWith: { first, _ in first }))
             }

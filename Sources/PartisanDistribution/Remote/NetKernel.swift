@@ -187,18 +187,20 @@ public final class NetKernel: Sendable {
 
     /// Dials back a peer that dialled this node, on the channels both have (`channels`, the
     /// peer's). Each connection runs on the event loop of the peer's connection of the same
-    /// channel and index (`loops`), so a request read on one and the reply written on the
-    /// other stay on one thread.
+    /// channel and index, so a request read on one and the reply written on the other stay on
+    /// one thread here; and it dials the peer's listener of the loop the peer's end of that
+    /// connection runs on (`lanes`), so they stay on one thread there too.
     func dialBack(
         _ peer: Node, creation: UInt32, answering peerSet: UInt64, at address: ListenAddress?,
-        channels: Set<String>, loops: [ChannelKey: any EventLoop]
+        channels: Set<String>, lanes: [ChannelKey: DialBackLane]
     ) async {
         let set = reserveSet()
         do {
             guard let endpoint, let address else { throw TransportError.connectionClosed }
             let connections = try await endpoint.connect(
-                to: address, expecting: peer, only: channels, set: ConnectionSet(number: set, answers: peerSet)
-            ) { channel, index in loops[ChannelKey(name: channel, index: index)] }
+                to: address, expecting: peer, only: channels, set: ConnectionSet(number: set, answers: peerSet),
+                eventLoop: { channel, index in lanes[ChannelKey(name: channel, index: index)]?.loop },
+                aim: { channel, index in lanes[ChannelKey(name: channel, index: index)]?.aim })
             try establish(connections, answering: peerSet, set: set)
         } catch {
             releaseSet(set)
@@ -292,6 +294,19 @@ public final class NetKernel: Sendable {
         return (connections.map(Array.init) ?? []).map(\.info).sorted {
             ($0.channel.name, $0.index) < ($1.channel.name, $1.index)
         }
+    }
+
+    /// Every open connection of the session with `node`, in either direction: those this node
+    /// sends on and those the peer sends on, with their channel, direction and lanes (see
+    /// ``ConnectionLane``); empty when there is no session.
+    public func connections(with node: Node) -> [ConnectionInfo] {
+        let all = state.withLock { s -> [Connection] in
+            guard let session = s.sessions[node] else { return [] }
+            let sending = session.connections.map { Array($0.connections.values.joined()) } ?? []
+            return sending + session.inbound + session.spare
+        }
+        var seen = Set<ObjectIdentifier>()
+        return all.filter { seen.insert(ObjectIdentifier($0)).inserted && $0.isOpen }.map(\.info)
     }
 
     /// Whether every connection of every channel to `node` is up (and none has closed):

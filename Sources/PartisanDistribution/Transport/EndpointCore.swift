@@ -7,6 +7,7 @@ import Synchronization
 final class EndpointCore: Sendable {
     private struct State {
         var spec: NodeSpec
+        var lanePorts: [Int] = []
         var open: [ObjectIdentifier: any Channel] = [:]
         var shutDown = false
     }
@@ -16,9 +17,15 @@ final class EndpointCore: Sendable {
     let configuration: TransportConfiguration
     let delegate: any TransportDelegate
     let encoder: FrameEncoder
+    /// The loops of the endpoint's group, in the order lanes number them.
+    let loops: [any EventLoop]
     private let state: Mutex<State>
 
-    init(spec: NodeSpec, creation: UInt32, configuration: TransportConfiguration, delegate: any TransportDelegate) {
+    init(
+        spec: NodeSpec, creation: UInt32, configuration: TransportConfiguration, delegate: any TransportDelegate,
+        loops: [any EventLoop]
+    ) {
+        self.loops = loops
         self.node = spec.node
         self.creation = creation
         self.configuration = configuration
@@ -31,6 +38,18 @@ final class EndpointCore: Sendable {
     var spec: NodeSpec {
         get { state.withLock { $0.spec } }
         set { state.withLock { $0.spec = newValue } }
+    }
+
+    /// The ports of the per-loop listeners, in loop order; empty when there are none.
+    var lanePorts: [Int] {
+        get { state.withLock { $0.lanePorts } }
+        set { state.withLock { $0.lanePorts = newValue } }
+    }
+
+    /// The lane of a connection running on `loop`: its index among ``loops`` (0 for a loop of
+    /// another group) and the per-loop listener ports.
+    func lane(of loop: any EventLoop) -> ConnectionLane {
+        ConnectionLane(loop: loops.firstIndex { $0 === loop } ?? 0, ports: lanePorts)
     }
 
     /// This node's channel named `name`.

@@ -106,7 +106,7 @@ final class HandshakeHandler: ChannelInboundHandler, RemovableChannelHandler {
             self.fail(.timedOut, context: context, tellPeer: true)
         }
         if case .dialler(let channel, let index, _, let set) = role {
-            send(.hello(ownHello(channel: channel.name, index: index, set: set)), context: context)
+            send(.hello(ownHello(channel: channel.name, index: index, set: set, on: context.eventLoop)), context: context)
             context.flush()
         }
     }
@@ -116,12 +116,14 @@ final class HandshakeHandler: ChannelInboundHandler, RemovableChannelHandler {
         case (_, .refused(let reason)):
             fail(.refusedByPeer(reason), context: context, tellPeer: false)
         case (.awaitingHello, .hello(let hello)):
-            let info = try validate(hello, remoteAddress: context.remoteAddress)
+            let info = try validate(hello, remoteAddress: context.remoteAddress, on: context.eventLoop)
             if case .refuse(let reason) = core.delegate.admit(info) {
                 throw HandshakeError.notAdmitted(info.peer, reason: reason)
             }
             if case .acceptor = role {
-                send(.hello(ownHello(channel: hello.channel, index: hello.index, set: hello.set)), context: context)
+                send(
+                    .hello(ownHello(channel: hello.channel, index: hello.index, set: hello.set, on: context.eventLoop)),
+                    context: context)
             }
             let digest = HandshakeMessage.digest(
                 cookie: core.configuration.cookie, nonce: hello.nonce, responder: core.node, challenger: hello.node)
@@ -149,9 +151,9 @@ final class HandshakeHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     /// Checks a peer's hello and describes the connection it would establish.
-    private func validate(_ hello: HandshakeMessage.Hello, remoteAddress: SocketAddress?) throws(HandshakeError)
-        -> ConnectionInfo
-    {
+    private func validate(
+        _ hello: HandshakeMessage.Hello, remoteAddress: SocketAddress?, on loop: any EventLoop
+    ) throws(HandshakeError) -> ConnectionInfo {
         guard hello.node != core.node else { throw .ownName(hello.node) }
         let channel: ChannelSpec
         let set: ConnectionSet
@@ -173,13 +175,16 @@ final class HandshakeHandler: ChannelInboundHandler, RemovableChannelHandler {
         }
         return ConnectionInfo(
             localNode: core.node, peer: hello.node, peerCreation: hello.creation, peerSpec: hello.spec,
-            channel: channel, index: hello.index, direction: direction, remoteAddress: remoteAddress, set: set)
+            channel: channel, index: hello.index, direction: direction, remoteAddress: remoteAddress, set: set,
+            lane: core.lane(of: loop), peerLane: hello.lane)
     }
 
-    private func ownHello(channel: String, index: Int, set: ConnectionSet) -> HandshakeMessage.Hello {
+    private func ownHello(channel: String, index: Int, set: ConnectionSet, on loop: any EventLoop)
+        -> HandshakeMessage.Hello
+    {
         HandshakeMessage.Hello(
             version: HandshakeMessage.version, node: core.node, creation: core.creation, spec: core.spec,
-            nonce: nonce, channel: channel, index: index, set: set)
+            nonce: nonce, channel: channel, index: index, set: set, lane: core.lane(of: loop))
     }
 
     private func send(_ message: HandshakeMessage, context: ChannelHandlerContext) {

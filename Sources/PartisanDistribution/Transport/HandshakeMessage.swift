@@ -5,7 +5,7 @@ import PartisanCore
 /// "Wire protocol"):
 ///
 /// ```
-/// {hello, Version, NodeName, Creation, NodeSpec, Nonce, {Channel, Index}, {Set, Answers}}
+/// {hello, Version, NodeName, Creation, NodeSpec, Nonce, {Channel, Index}, {Set, Answers}, {Loop, Ports}}
 /// {challenge_reply, Digest}
 /// established
 /// {refused, Reason}
@@ -20,10 +20,13 @@ enum HandshakeMessage: Equatable {
     static let version = 1
     /// Nonce length in bytes.
     static let nonceLength = 32
+    /// The most per-loop listener ports a hello may announce.
+    static let maxLanes = 1_024
 
     /// A node's introduction. The dialler names the channel and connection index it opens,
     /// and the set of connections it belongs to (``ConnectionSet``); the acceptor echoes them.
-    /// A hello without the set (7 elements) is read as ``ConnectionSet/unnumbered``.
+    /// Each side adds the lane its end runs on (``ConnectionLane``). A hello without the set (7
+    /// elements) is read as ``ConnectionSet/unnumbered``, one without the lane (8) as no lane.
     struct Hello: Equatable {
         var version: Int
         var node: Node
@@ -33,6 +36,7 @@ enum HandshakeMessage: Equatable {
         var channel: String
         var index: Int
         var set: ConnectionSet = .unnumbered
+        var lane: ConnectionLane?
     }
 
     var term: Term {
@@ -42,7 +46,7 @@ enum HandshakeMessage: Equatable {
                 .atom("hello"), Term(integer: hello.version), .atom(hello.node.name), Term(integer: hello.creation),
                 hello.spec.term, .binary(hello.nonce), .tuple([.atom(hello.channel), Term(integer: hello.index)]),
                 .tuple([Term(integer: hello.set.number), Term(integer: hello.set.answers)]),
-            ])
+            ] + (hello.lane.map { [.tuple([Term(integer: $0.loop), .list($0.ports.map { Term(integer: $0) })])] } ?? []))
         case .challengeReply(let digest): .tuple([.atom("challenge_reply"), .binary(digest)])
         case .established: .atom("established")
         case .refused(let reason): .tuple([.atom("refused"), .atom(reason)])
@@ -58,7 +62,7 @@ enum HandshakeMessage: Equatable {
             throw .malformedMessage("expected a handshake tuple, got \(term)")
         }
         switch (tag, fields.count) {
-        case ("hello", 7), ("hello", 8):
+        case ("hello", 7), ("hello", 8), ("hello", 9):
             guard let version = fields[1].intValue else { throw .malformedMessage("hello version") }
             guard version == Self.version else { throw .versionMismatch(ours: Self.version, theirs: version) }
             guard let name = fields[2].atomValue, let node = Node(name) else {
@@ -76,17 +80,25 @@ enum HandshakeMessage: Equatable {
                 let index = target[1].intValue
             else { throw .malformedMessage("hello channel") }
             var set = ConnectionSet.unnumbered
-            if fields.count == 8 {
+            if fields.count >= 8 {
                 guard let numbers = fields[7].tupleValue, numbers.count == 2,
                     let number = numbers[0].intValue.flatMap(UInt64.init(exactly:)),
                     let answers = numbers[1].intValue.flatMap(UInt64.init(exactly:))
                 else { throw .malformedMessage("hello set") }
                 set = ConnectionSet(number: number, answers: answers)
             }
+            var lane: ConnectionLane?
+            if fields.count == 9 {
+                guard let parts = fields[8].tupleValue, parts.count == 2, let loop = parts[0].intValue, loop >= 0,
+                    let ports = parts[1].listValue?.map({ $0.intValue.flatMap { (1...65_535).contains($0) ? $0 : nil } }),
+                    ports.count <= Self.maxLanes, !ports.contains(nil)
+                else { throw .malformedMessage("hello lane") }
+                lane = ConnectionLane(loop: loop, ports: ports.compactMap { $0 })
+            }
             self = .hello(
                 Hello(
                     version: version, node: node, creation: creation, spec: spec, nonce: nonce, channel: channel,
-                    index: index, set: set))
+                    index: index, set: set, lane: lane))
         case ("challenge_reply", 2):
             guard let digest = fields[1].binaryValue else { throw .malformedMessage("challenge_reply digest") }
             self = .challengeReply(digest: digest)

@@ -26,6 +26,11 @@ public struct TransportConfiguration: Sendable {
     /// the default, as Partisan) or answered on its own connections
     /// (``ConnectionSharing/shared``, as Erlang). Set after creation.
     public var connectionSharing: ConnectionSharing = .separate
+    /// Whether the endpoint also listens on one ephemeral port per event loop, each accepting
+    /// onto its own loop (announced in hellos, see ``ConnectionLane``), so that a dial-back
+    /// lands on the loop of the connection it answers. Default `true`; each costs a socket, so
+    /// thousands of nodes in one OS process may turn it off. Set after creation.
+    public var listenerPerLoop = true
 
     /// Creates a configuration; every setting but the cookie has a default.
     public init(

@@ -16,10 +16,10 @@ import Synchronization
 /// receives on those its peers dialled, though either side of a ``Connection`` may send.
 public final class TransportEndpoint: Sendable {
     private let core: EndpointCore
-    private let server: any Channel
+    private let servers: [any Channel]
     private let group: any EventLoopGroup
     /// The group's loops, which connections are dialled on in turn.
-    private let loops: [any EventLoop]
+    private var loops: [any EventLoop] { core.loops }
     /// Where the next set of connections starts in `loops`.
     private let nextLane = Atomic<Int>(0)
 
@@ -34,11 +34,10 @@ public final class TransportEndpoint: Sendable {
     /// The endpoint's configuration.
     public var configuration: TransportConfiguration { core.configuration }
 
-    private init(core: EndpointCore, server: any Channel, group: any EventLoopGroup) {
+    private init(core: EndpointCore, servers: [any Channel], group: any EventLoopGroup) {
         self.core = core
-        self.server = server
+        self.servers = servers
         self.group = group
-        self.loops = Array(group.makeIterator())
     }
 
     /// Starts listening on `host`:`port` (0 picks a free port; ``listenAddress`` reports it).
@@ -62,9 +61,34 @@ public final class TransportEndpoint: Sendable {
         let spec = NodeSpec(
             node: node, listenAddresses: [ListenAddress(host: host, port: port)], channels: channels,
             hidden: configuration.hidden)
-        let core = EndpointCore(spec: spec, creation: creation, configuration: configuration, delegate: delegate)
-        let highWater = configuration.sendQueue.writeBufferHighWaterMark
-        let server = try await ServerBootstrap(group: group)
+        let core = EndpointCore(
+            spec: spec, creation: creation, configuration: configuration, delegate: delegate,
+            loops: Array(group.makeIterator()))
+        let server = try await listen(core, host: host, port: port, group: group, childGroup: group)
+        var servers = [server]
+        do {
+            if configuration.listenerPerLoop, core.loops.count > 1 {
+                for loop in core.loops {
+                    servers.append(try await listen(core, host: host, port: 0, group: loop, childGroup: loop))
+                }
+                core.lanePorts = servers.dropFirst().map { $0.localAddress?.port ?? 0 }
+            }
+        } catch {
+            for server in servers { try? await server.close() }
+            throw error
+        }
+        let boundPort = server.localAddress?.port ?? port
+        core.spec.listenAddresses = [ListenAddress(host: host, port: boundPort)]
+        configuration.logger.info("listening", metadata: ["node": "\(node)", "address": "\(host):\(boundPort)"])
+        return TransportEndpoint(core: core, servers: servers, group: group)
+    }
+
+    /// Binds a listener whose accepted connections run on `childGroup`'s loops.
+    private static func listen(
+        _ core: EndpointCore, host: String, port: Int, group: any EventLoopGroup, childGroup: any EventLoopGroup
+    ) async throws -> any Channel {
+        let highWater = core.configuration.sendQueue.writeBufferHighWaterMark
+        return try await ServerBootstrap(group: group, childGroup: childGroup)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelOption(.writeBufferWaterMark, value: .init(low: highWater / 2, high: highWater))
@@ -72,10 +96,6 @@ public final class TransportEndpoint: Sendable {
                 channel.eventLoop.makeCompletedFuture { try core.configure(channel, role: .acceptor, promise: nil) }
             }
             .bind(host: host, port: port).get()
-        let boundPort = server.localAddress?.port ?? port
-        core.spec.listenAddresses = [ListenAddress(host: host, port: boundPort)]
-        configuration.logger.info("listening", metadata: ["node": "\(node)", "address": "\(host):\(boundPort)"])
-        return TransportEndpoint(core: core, server: server, group: group)
     }
 
     /// Opens connection `index` of `channel` to the node listening at `address` and runs the
@@ -148,10 +168,14 @@ public final class TransportEndpoint: Sendable {
     ///   - set: the number the peer knows the connections by (see ``ConnectionSet``).
     ///   - eventLoop: picks the loop of each connection (by channel name and index); the
     ///     endpoint's loops in turn where it returns `nil`.
+    ///   - aim: picks the address each connection dials (by channel name and index), such as
+    ///     the peer's listener of a given loop (see ``ConnectionLane``); `address` where it
+    ///     returns `nil`.
     public func connect(
         to address: ListenAddress, expecting peer: Node? = nil, only: Set<String>? = nil,
         set: ConnectionSet = .unnumbered,
-        eventLoop: (_ channel: String, _ index: Int) -> (any EventLoop)? = { _, _ in nil }
+        eventLoop: (_ channel: String, _ index: Int) -> (any EventLoop)? = { _, _ in nil },
+        aim: (_ channel: String, _ index: Int) -> ListenAddress? = { _, _ in nil }
     ) async throws -> PeerConnections {
         let keys = core.spec.channels.filter { only?.contains($0.name) ?? true }.flatMap { channel in
             (0..<channel.parallelism).map { (channel: channel.name, index: $0) }
@@ -163,7 +187,8 @@ public final class TransportEndpoint: Sendable {
             do {
                 handshakes.append(
                     try await open(
-                        to: address, channel: key.channel, index: key.index, expecting: peer, set: set,
+                        to: aim(key.channel, key.index) ?? address, channel: key.channel, index: key.index,
+                        expecting: peer, set: set,
                         on: eventLoop(key.channel, key.index) ?? lanes[lane]))
             } catch {
                 failure = error
@@ -196,7 +221,7 @@ public final class TransportEndpoint: Sendable {
     /// ``TransportError/shutDown``.
     public func shutdown() async {
         let open = core.beginShutdown()
-        try? await server.close()
+        for server in servers { try? await server.close() }
         for channel in open {
             channel.close(promise: nil)
             try? await channel.closeFuture.get()
