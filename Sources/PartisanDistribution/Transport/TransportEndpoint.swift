@@ -40,7 +40,9 @@ public final class TransportEndpoint: Sendable {
         self.group = group
     }
 
-    /// Starts listening on `host`:`port` (0 picks a free port; ``listenAddress`` reports it).
+    /// Starts listening on `host`:`port` (0 picks a free port; ``listenAddress`` reports it),
+    /// and, with ``TransportConfiguration/listenerPerLoop`` and more than one loop in `group`,
+    /// on one free port per loop, each accepting onto its own loop (see ``ConnectionLane``).
     ///
     /// - Parameters:
     ///   - node: this node's name.
