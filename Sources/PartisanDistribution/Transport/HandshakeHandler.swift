@@ -106,7 +106,9 @@ final class HandshakeHandler: ChannelInboundHandler, RemovableChannelHandler {
             self.fail(.timedOut, context: context, tellPeer: true)
         }
         if case .dialler(let channel, let index, _, let set) = role {
-            send(.hello(ownHello(channel: channel.name, index: index, set: set, on: context.eventLoop)), context: context)
+            send(
+                .hello(ownHello(channel: channel.name, index: index, set: set, on: context.eventLoop)), context: context
+            )
             context.flush()
         }
     }

@@ -42,11 +42,14 @@ enum HandshakeMessage: Equatable {
     var term: Term {
         switch self {
         case .hello(let hello):
-            .tuple([
-                .atom("hello"), Term(integer: hello.version), .atom(hello.node.name), Term(integer: hello.creation),
-                hello.spec.term, .binary(hello.nonce), .tuple([.atom(hello.channel), Term(integer: hello.index)]),
-                .tuple([Term(integer: hello.set.number), Term(integer: hello.set.answers)]),
-            ] + (hello.lane.map { [.tuple([Term(integer: $0.loop), .list($0.ports.map { Term(integer: $0) })])] } ?? []))
+            .tuple(
+                [
+                    .atom("hello"), Term(integer: hello.version), .atom(hello.node.name), Term(integer: hello.creation),
+                    hello.spec.term, .binary(hello.nonce), .tuple([.atom(hello.channel), Term(integer: hello.index)]),
+                    .tuple([Term(integer: hello.set.number), Term(integer: hello.set.answers)]),
+                ]
+                    + (hello.lane.map { [.tuple([Term(integer: $0.loop), .list($0.ports.map { Term(integer: $0) })])] }
+                        ?? []))
         case .challengeReply(let digest): .tuple([.atom("challenge_reply"), .binary(digest)])
         case .established: .atom("established")
         case .refused(let reason): .tuple([.atom("refused"), .atom(reason)])
@@ -90,7 +93,8 @@ enum HandshakeMessage: Equatable {
             var lane: ConnectionLane?
             if fields.count == 9 {
                 guard let parts = fields[8].tupleValue, parts.count == 2, let loop = parts[0].intValue, loop >= 0,
-                    let ports = parts[1].listValue?.map({ $0.intValue.flatMap { (1...65_535).contains($0) ? $0 : nil } }),
+                    let ports = parts[1].listValue?.map({ $0.intValue.flatMap { (1...65_535).contains($0) ? $0 : nil } }
+                    ),
                     ports.count <= Self.maxLanes, !ports.contains(nil)
                 else { throw .malformedMessage("hello lane") }
                 lane = ConnectionLane(loop: loop, ports: ports.compactMap { $0 })
