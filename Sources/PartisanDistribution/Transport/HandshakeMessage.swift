@@ -37,19 +37,24 @@ enum HandshakeMessage: Equatable {
         var index: Int
         var set: ConnectionSet = .unnumbered
         var lane: ConnectionLane?
+
+        /// The hello as a term: 9 elements, or 8 without a lane.
+        var term: Term {
+            var fields: [Term] = [
+                .atom("hello"), Term(integer: version), .atom(node.name), Term(integer: creation), spec.term,
+                .binary(nonce), .tuple([.atom(channel), Term(integer: index)]),
+                .tuple([Term(integer: set.number), Term(integer: set.answers)]),
+            ]
+            if let lane {
+                fields.append(.tuple([Term(integer: lane.loop), .list(lane.ports.map { Term(integer: $0) })]))
+            }
+            return .tuple(fields)
+        }
     }
 
     var term: Term {
         switch self {
-        case .hello(let hello):
-            .tuple(
-                [
-                    .atom("hello"), Term(integer: hello.version), .atom(hello.node.name), Term(integer: hello.creation),
-                    hello.spec.term, .binary(hello.nonce), .tuple([.atom(hello.channel), Term(integer: hello.index)]),
-                    .tuple([Term(integer: hello.set.number), Term(integer: hello.set.answers)]),
-                ]
-                    + (hello.lane.map { [.tuple([Term(integer: $0.loop), .list($0.ports.map { Term(integer: $0) })])] }
-                        ?? []))
+        case .hello(let hello): hello.term
         case .challengeReply(let digest): .tuple([.atom("challenge_reply"), .binary(digest)])
         case .established: .atom("established")
         case .refused(let reason): .tuple([.atom("refused"), .atom(reason)])
@@ -90,15 +95,7 @@ enum HandshakeMessage: Equatable {
                 else { throw .malformedMessage("hello set") }
                 set = ConnectionSet(number: number, answers: answers)
             }
-            var lane: ConnectionLane?
-            if fields.count == 9 {
-                guard let parts = fields[8].tupleValue, parts.count == 2, let loop = parts[0].intValue, loop >= 0,
-                    let ports = parts[1].listValue?.map({ $0.intValue.flatMap { (1...65_535).contains($0) ? $0 : nil } }
-                    ),
-                    ports.count <= Self.maxLanes, !ports.contains(nil)
-                else { throw .malformedMessage("hello lane") }
-                lane = ConnectionLane(loop: loop, ports: ports.compactMap { $0 })
-            }
+            let lane = fields.count == 9 ? try Self.lane(from: fields[8]) : nil
             self = .hello(
                 Hello(
                     version: version, node: node, creation: creation, spec: spec, nonce: nonce, channel: channel,
@@ -112,6 +109,16 @@ enum HandshakeMessage: Equatable {
         default:
             throw .malformedMessage("unexpected handshake message \(tag)/\(fields.count)")
         }
+    }
+
+    /// The `{Loop, Ports}` of a hello: a loop index and at most ``maxLanes`` TCP ports.
+    private static func lane(from term: Term) throws(HandshakeError) -> ConnectionLane {
+        guard let parts = term.tupleValue, parts.count == 2, let loop = parts[0].intValue, loop >= 0,
+            let list = parts[1].listValue, list.count <= maxLanes
+        else { throw .malformedMessage("hello lane") }
+        let ports = list.compactMap { $0.intValue.flatMap { (1...65_535).contains($0) ? $0 : nil } }
+        guard ports.count == list.count else { throw .malformedMessage("hello lane ports") }
+        return ConnectionLane(loop: loop, ports: ports)
     }
 
     /// A fresh random nonce (from the system's cryptographic generator).
