@@ -10,8 +10,8 @@ struct OverlaySettings: Sendable {
     var nodes = 64
     var overlay = "hyparview"
     var transport = "memory"
-    /// Over TCP: `shared` or `separate` (``ConnectionSharing``).
-    var sharing = "shared"
+    /// Over TCP: which connections a pair of nodes sends on.
+    var sharing = SharingChoice.shared
     /// Over TCP: Partisan's periods are divided by this.
     var speedUp = 5
     var seed: UInt64 = 1
@@ -206,7 +206,7 @@ enum OverlayScenarios {
             seconds: seconds, wallSeconds: seconds, messages: nil, connectionsPerNode: connections, bytesPerNode: bytes,
             diameter: nil)
         run.details = [
-            ("sharing", .text(settings.sharing)), ("speed_up", .number(Double(settings.speedUp))),
+            ("sharing", .text(settings.sharing.rawValue)), ("speed_up", .number(Double(settings.speedUp))),
             ("peak_descriptors", .number(Double(peakDescriptors))),
         ]
         return run
@@ -220,12 +220,6 @@ enum OverlayScenarios {
     ) {
         var logger = Logger(label: "partisan.bench")
         logger.logLevel = .error
-        let sharing: ConnectionSharing
-        switch settings.sharing {
-        case "shared": sharing = .shared
-        case "separate": sharing = .separate
-        default: throw OverlayBenchError("sharing \(settings.sharing) is not one of shared, separate")
-        }
         var nodes: [PartisanNode] = []
         for i in 0..<settings.nodes {
             nodes.append(
@@ -235,7 +229,7 @@ enum OverlayScenarios {
                     logger: logger, overlay: try overlay(settings, index: i, tcp: true),
                     membership: tcpTimings(speedUp: settings.speedUp)
                 ) {
-                    $0.connectionSharing = sharing
+                    $0.connectionSharing = settings.sharing.sharing
                     // A thousand nodes in one process: two listeners less each (descriptors).
                     $0.listenerPerLoop = false
                 })

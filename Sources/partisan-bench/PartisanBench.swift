@@ -45,7 +45,7 @@ struct PartisanBench: AsyncParsableCommand {
         help:
             "Overlay scenarios over TCP: `shared` (default: a dialled node answers on the dialler's connections) or `separate` (it dials back)."
     )
-    var sharing: String = "shared"
+    var sharing: SharingChoice = .shared
 
     @Option(
         help:
@@ -77,8 +77,7 @@ struct PartisanBench: AsyncParsableCommand {
     func run() async throws {
         if scenario == "remote-server" {
             try await ServerProcess.serverMain(
-                cookie: cookie, parallelism: parallelism, sharing: sharing == "shared" ? .shared : .separate,
-                execution: execution)
+                cookie: cookie, parallelism: parallelism, sharing: sharing, execution: execution)
             return
         }
         if scenario == "list" {
@@ -136,6 +135,14 @@ enum ExecutionChoice: String, ExpressibleByArgument, Sendable {
     case global
 
     var execution: ProcessExecution { self == .global ? .global : .eventLoops }
+}
+
+/// Which connections a pair of nodes sends on (``ConnectionSharing``), as `--sharing` names it.
+enum SharingChoice: String, ExpressibleByArgument, Sendable {
+    case shared
+    case separate
+
+    var sharing: ConnectionSharing { self == .shared ? .shared : .separate }
 }
 
 /// One benchmark scenario.

@@ -145,14 +145,14 @@ enum RemoteScenarios {
     private static let serial = Atomic<Int>(0)
 
     static func withPair<T: Sendable>(
-        _ settings: BenchSettings, parallelism: Int = 1, sharing: ConnectionSharing = .separate,
+        _ settings: BenchSettings, parallelism: Int = 1, sharing: SharingChoice = .separate,
         _ body: (Pair) async throws -> T
     ) async throws -> T {
         let n = serial.wrappingAdd(1, ordering: .relaxed).oldValue
         let cookie = "bench-\(getpid())-\(n)"
         let pair: Pair
         let channels = channels(parallelism: parallelism)
-        let configure: (inout TransportConfiguration) -> Void = { $0.connectionSharing = sharing }
+        let configure: (inout TransportConfiguration) -> Void = { $0.connectionSharing = sharing.sharing }
         if settings.inProcess {
             let server = try await PartisanNode.start(
                 name: Node(validating: "s\(n)@127.0.0.1"), cookie: Cookie(cookie), channels: channels,
@@ -365,10 +365,10 @@ enum RemoteScenarios {
     /// One `hol` variant: the streamer sends its 8 MiB messages with `stream` (the `bulk`
     /// channel, or `default` like everything else), the caller calls on `default`.
     private static func holVariant(
-        _ settings: BenchSettings, stream: DeliveryOptions, sharing: ConnectionSharing
+        _ settings: BenchSettings, stream: DeliveryOptions, sharing: SharingChoice
     ) async throws -> HolFigures {
         let payload = [UInt8](repeating: 0x5a, count: 8 << 20)
-        let label = "\(stream.channel ?? ChannelSpec.default.name), \(sharing == .shared ? "shared" : "separate")"
+        let label = "\(stream.channel ?? ChannelSpec.default.name), \(sharing.rawValue)"
         return try await withPair(settings, sharing: sharing) { pair in
             let echo = try await echoRef(pair)
             var runs: [(idle: Stats, loaded: Stats, mbs: Double)] = []
@@ -453,7 +453,7 @@ final class ServerProcess: @unchecked Sendable {
 
     /// Starts the child and waits for its `listening HOST:PORT` line.
     static func launch(
-        cookie: String, parallelism: Int, sharing: ConnectionSharing, execution: ExecutionChoice
+        cookie: String, parallelism: Int, sharing: SharingChoice, execution: ExecutionChoice
     ) throws -> ServerProcess {
         let process = Foundation.Process()
         let executable =
@@ -462,7 +462,7 @@ final class ServerProcess: @unchecked Sendable {
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = [
             "remote-server", "--cookie", cookie, "--parallelism", "\(parallelism)", "--execution", execution.rawValue,
-            "--sharing", sharing == .shared ? "shared" : "separate",
+            "--sharing", sharing.rawValue,
         ]
         let input = Pipe()
         let output = Pipe()
@@ -503,12 +503,12 @@ final class ServerProcess: @unchecked Sendable {
     /// `partisan-bench remote-server`: starts the server side, prints `listening HOST:PORT`
     /// and serves until stdin closes.
     static func serverMain(
-        cookie: String, parallelism: Int, sharing: ConnectionSharing, execution: ExecutionChoice
+        cookie: String, parallelism: Int, sharing: SharingChoice, execution: ExecutionChoice
     ) async throws {
         let node = try await PartisanNode.start(
             name: Node(validating: "bench_server_\(getpid())@127.0.0.1"), cookie: Cookie(cookie),
             channels: RemoteScenarios.channels(parallelism: parallelism), execution: execution.execution
-        ) { $0.connectionSharing = sharing }
+        ) { $0.connectionSharing = sharing.sharing }
         try await RemoteScenarios.serve(on: node)
         let address = node.listenAddress!
         var line = "listening \(address.host):\(address.port)\n"

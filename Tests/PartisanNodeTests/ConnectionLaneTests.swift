@@ -68,11 +68,6 @@ import Testing
         _ = try await a.connect(to: b.listenAddress!)
         try await eventually { a.isFullyConnected(b.name) && b.isFullyConnected(a.name) }
         #expect(b.kernel!.connections(with: a.name).allSatisfy { $0.peerLane?.ports == [] })
-        let echo = b.spawn { ctx in ctx.send("pong", to: try await ctx.receive(Pid.self)) }
-        let answer = try await a.withProcess { me in
-            me.send(me.pid, to: echo)
-            return try await me.receive(String.self, timeout: .seconds(10))
-        }
-        #expect(answer == "pong")
+        #expect(try await echoRoundTrip(from: a, to: b) == "echo: hello")
     }
 }

@@ -15,18 +15,6 @@ import Testing
         ) { $0.connectionSharing = sharing }
     }
 
-    /// A process on `from` sends its pid to one on `to`, which answers it.
-    private func roundTrip(from: PartisanNode, to: PartisanNode) async throws -> String? {
-        let echo = to.spawn { ctx in
-            let sender = try await ctx.receive(Pid.self)
-            ctx.send("echo: hello", to: sender)
-        }
-        return try await from.withProcess { me in
-            me.send(me.pid, to: echo)
-            return try await me.receive(String.self, timeout: .seconds(10))
-        }
-    }
-
     @Test(arguments: [
         (ConnectionSharing.shared, ConnectionSharing.shared), (.shared, .separate), (.separate, .shared),
     ])
@@ -43,8 +31,8 @@ import Testing
         }
         _ = try await a.connect(to: b.listenAddress!)
         try await eventually { a.isConnected(b.name) && b.isConnected(a.name) }
-        #expect(try await roundTrip(from: a, to: b) == "echo: hello")
-        #expect(try await roundTrip(from: b, to: a) == "echo: hello")
+        #expect(try await echoRoundTrip(from: a, to: b) == "echo: hello")
+        #expect(try await echoRoundTrip(from: b, to: a) == "echo: hello")
         // The dialled node sends on the dialler's connections exactly when it shares.
         let directions = Set(b.kernel!.sendingConnections(to: a.name).map(\.direction))
         #expect(directions == [acceptor == .shared ? .inbound : .outbound])
@@ -85,8 +73,8 @@ import Testing
             _ = try await (ab, ba)
             try await eventually { a.isConnected(b.name) && b.isConnected(a.name) }
             for _ in 0..<3 {
-                #expect(try await roundTrip(from: a, to: b) == "echo: hello")
-                #expect(try await roundTrip(from: b, to: a) == "echo: hello")
+                #expect(try await echoRoundTrip(from: a, to: b) == "echo: hello")
+                #expect(try await echoRoundTrip(from: b, to: a) == "echo: hello")
             }
             #expect(a.isConnected(b.name) && b.isConnected(a.name))
             await a.shutdown()
@@ -116,8 +104,8 @@ import Testing
         }
         _ = try await a.connect(to: b.listenAddress!)
         try await eventually { a.isConnected(b.name) && b.isConnected(a.name) }
-        #expect(try await roundTrip(from: b, to: a) == "echo: hello")
-        #expect(try await roundTrip(from: a, to: b) == "echo: hello")
+        #expect(try await echoRoundTrip(from: b, to: a) == "echo: hello")
+        #expect(try await echoRoundTrip(from: a, to: b) == "echo: hello")
         await a.shutdown()
         await b.shutdown()
     }
@@ -134,8 +122,8 @@ import Testing
         }
         #expect(names == Array(repeating: b.name, count: 8))
         try await eventually { a.isConnected(b.name) && b.isConnected(a.name) }
-        #expect(try await roundTrip(from: a, to: b) == "echo: hello")
-        #expect(try await roundTrip(from: b, to: a) == "echo: hello")
+        #expect(try await echoRoundTrip(from: a, to: b) == "echo: hello")
+        #expect(try await echoRoundTrip(from: b, to: a) == "echo: hello")
         #expect(a.isConnected(b.name) && b.isConnected(a.name))
         await a.shutdown()
         await b.shutdown()

@@ -33,3 +33,16 @@ public func membersReachEveryNode(_ nodes: [PartisanNode]) -> Bool {
     }
     return reached.count == nodes.count
 }
+
+/// A process on `from` sends its pid to a fresh process on `to`, which answers
+/// `"echo: hello"`; returns the answer, or `nil` after 10 s.
+public func echoRoundTrip(from: PartisanNode, to: PartisanNode) async throws -> String? {
+    let echo = to.spawn { ctx in
+        let sender = try await ctx.receive(Pid.self)
+        ctx.send("echo: hello", to: sender)
+    }
+    return try await from.withProcess { me in
+        me.send(me.pid, to: echo)
+        return try await me.receive(String.self, timeout: .seconds(10))
+    }
+}

@@ -3,10 +3,11 @@ import NIOCore
 /// A frame waiting in a connection's send queue: bytes ready for the socket, then possibly a
 /// large binary's bytes still in the sender's own array.
 ///
-/// The binary (``FrameEncoder/frame(_:_:allocator:)``'s tail) is copied into socket buffers
-/// by the connection's event loop, a slice at a time as the socket takes them, not by the
-/// sender when it sends: sending a large binary costs the sender nothing per byte, and the
-/// copy never holds a loop for longer than one slice takes.
+/// The binary (``FrameEncoder/frame(_:_:allocator:)``'s tail, kept only above
+/// ``FrameEncoder/senderCopyLimit``) is copied into socket buffers by the connection's event
+/// loop, a slice at a time as the socket takes them, not by the sender when it sends: sending
+/// a large binary costs the sender nothing per byte, and the copy never holds a loop for longer
+/// than one slice takes.
 struct OutgoingFrame: Sendable {
     /// The bytes not yet taken from the start of the frame (the length prefix first).
     private var head: ByteBuffer
