@@ -97,11 +97,11 @@ import Testing
         return Connection(info: info, channel: channel, encoder: FrameEncoder(maxFrameSize: 4 << 20), limits: limits)
     }
 
-    @Test func a_burst_of_sends_is_written_with_one_flush() throws {
+    @Test func a_short_burst_of_sends_is_written_with_one_flush() throws {
         let flushes = FlushCounter()
         let channel = EmbeddedChannel(handler: flushes)
         let connection = try connection(on: channel)
-        let burst = Connection.inlineDrainMessages - 1
+        let burst = Connection.firstInlineDrainMessages - 1
         for i in 0..<burst { try connection.send(Term(integer: i)) }
         #expect(flushes.count == 0)
         channel.embeddedEventLoop.run()
@@ -114,23 +114,51 @@ import Testing
     }
 
     /// A sender on the connection's event loop (an embedded channel's caller always is) cannot
-    /// be overlapped by a drain: it writes a long burst itself, a flush per full batch.
+    /// be overlapped by a drain: it writes a long burst itself, a flush per full batch, the
+    /// batches doubling from the first inline size to the largest; the next turn of the loop
+    /// starts again from the first size.
     @Test func a_sender_on_the_event_loop_writes_long_bursts_itself() throws {
         let flushes = FlushCounter()
         let channel = EmbeddedChannel(handler: flushes)
         let connection = try connection(on: channel)
-        let batch = Connection.inlineDrainMessages
-        for i in 0..<(2 * batch + 10) { try connection.send(Term(integer: i)) }
-        #expect(flushes.count == 2)
+        var batches: [Int] = []
+        var size = Connection.firstInlineDrainMessages
+        while batches.count < 6 {
+            batches.append(size)
+            size = min(2 * size, Connection.inlineDrainMessages)
+        }
+        #expect(batches.last == Connection.inlineDrainMessages)
+        let count = batches.reduce(0, +) + 10
+        var sent = 0
+        for (number, batch) in batches.enumerated() {
+            for _ in 0..<batch {
+                #expect(flushes.count == number)
+                try connection.send(Term(integer: sent))
+                sent += 1
+            }
+            #expect(flushes.count == number + 1)
+        }
+        for _ in 0..<10 {
+            try connection.send(Term(integer: sent))
+            sent += 1
+        }
+        #expect(flushes.count == batches.count)
         #expect(connection.queuedMessages == 10)
         channel.embeddedEventLoop.run()
-        #expect(flushes.count == 3)
+        #expect(flushes.count == batches.count + 1)
+        #expect(connection.queuedMessages == 0)
+        // A new turn: the first batch is small again.
+        for _ in 0..<Connection.firstInlineDrainMessages {
+            try connection.send(Term(integer: sent))
+            sent += 1
+        }
+        #expect(flushes.count == batches.count + 2)
         #expect(connection.queuedMessages == 0)
         let decoder = EmbeddedChannel(handler: ByteToMessageHandler(FrameDecoder(maxFrameSize: 1 << 20)))
         while let frame = try channel.readOutbound(as: ByteBuffer.self) { try decoder.writeInbound(frame) }
         var terms: [Term] = []
         while let payload = try decoder.readInbound(as: ByteBuffer.self) { terms.append(try payload.decodeTerm()) }
-        #expect(terms == (0..<(2 * batch + 10)).map { Term(integer: $0) })
+        #expect(terms == (0..<count + Connection.firstInlineDrainMessages).map { Term(integer: $0) })
     }
 
     @Test func an_unwritable_connection_queues_up_to_its_limit_then_throws_queue_full() throws {

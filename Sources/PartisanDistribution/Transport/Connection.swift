@@ -18,6 +18,10 @@ public final class Connection: Sendable, CustomStringConvertible {
         var closed = false
         /// A drain is scheduled on the event loop, or waits for the channel to become writable.
         var drainPending = false
+        /// The frames a sender on the event loop queues before it writes them itself: starts
+        /// at ``firstInlineDrainMessages`` in each turn of the loop and doubles after each such
+        /// write, up to ``inlineDrainMessages``.
+        var inlineDrainLimit = Connection.firstInlineDrainMessages
     }
 
     /// What the handshake established: peer, channel, index, direction.
@@ -70,16 +74,18 @@ public final class Connection: Sendable, CustomStringConvertible {
     ///
     /// A sender on another thread schedules one drain on the event loop per burst. A sender on
     /// the connection's own event loop (a process running there) cannot be overlapped by a
-    /// drain, so once it has queued ``inlineDrainMessages`` frames or ``inlineDrainBytes``
-    /// bytes it writes them to the socket itself; a smaller burst is written when the loop's
-    /// current work is done.
+    /// drain, so once it has queued a batch of frames (``firstInlineDrainMessages`` in each turn
+    /// of the loop, then twice as many each time, up to ``inlineDrainMessages``) or
+    /// ``inlineDrainBytes`` bytes, it writes them to the socket itself; a smaller burst is
+    /// written when the loop's current work is done.
     func send(frame: OutgoingFrame, key: MessageKey?) throws(TransportError) {
         let inLoop = channel.eventLoop.inEventLoop
         let action = try state.withLock { state throws(TransportError) -> DrainAction in
             guard !state.closed else { throw .connectionClosed }
             try state.queue.enqueue(frame, key: key)
-            if inLoop, state.queue.count >= Self.inlineDrainMessages || state.queue.bytes >= Self.inlineDrainBytes {
+            if inLoop, state.queue.count >= state.inlineDrainLimit || state.queue.bytes >= Self.inlineDrainBytes {
                 state.drainPending = true
+                state.inlineDrainLimit = min(2 * state.inlineDrainLimit, Self.inlineDrainMessages)
                 return .now
             }
             guard !state.drainPending else { return .none }
@@ -100,10 +106,17 @@ public final class Connection: Sendable, CustomStringConvertible {
     private func scheduleDrain() {
         let loop = channel.eventLoop
         if let current = MultiThreadedEventLoopGroup.currentEventLoop, current !== loop {
-            current.execute { loop.execute { self.drain() } }
+            current.execute { loop.execute { self.drainAfterTurn() } }
         } else {
-            loop.execute { self.drain() }
+            loop.execute { self.drainAfterTurn() }
         }
+    }
+
+    /// The drain scheduled by ``scheduleDrain()``: the work queued on the loop before it has
+    /// run, so the next turn's senders start again with small inline writes.
+    private func drainAfterTurn() {
+        drain()
+        state.withLock { $0.inlineDrainLimit = Self.firstInlineDrainMessages }
     }
 
     /// What a send does about draining the queue.
@@ -116,7 +129,12 @@ public final class Connection: Sendable, CustomStringConvertible {
         case now
     }
 
-    /// Frames a sender on the event loop queues before it writes them itself.
+    /// Frames senders on the event loop queue in a turn of the loop before the first time they
+    /// write them themselves. Small, so that when many processes each send a few frames in one
+    /// turn (16 callers woken by a batch of replies) the peer gets the first of them while the
+    /// rest are still being made, and both nodes work at once instead of in alternation.
+    static let firstInlineDrainMessages = 8
+    /// The most frames a sender on the event loop queues before it writes them itself.
     static let inlineDrainMessages = 64
     /// Bytes a sender on the event loop queues before it writes them itself.
     static let inlineDrainBytes = 64 << 10
