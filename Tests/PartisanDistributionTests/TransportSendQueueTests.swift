@@ -97,6 +97,15 @@ import Testing
         return Connection(info: info, channel: channel, encoder: FrameEncoder(maxFrameSize: 4 << 20), limits: limits)
     }
 
+    /// The terms of the frames written to `channel` so far, in order.
+    private func writtenTerms(of channel: EmbeddedChannel) throws -> [Term] {
+        let decoder = EmbeddedChannel(handler: ByteToMessageHandler(FrameDecoder(maxFrameSize: 1 << 20)))
+        while let bytes = try channel.readOutbound(as: ByteBuffer.self) { try decoder.writeInbound(bytes) }
+        var terms: [Term] = []
+        while let payload = try decoder.readInbound(as: ByteBuffer.self) { terms.append(try payload.decodeTerm()) }
+        return terms
+    }
+
     @Test func a_short_burst_of_sends_is_written_with_one_flush() throws {
         let flushes = FlushCounter()
         let channel = EmbeddedChannel(handler: flushes)
@@ -106,10 +115,7 @@ import Testing
         #expect(flushes.count == 0)
         channel.embeddedEventLoop.run()
         #expect(flushes.count == 1)
-        let decoder = EmbeddedChannel(handler: ByteToMessageHandler(FrameDecoder(maxFrameSize: 1 << 20)))
-        while let frame = try channel.readOutbound(as: ByteBuffer.self) { try decoder.writeInbound(frame) }
-        var terms: [Term] = []
-        while let payload = try decoder.readInbound(as: ByteBuffer.self) { terms.append(try payload.decodeTerm()) }
+        let terms = try writtenTerms(of: channel)
         #expect(terms == (0..<burst).map { Term(integer: $0) })
     }
 
@@ -154,10 +160,7 @@ import Testing
         }
         #expect(flushes.count == batches.count + 2)
         #expect(connection.queuedMessages == 0)
-        let decoder = EmbeddedChannel(handler: ByteToMessageHandler(FrameDecoder(maxFrameSize: 1 << 20)))
-        while let frame = try channel.readOutbound(as: ByteBuffer.self) { try decoder.writeInbound(frame) }
-        var terms: [Term] = []
-        while let payload = try decoder.readInbound(as: ByteBuffer.self) { terms.append(try payload.decodeTerm()) }
+        let terms = try writtenTerms(of: channel)
         #expect(terms == (0..<count + Connection.firstInlineDrainMessages).map { Term(integer: $0) })
     }
 
@@ -171,9 +174,8 @@ import Testing
         #expect(throws: TransportError.queueFull(messages: 5, bytes: 5 * 7)) { try connection.send(5) }
         channel.isWritable = true
         connection.drain()
-        var written = 0
-        while try channel.readOutbound(as: ByteBuffer.self) != nil { written += 1 }
-        #expect(written == 5 && connection.queuedMessages == 0)
+        #expect(try writtenTerms(of: channel) == (0..<5).map { Term(integer: $0) })
+        #expect(connection.queuedMessages == 0)
         try connection.send(6)
     }
 
@@ -185,8 +187,23 @@ import Testing
         #expect(connection.droppedCount == 9 && connection.queuedMessages == 1)
         channel.isWritable = true
         connection.drain()
-        let frame = try #require(try channel.readOutbound(as: ByteBuffer.self))
-        #expect(try frame.getSlice(at: 4, length: frame.readableBytes - 4)!.decodeTerm() == 9)
+        #expect(try writtenTerms(of: channel) == [9])
+    }
+
+    /// Small frames are copied into one buffer and written together; a larger one is written
+    /// on its own, in its place in the order.
+    @Test func small_frames_are_written_in_one_buffer_and_larger_ones_on_their_own() throws {
+        let channel = EmbeddedChannel()
+        let connection = try connection(on: channel)
+        let large = Term.binary([UInt8](repeating: 7, count: Connection.batchedFrameBytes))
+        let terms: [Term] = [1, 2, 3, large, 4, 5]
+        for term in terms { try connection.send(term) }
+        channel.embeddedEventLoop.run()
+        var writes: [ByteBuffer] = []
+        while let bytes = try channel.readOutbound(as: ByteBuffer.self) { writes.append(bytes) }
+        #expect(writes.count == 3)
+        for bytes in writes { try channel.writeOutbound(bytes) }
+        #expect(try writtenTerms(of: channel) == terms)
     }
 
     @Test func a_tail_up_to_the_sender_copy_limit_is_copied_into_the_frame_by_the_sender() throws {

@@ -135,7 +135,7 @@ public final class Connection: Sendable, CustomStringConvertible {
     /// rest are still being made, and both nodes work at once instead of in alternation.
     static let firstInlineDrainMessages = 8
     /// The most frames a sender on the event loop queues before it writes them itself.
-    static let inlineDrainMessages = 64
+    static let inlineDrainMessages = 256
     /// Bytes a sender on the event loop queues before it writes them itself.
     static let inlineDrainBytes = 64 << 10
 
@@ -182,23 +182,45 @@ public final class Connection: Sendable, CustomStringConvertible {
         channel.eventLoop.preconditionInEventLoop()
         var bytes = 0
         var emptied = false
+        // Small frames are copied into one buffer, written once: a channel write per frame
+        // costs more than copying its few bytes.
+        var batch: ByteBuffer?
         while channel.isWritable {
-            let next = state.withLock { state -> OutgoingFrame.Piece? in
-                if let piece = state.queue.popFirst(maxBytes: Self.writeSliceBytes) { return piece }
+            let next = state.withLock { state -> (piece: OutgoingFrame.Piece, queued: Int)? in
+                if let piece = state.queue.popFirst(maxBytes: Self.writeSliceBytes) {
+                    return (piece, state.queue.bytes)
+                }
                 state.drainPending = false
                 return nil
             }
-            guard let piece = next else {
+            guard let (piece, queued) = next else {
                 emptied = true
                 break
             }
-            channel.write(piece.buffer(allocator: channel.allocator), promise: nil)
             bytes += piece.count
+            if piece.tail.isEmpty, piece.count <= Self.batchedFrameBytes {
+                if batch == nil {
+                    batch = channel.allocator.buffer(capacity: min(piece.count + queued, Self.batchBytes))
+                }
+                batch!.writeImmutableBuffer(piece.head)
+                if batch!.readableBytes >= Self.batchBytes - Self.batchedFrameBytes {
+                    channel.write(batch.take()!, promise: nil)
+                }
+                continue
+            }
+            if let pending = batch.take() { channel.write(pending, promise: nil) }
+            channel.write(piece.buffer(allocator: channel.allocator), promise: nil)
         }
+        if let pending = batch { channel.write(pending, promise: nil) }
         // Not writable: `drainPending` stays set and the writability change resumes the drain.
         if bytes > 0 { channel.flush() }
         return (bytes, emptied)
     }
+
+    /// The largest frame ``drain()`` copies into a batch instead of writing it on its own.
+    static let batchedFrameBytes = 2 << 10
+    /// The size of a batch of small frames written at once.
+    static let batchBytes = 64 << 10
 
     /// Marks the connection closed and drops what is queued.
     func didClose() {
