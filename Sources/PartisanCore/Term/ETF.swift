@@ -136,6 +136,11 @@ enum ETFTag {
     static let smallAtomUTF8: UInt8 = 119
     static let v4Port: UInt8 = 120
 
+    /// Whether `tag` starts an atom (any of its four encodings).
+    static func isAtom(_ tag: UInt8) -> Bool {
+        tag == atom || tag == smallAtom || tag == atomUTF8 || tag == smallAtomUTF8
+    }
+
     /// The name of a tag this codec recognises but does not support.
     static func unsupportedName(_ tag: UInt8) -> String? {
         switch tag {

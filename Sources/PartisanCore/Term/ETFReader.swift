@@ -2,10 +2,11 @@
 ///
 /// Lengths from the input are checked against the remaining bytes before anything is
 /// allocated: a list or tuple of N elements needs at least N bytes, a map of N pairs 2N.
-struct ETFReader {
+package struct ETFReader {
     let buffer: UnsafeRawBufferPointer
     let maxDepth: Int
-    var offset = 0
+    /// Where the next read starts.
+    package var offset = 0
 
     init(buffer: UnsafeRawBufferPointer, maxDepth: Int) {
         self.buffer = buffer
@@ -147,7 +148,7 @@ struct ETFReader {
     }
 
     /// Reads an atom's length and steps over its bytes; returns them and where they start.
-    private mutating func readAtomBytes(tag: UInt8) throws(ETFError) -> (UnsafeRawBufferPointer, start: Int) {
+    mutating func readAtomBytes(tag: UInt8) throws(ETFError) -> (UnsafeRawBufferPointer, start: Int) {
         let small = tag == ETFTag.smallAtom || tag == ETFTag.smallAtomUTF8
         let count = try readLength(small ? Int(try readUInt8()) : Int(try readUInt16()), minimumBytesEach: 1)
         let start = offset
@@ -222,7 +223,7 @@ struct ETFReader {
     /// Checks that `count` items of at least `minimumBytesEach` bytes (plus `extra`) fit in the
     /// remaining input, and returns `count`.
     // `mutating` so that `self` is read after the length argument (itself a read) is evaluated.
-    private mutating func readLength(_ count: Int, minimumBytesEach: Int, extra: Int = 0) throws(ETFError) -> Int {
+    mutating func readLength(_ count: Int, minimumBytesEach: Int, extra: Int = 0) throws(ETFError) -> Int {
         let (product, overflow) = count.multipliedReportingOverflow(by: minimumBytesEach)
         if overflow || product > remaining - extra { throw .lengthTooLarge(count, at: offset) }
         return count

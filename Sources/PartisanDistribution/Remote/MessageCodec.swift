@@ -156,6 +156,25 @@ public final class MessageCodec: Sendable {
         writer.bytes.append(contentsOf: manifest.utf8)
     }
 
+    /// The message of the payload term that `reader` reads next, `depth` levels into its frame:
+    /// the same message as ``decode(_:)`` of that term, but a `{Manifest, Term}` payload is
+    /// read without building the tuple or the manifest's binary.
+    ///
+    /// - Throws: what reading the term throws (a malformed payload).
+    func decodePayload(from reader: inout ETFReader, depth: Int) throws(ETFError) -> any Sendable {
+        let start = reader.offset
+        if try reader.readSmallTupleHeader() == 2, let manifest = try reader.readBinaryBytes() {
+            // Invalid UTF-8 is repaired, not refused: it then names no registered type (unless one
+            // was registered under a name with U+FFFD in it).
+            let decode = registry.withLock { $0.decoders[String(decoding: manifest, as: UTF8.self)] }
+            let value = try reader.readTerm(atDepth: depth + 1)
+            guard let decode else { return value }
+            return (try? decode(value)) ?? value
+        }
+        reader.offset = start
+        return decode(try reader.readTerm(atDepth: depth))
+    }
+
     /// The message a payload term stands for; never fails (see the type's documentation for
     /// what arrives when a payload cannot be decoded).
     public func decode(_ payload: Term) -> any Sendable {

@@ -232,6 +232,23 @@ extension NetKernel: TransportDelegate {
         }
     }
 
+    /// Reads a process's message straight from the frame (``IncomingSend``); decodes any other
+    /// frame as a term for ``received(_:on:)``.
+    public func received(frame payload: ByteBuffer, on connection: Connection) throws(ETFError) {
+        if connection.info.channel.name != ChannelSpec.membership.name,
+            let send = payload.withUnsafeReadableBytes({
+                IncomingSend.read($0, from: connection.info.peer, to: runtime.node, codec: codec)
+            })
+        {
+            switch send.target {
+            case .pid(let pid): runtime.send(send.message, to: pid)
+            case .alias(let alias): runtime.send(send.message, to: alias)
+            }
+            return
+        }
+        received(try payload.decodeTerm(), on: connection)
+    }
+
     public func received(_ term: Term, on connection: Connection) {
         let peer = connection.info.peer
         if connection.info.channel.name == ChannelSpec.membership.name,

@@ -3,7 +3,7 @@ import NIOCore
 import PartisanCore
 
 /// The last handler of a connection's pipeline: turns the handshake's outcome into a
-/// ``Connection``, decodes data frames into terms for the delegate, resumes sending when the
+/// ``Connection``, hands data frames to the delegate, resumes sending when the
 /// channel becomes writable, and reports the close.
 ///
 /// Runs on the channel's event loop. It owns the promise of an outbound `connect` and
@@ -43,14 +43,11 @@ final class ConnectionHandler: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard let connection, closeError == nil else { return }
-        let term: Term
         do {
-            term = try unwrapInboundIn(data).decodeTerm()
+            try core.delegate.received(frame: unwrapInboundIn(data), on: connection)
         } catch {
             close(context: context, because: .malformedFrame(error))
-            return
         }
-        core.delegate.received(term, on: connection)
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {

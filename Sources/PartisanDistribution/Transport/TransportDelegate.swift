@@ -20,6 +20,12 @@ public protocol TransportDelegate: AnyObject, Sendable {
     func connectionEstablished(_ connection: Connection)
     /// A term arrived on `connection`.
     func received(_ term: Term, on connection: Connection)
+    /// A frame arrived on `connection`: `payload` holds its term (ETF, version byte first). The
+    /// default decodes the term and calls ``received(_:on:)``; a delegate that reads some
+    /// frames straight from their bytes implements this instead.
+    ///
+    /// - Throws: the decoding error of a malformed frame; the connection is then closed.
+    func received(frame payload: ByteBuffer, on connection: Connection) throws(ETFError)
     /// An established connection closed; `error` says why when it was not a clean close.
     func connectionClosed(_ connection: Connection, error: TransportError?)
     /// A handshake failed and its connection was closed (the failure is also logged).
@@ -42,6 +48,10 @@ extension TransportDelegate {
     public func connectionEstablished(_ connection: Connection) {}
     /// Drops the term.
     public func received(_ term: Term, on connection: Connection) {}
+    /// Decodes the frame's term and calls ``received(_:on:)``.
+    public func received(frame payload: ByteBuffer, on connection: Connection) throws(ETFError) {
+        received(try payload.decodeTerm(), on: connection)
+    }
     /// Does nothing.
     public func connectionClosed(_ connection: Connection, error: TransportError?) {}
     /// Does nothing.

@@ -1,0 +1,77 @@
+import PartisanCore
+import Testing
+
+@testable import PartisanDistribution
+
+/// The receive side's direct reading of sends agrees with decoding their terms, and leaves
+/// every other frame to that decoding.
+@Suite struct IncomingSendTests {
+    static let peer: Node = "a@127.0.0.1"
+    static let local: Node = "b@127.0.0.1"
+    static let sender = Pid(node: peer, id: 1, serial: 0, creation: 1)
+    static let receiver = Pid(node: local, id: 2, serial: 3, creation: 2)
+    static let alias = Alias(pid: receiver, ref: Ref(node: local, creation: 2, words: (1, 2, 3)))
+
+    struct Unregistered: Codable, Sendable {
+        var name: String
+    }
+
+    static func frame(
+        _ message: any Sendable, to target: ControlMessage.SendTarget, from sender: Pid = sender, codec: MessageCodec
+    ) throws -> [UInt8] {
+        let encoded = try ControlMessage.encodeSend(to: target, from: sender, options: .init()) { writer, tail in
+            try codec.encode(message, into: &writer, tail: &tail)
+        }
+        return encoded.head + encoded.tail
+    }
+
+    static func read(_ frame: [UInt8], codec: MessageCodec) -> IncomingSend? {
+        frame.withUnsafeBytes { IncomingSend.read($0, from: peer, to: local, codec: codec) }
+    }
+
+    @Test(arguments: [
+        42 as any Sendable, -7_000_000_000 as any Sendable, "text" as any Sendable, 2.5 as any Sendable,
+        true as any Sendable, Term.tuple([.atom("ok"), 1]) as any Sendable, Unregistered(name: "x") as any Sendable,
+        MessageCodecTests.Point(x: 1, y: 2) as any Sendable, [UInt8](repeating: 7, count: 3) as any Sendable,
+        [UInt8](repeating: 9, count: MessageCodec.tailThreshold + 1) as any Sendable,
+        Term.tuple([.atom("an_envelope_nobody_registered"), 1]) as any Sendable,
+    ])
+    func a_send_reads_as_the_message_its_term_decodes_to(message: any Sendable) throws {
+        let codec = MessageCodec()
+        codec.register(MessageCodecTests.Point.self)
+        let expected = codec.decode(try codec.encode(message))
+        for target in [ControlMessage.SendTarget.pid(Self.receiver), .alias(Self.alias)] {
+            let send = try #require(Self.read(try Self.frame(message, to: target, codec: codec), codec: codec))
+            #expect(type(of: send.message) == type(of: expected))
+            #expect("\(send.message)" == "\(expected)")
+            switch (send.target, target) {
+            case (.pid(let pid), .pid(let sent)): #expect(pid == sent)
+            case (.alias(let alias), .alias(let sent)): #expect(alias == sent)
+            default: Issue.record("target \(send.target) read for \(target)")
+            }
+        }
+    }
+
+    @Test func other_frames_are_left_to_the_term_decoder() throws {
+        let codec = MessageCodec()
+        let stranger = Pid(node: "c@127.0.0.1", id: 1, serial: 0, creation: 1)
+        let refused: [[UInt8]] = [
+            try Self.frame(1, to: .name("counter"), codec: codec),
+            try Self.frame(1, to: .pid(stranger), codec: codec),
+            try Self.frame(1, to: .pid(Self.receiver), from: stranger, codec: codec),
+            try Self.frame(1, to: .pid(Self.receiver), codec: codec) + [0],
+            try ETF.encode(ControlMessage.monitor(watcher: Self.sender, target: Self.receiver, ref: Self.alias.ref).term),
+            try ETF.encode(.tuple([.atom("send"), .pid(Self.receiver), .pid(Self.sender)])),
+            [],
+        ]
+        for frame in refused { #expect(Self.read(frame, codec: codec) == nil) }
+    }
+
+    /// Every truncation of a valid send is refused (and read safely).
+    @Test func truncated_sends_are_refused() throws {
+        let codec = MessageCodec()
+        let frame = try Self.frame("some text", to: .alias(Self.alias), codec: codec)
+        #expect(Self.read(frame, codec: codec) != nil)
+        for count in 0..<frame.count { #expect(Self.read(Array(frame.prefix(count)), codec: codec) == nil) }
+    }
+}
