@@ -79,21 +79,29 @@ package struct ETFWriter {
                 try write(key, depth: depth + 1)
                 try write(value, depth: depth + 1)
             }
-        case .pid(let pid):
-            bytes.append(ETFTag.newPid)
-            try writeAtom(pid.node.name)
-            appendUInt32(pid.id)
-            appendUInt32(pid.serial)
-            appendUInt32(pid.creation)
-        case .ref(let ref):
-            bytes.append(ETFTag.newerReference)
-            appendUInt16(3)
-            try writeAtom(ref.node.name)
-            appendUInt32(ref.creation)
-            appendUInt32(ref.words.0)
-            appendUInt32(ref.words.1)
-            appendUInt32(ref.words.2)
+        case .pid(let pid): try writePid(pid)
+        case .ref(let ref): try writeRef(ref)
         }
+    }
+
+    /// Appends `pid` (`NEW_PID_EXT`).
+    package mutating func writePid(_ pid: Pid) throws(ETFError) {
+        bytes.append(ETFTag.newPid)
+        try writeAtom(pid.node.name)
+        appendUInt32(pid.id)
+        appendUInt32(pid.serial)
+        appendUInt32(pid.creation)
+    }
+
+    /// Appends `ref` (`NEWER_REFERENCE_EXT`).
+    package mutating func writeRef(_ ref: Ref) throws(ETFError) {
+        bytes.append(ETFTag.newerReference)
+        appendUInt16(3)
+        try writeAtom(ref.node.name)
+        appendUInt32(ref.creation)
+        appendUInt32(ref.words.0)
+        appendUInt32(ref.words.1)
+        appendUInt32(ref.words.2)
     }
 
     private mutating func writeList(_ elements: [Term], depth: Int) throws(ETFError) {

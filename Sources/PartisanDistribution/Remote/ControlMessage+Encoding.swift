@@ -24,7 +24,7 @@ extension ControlMessage {
         case .pid(let pid):
             writer.writeSmallTupleHeader(4)
             try writer.writeAtom("send")
-            try writer.write(.pid(pid), depth: 1)
+            try writer.writePid(pid)
         case .name(let name):
             writer.writeSmallTupleHeader(4)
             try writer.writeAtom("send_name")
@@ -32,10 +32,10 @@ extension ControlMessage {
         case .alias(let alias):
             writer.writeSmallTupleHeader(5)
             try writer.writeAtom("send_alias")
-            try writer.write(.pid(alias.pid), depth: 1)
-            try writer.write(.ref(alias.ref), depth: 1)
+            try writer.writePid(alias.pid)
+            try writer.writeRef(alias.ref)
         }
-        try writer.write(.pid(sender), depth: 1)
+        try writer.writePid(sender)
         var tail: [UInt8] = []
         try writePayload(&writer, &tail)
         return EncodedMessage(head: writer.bytes, tail: tail)
@@ -52,27 +52,27 @@ extension ControlMessage {
         case .link(let from, let to), .unlink(let from, let to):
             writer.writeSmallTupleHeader(3)
             try writer.writeAtom(tag)
-            try writer.write(.pid(from), depth: 1)
-            try writer.write(.pid(to), depth: 1)
+            try writer.writePid(from)
+            try writer.writePid(to)
         case .exit(let from, let to, let reason, let viaLink):
             writer.writeSmallTupleHeader(5)
             try writer.writeAtom(tag)
-            try writer.write(.pid(from), depth: 1)
-            try writer.write(.pid(to), depth: 1)
+            try writer.writePid(from)
+            try writer.writePid(to)
             try writer.write(reason.term, depth: 1)
             try writer.write(.bool(viaLink), depth: 1)
         case .monitor(let watcher, let target, let ref), .demonitor(let watcher, let target, let ref):
             writer.writeSmallTupleHeader(4)
             try writer.writeAtom(tag)
-            try writer.write(.pid(watcher), depth: 1)
-            try writer.write(.pid(target), depth: 1)
-            try writer.write(.ref(ref), depth: 1)
+            try writer.writePid(watcher)
+            try writer.writePid(target)
+            try writer.writeRef(ref)
         case .down(let watcher, let ref, let target, let reason):
             writer.writeSmallTupleHeader(5)
             try writer.writeAtom(tag)
-            try writer.write(.pid(watcher), depth: 1)
-            try writer.write(.ref(ref), depth: 1)
-            try writer.write(.pid(target), depth: 1)
+            try writer.writePid(watcher)
+            try writer.writeRef(ref)
+            try writer.writePid(target)
             try writer.write(reason.term, depth: 1)
         }
         return EncodedMessage(head: writer.bytes)

@@ -24,8 +24,8 @@ import Synchronization
 /// may happen at any time; both nodes must register a type under the same manifest.
 public final class MessageCodec: Sendable {
     private typealias Encode = @Sendable (any Sendable) throws -> Term
-    /// Appends a value's ETF bytes (no version byte) to a buffer.
-    private typealias EncodeETF = @Sendable (any Sendable, inout [UInt8]) throws -> Void
+    /// Appends a value's ETF bytes (no version byte) to a writer.
+    private typealias EncodeETF = @Sendable (any Sendable, inout ETFWriter) throws -> Void
     private typealias Decode = @Sendable (Term) throws -> any Sendable
     /// Decodes an envelope from its tuple's elements (tag included).
     public typealias EnvelopeDecoder = @Sendable (_ elements: [Term], _ codec: MessageCodec) throws -> any Sendable
@@ -69,14 +69,56 @@ public final class MessageCodec: Sendable {
     public func register<T: Codable & Sendable>(_ type: T.Type, manifest: String? = nil) {
         let manifest = manifest ?? Self.defaultManifest(of: type)
         let encode: Encode = { value in try TermEncoder().encode(value as! T) }
-        let encodeETF: EncodeETF = { value, bytes in
-            try TermEncoder().encodeETFElement(value as! T, appendingTo: &bytes)
-        }
-        let decode: Decode = { term in try TermDecoder().decode(T.self, from: term) }
+        let encodeETF: EncodeETF =
+            Self.scalarWriter(of: type) ?? { value, writer in
+                try TermEncoder().encodeETFElement(value as! T, appendingTo: &writer.bytes)
+            }
+        let decode: Decode =
+            Self.scalarReader(of: type) ?? { term in try TermDecoder().decode(T.self, from: term) }
         registry.withLock { registry in
             registry.encoders[ObjectIdentifier(type)] = Encoder(
                 manifest: manifest, encode: encode, encodeETF: encodeETF)
             registry.decoders[manifest] = decode
+        }
+    }
+
+    /// For the common scalar types, a writer of the bytes `TermEncoder` makes of a value,
+    /// without its machinery: a remote send's payload is often one.
+    private static func scalarWriter(of type: any Any.Type) -> EncodeETF? {
+        switch ObjectIdentifier(type) {
+        case ObjectIdentifier(Int.self):
+            { value, writer in try writer.write(.integer(Int64(value as! Int)), depth: 1) }
+        case ObjectIdentifier(String.self):
+            { value, writer in
+                let text = value as! String
+                writer.writeBinaryHeader(text.utf8.count)
+                writer.bytes.append(contentsOf: text.utf8)
+            }
+        case ObjectIdentifier(Double.self):
+            { value, writer in try writer.write(.float(value as! Double), depth: 1) }
+        case ObjectIdentifier(Bool.self):
+            { value, writer in try writer.writeAtom(value as! Bool ? "true" : "false") }
+        default:
+            nil
+        }
+    }
+
+    /// For the common scalar types, a reader of their usual terms that leaves any other term to
+    /// `TermDecoder` (which accepts or refuses it as it would).
+    private static func scalarReader(of type: any Any.Type) -> Decode? {
+        switch ObjectIdentifier(type) {
+        case ObjectIdentifier(Int.self):
+            { term in
+                if case .integer(let value) = term, let int = Int(exactly: value) { return int }
+                return try TermDecoder().decode(Int.self, from: term)
+            }
+        case ObjectIdentifier(String.self):
+            { term in
+                if case .binary(let bytes) = term, let text = String(validating: bytes, as: UTF8.self) { return text }
+                return try TermDecoder().decode(String.self, from: term)
+            }
+        default:
+            nil
         }
     }
 
@@ -135,7 +177,7 @@ public final class MessageCodec: Sendable {
         }
         if let encoder = registry.withLock({ $0.encoders[ObjectIdentifier(type(of: message))] }) {
             writeManifest(encoder.manifest, into: &writer)
-            try encoder.encodeETF(message, &writer.bytes)
+            try encoder.encodeETF(message, &writer)
             return
         }
         if let envelope = message as? any WireEnvelope {
