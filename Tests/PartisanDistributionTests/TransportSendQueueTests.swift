@@ -51,6 +51,26 @@ import Testing
         #expect(queue.count == 1 && queue.dropped == 3 && pop(&queue) == [7])
     }
 
+    /// Small whole frames leave the queue together, up to the batch size, and stop at a larger
+    /// one; a key whose frame left in a batch queues afresh.
+    @Test func small_frames_leave_in_one_batch() throws {
+        var queue = SendQueue(limits: SendQueueLimits(), monotonic: true)
+        try queue.enqueue(frame([1]), key: MessageKey("a"))
+        try queue.enqueue(frame([2, 2]), key: nil)
+        try queue.enqueue(frame([3, 3, 3, 3]), key: nil)
+        try queue.enqueue(frame([4]), key: nil)
+        var batch = ByteBuffer()
+        #expect(queue.popSmallFrames(into: &batch, maxFrameBytes: 2, batchBytes: 100) == 3)
+        #expect(Array(batch.readableBytesView) == [1, 2, 2] && queue.count == 2 && queue.bytes == 5)
+        try queue.enqueue(frame([5]), key: MessageKey("a"))
+        #expect(queue.count == 3 && queue.dropped == 0)
+        #expect(pop(&queue) == [3, 3, 3, 3])
+        batch.clear()
+        // The batch stops once it holds `batchBytes`.
+        #expect(queue.popSmallFrames(into: &batch, maxFrameBytes: 2, batchBytes: 1) == 1)
+        #expect(Array(batch.readableBytesView) == [4] && pop(&queue) == [5] && queue.isEmpty && queue.bytes == 0)
+    }
+
     @Test func a_plain_queue_ignores_keys() throws {
         var queue = SendQueue(limits: SendQueueLimits(), monotonic: false)
         try queue.enqueue(frame([1]), key: MessageKey("a"))

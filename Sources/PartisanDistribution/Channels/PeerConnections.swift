@@ -13,6 +13,8 @@ public struct PeerConnections: Sendable {
     public let creation: UInt32
     /// Each channel's connections, ordered by index.
     public let connections: [String: [Connection]]
+    /// The `default` channel's connections (most traffic's), found without hashing its name.
+    private let defaultConnections: [Connection]
 
     /// Groups `connections` (all to one peer) by channel and orders them by index.
     ///
@@ -25,6 +27,7 @@ public struct PeerConnections: Sendable {
         precondition(connections.allSatisfy { $0.info.peer == peer }, "connections to different peers")
         self.connections = Dictionary(grouping: connections, by: \.info.channel.name)
             .mapValues { $0.sorted { $0.info.index < $1.info.index } }
+        self.defaultConnections = self.connections[ChannelSpec.default.name] ?? []
     }
 
     /// The connection of `channel` that messages with partition key `key` use.
@@ -35,7 +38,8 @@ public struct PeerConnections: Sendable {
     /// The connection of `channel` that messages whose partition key hashes to `partition`
     /// use.
     func connection(on channel: String, partition: Int) -> Connection? {
-        guard let all = connections[channel], !all.isEmpty else { return nil }
+        let all = channel == ChannelSpec.default.name ? defaultConnections : connections[channel] ?? []
+        guard !all.isEmpty else { return nil }
         return all[Self.index(ofPartition: partition, count: all.count)]
     }
 

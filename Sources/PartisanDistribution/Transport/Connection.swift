@@ -173,45 +173,39 @@ public final class Connection: Sendable, CustomStringConvertible {
         try? await channel.closeFuture.get()
     }
 
-    /// Hands queued frames (in slices of at most ``writeSliceBytes``) to the channel while it
-    /// is writable, then flushes once. Runs on the event loop; called after a send into an idle
-    /// queue and when the channel becomes writable again. Returns how many bytes it handed
-    /// over, and whether that emptied the queue.
+    /// Hands queued frames to the channel while it is writable, then flushes once: small
+    /// frames copied together into buffers of up to ``batchBytes`` (a channel write per frame
+    /// costs more than copying its few bytes), a larger one on its own, in slices of at most
+    /// ``writeSliceBytes``. Runs on the event loop; called after a send into an idle queue and
+    /// when the channel becomes writable again. Returns how many bytes it handed over, and
+    /// whether that emptied the queue.
     @discardableResult
     func drain() -> (bytes: Int, emptied: Bool) {
         channel.eventLoop.preconditionInEventLoop()
+        let allocator = channel.allocator
         var bytes = 0
         var emptied = false
-        // Small frames are copied into one buffer, written once: a channel write per frame
-        // costs more than copying its few bytes.
-        var batch: ByteBuffer?
         while channel.isWritable {
-            let next = state.withLock { state -> (piece: OutgoingFrame.Piece, queued: Int)? in
-                if let piece = state.queue.popFirst(maxBytes: Self.writeSliceBytes) {
-                    return (piece, state.queue.bytes)
+            let next = state.withLock { state -> ByteBuffer? in
+                guard !state.queue.isEmpty else {
+                    state.drainPending = false
+                    return nil
                 }
-                state.drainPending = false
-                return nil
+                if state.queue.count > 1, let size = state.queue.firstWholeSize, size <= Self.batchedFrameBytes {
+                    var batch = allocator.buffer(capacity: min(state.queue.bytes, Self.batchBytes))
+                    state.queue.popSmallFrames(
+                        into: &batch, maxFrameBytes: Self.batchedFrameBytes, batchBytes: Self.batchBytes)
+                    return batch
+                }
+                return state.queue.popFirst(maxBytes: Self.writeSliceBytes)?.buffer(allocator: allocator)
             }
-            guard let (piece, queued) = next else {
+            guard let buffer = next else {
                 emptied = true
                 break
             }
-            bytes += piece.count
-            if piece.tail.isEmpty, piece.count <= Self.batchedFrameBytes {
-                if batch == nil {
-                    batch = channel.allocator.buffer(capacity: min(piece.count + queued, Self.batchBytes))
-                }
-                batch!.writeImmutableBuffer(piece.head)
-                if batch!.readableBytes >= Self.batchBytes - Self.batchedFrameBytes {
-                    channel.write(batch.take()!, promise: nil)
-                }
-                continue
-            }
-            if let pending = batch.take() { channel.write(pending, promise: nil) }
-            channel.write(piece.buffer(allocator: channel.allocator), promise: nil)
+            bytes += buffer.readableBytes
+            channel.write(buffer, promise: nil)
         }
-        if let pending = batch { channel.write(pending, promise: nil) }
         // Not writable: `drainPending` stays set and the writability change resumes the drain.
         if bytes > 0 { channel.flush() }
         return (bytes, emptied)

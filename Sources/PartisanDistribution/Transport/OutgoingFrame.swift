@@ -25,6 +25,16 @@ struct OutgoingFrame: Sendable {
     /// The bytes not yet taken.
     var remainingBytes: Int { head.readableBytes + tail.count - tailTaken }
 
+    /// The frame's size when none of it was taken and it has no tail: a frame that
+    /// ``write(into:)`` can copy whole.
+    var wholeSize: Int? { tail.isEmpty && head.readerIndex == 0 ? head.readableBytes : nil }
+
+    /// Appends the frame's bytes not yet taken to `buffer`, leaving the frame as it is.
+    func write(into buffer: inout ByteBuffer) {
+        buffer.writeImmutableBuffer(head)
+        buffer.writeBytes(tail[tailTaken...])
+    }
+
     /// Removes and returns the frame's next bytes, at most `maxBytes` (at least 1), as a
     /// ``Piece``: what its bytes need copying happens in ``Piece/buffer(allocator:)``, which
     /// the caller may run outside the lock that guards the frame.

@@ -75,6 +75,30 @@ struct SendQueue: Sendable {
         return piece
     }
 
+    /// The size of the oldest frame if none of it was taken and it has no tail (see
+    /// ``OutgoingFrame/wholeSize``).
+    var firstWholeSize: Int? { entries.first?.frame.wholeSize }
+
+    /// Removes whole frames of at most `maxFrameBytes` from the front of the queue, appending
+    /// their bytes to `batch` while it holds fewer than `batchBytes`; stops at the first larger
+    /// or partly taken frame. Returns how many bytes it moved. One call instead of a
+    /// ``popFirst(maxBytes:)`` per frame: a burst of small messages costs one pass.
+    @discardableResult
+    mutating func popSmallFrames(into batch: inout ByteBuffer, maxFrameBytes: Int, batchBytes: Int) -> Int {
+        var moved = 0
+        while let first = entries.first, batch.readableBytes < batchBytes,
+            let size = first.frame.wholeSize, size <= maxFrameBytes
+        {
+            if let key = first.key, sequenceByKey[key] == headSequence { sequenceByKey[key] = nil }
+            first.frame.write(into: &batch)
+            entries.removeFirst()
+            headSequence += 1
+            moved += size
+        }
+        bytes -= moved
+        return moved
+    }
+
     /// Empties the queue (the connection closed).
     mutating func removeAll() {
         entries.removeAll()
