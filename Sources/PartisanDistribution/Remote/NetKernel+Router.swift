@@ -56,7 +56,9 @@ extension NetKernel: RemoteRouter {
 
     public func demonitor(_ ref: Ref, target: Pid) {
         let watcher = state.withLock { s in
-            s.sessions.index(forKey: target.node).flatMap { s.sessions.values[$0].monitoring[ref]?.watcher }
+            s.sessions.index(forKey: target.node).flatMap { index in
+                PeerSession.inPlace(&s.sessions.values[index]) { $0.monitoring[ref]?.watcher }
+            }
         }
         guard let watcher else { return }
         transmit(.demonitor(watcher: watcher, target: target, ref: ref), to: target.node) { session in
@@ -119,12 +121,16 @@ extension NetKernel: RemoteRouter {
     ) -> Bool {
         let (found, connections) = state.withLock { s -> (Bool, PeerConnections?) in
             guard let index = s.sessions.index(forKey: node) else { return (false, nil) }
-            update(&s.sessions.values[index])
-            if let connections = s.sessions.values[index].connections { return (true, connections) }
-            s.sessions.values[index].pending.append((bytes, route))
-            return (true, nil)
+            let connections = PeerSession.inPlace(&s.sessions.values[index]) { session -> PeerConnections? in
+                update(&session)
+                if let connections = session.connections { return connections }
+                session.pending.append((bytes, route))
+                return nil
+            }
+            return (true, connections)
         }
         if let connections { Self.write(bytes, on: connections, route: route, logger: logger) }
         return found
     }
+
 }

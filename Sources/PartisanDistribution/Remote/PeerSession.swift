@@ -88,3 +88,12 @@ struct PeerSession {
     /// Whether this node's connections to the peer are established.
     var isUp: Bool { connections != nil }
 }
+
+extension PeerSession {
+    /// Runs `body` on `session` in place. Reading a field of a session stored in a dictionary
+    /// (`sessions.values[index].connections`) copies the whole session first, retaining each
+    /// of its tables; passing it `inout` does not.
+    static func inPlace<Result>(_ session: inout PeerSession, _ body: (inout PeerSession) -> Result) -> Result {
+        body(&session)
+    }
+}
