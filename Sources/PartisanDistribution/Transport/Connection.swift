@@ -186,7 +186,7 @@ public final class Connection: Sendable, CustomStringConvertible {
         var bytes = 0
         var emptied = false
         while channel.isWritable {
-            let next = state.withLock { state -> ByteBuffer? in
+            let next = state.withLock { state -> OutgoingFrame.Piece? in
                 guard !state.queue.isEmpty else {
                     state.drainPending = false
                     return nil
@@ -195,16 +195,17 @@ public final class Connection: Sendable, CustomStringConvertible {
                     var batch = allocator.buffer(capacity: min(state.queue.bytes, Self.batchBytes))
                     state.queue.popSmallFrames(
                         into: &batch, maxFrameBytes: Self.batchedFrameBytes, batchBytes: Self.batchBytes)
-                    return batch
+                    return OutgoingFrame.Piece(head: batch, tail: [])
                 }
-                return state.queue.popFirst(maxBytes: Self.writeSliceBytes)?.buffer(allocator: allocator)
+                return state.queue.popFirst(maxBytes: Self.writeSliceBytes)
             }
-            guard let buffer = next else {
+            guard let piece = next else {
                 emptied = true
                 break
             }
-            bytes += buffer.readableBytes
-            channel.write(buffer, promise: nil)
+            // A large binary's slice is copied here, outside the lock.
+            channel.write(piece.buffer(allocator: allocator), promise: nil)
+            bytes += piece.count
         }
         // Not writable: `drainPending` stays set and the writability change resumes the drain.
         if bytes > 0 { channel.flush() }
