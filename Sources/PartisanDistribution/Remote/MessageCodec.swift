@@ -153,7 +153,8 @@ public final class MessageCodec: Sendable {
     ///
     /// - Throws: as ``encode(_:)``; `writer` may then hold a partial encoding.
     func encode(_ message: any Sendable, into writer: inout ETFWriter, tail: inout [UInt8]) throws {
-        if let bytes = message as? [UInt8], bytes.count >= Self.tailThreshold {
+        // Types compared before any cast: a cast of every message costs more than its encoding.
+        if type(of: message) == [UInt8].self, let bytes = message as? [UInt8], bytes.count >= Self.tailThreshold {
             let manifest = registry.withLock { $0.encoders[ObjectIdentifier([UInt8].self)]?.manifest }
             writeManifest(manifest ?? Self.defaultManifest(of: [UInt8].self), into: &writer)
             writer.writeBinaryHeader(bytes.count)
@@ -169,15 +170,19 @@ public final class MessageCodec: Sendable {
     /// Appends the payload term of `message` to `writer` (see
     /// ``encode(_:into:tail:)``, without a tail).
     func encode(_ message: any Sendable, into writer: inout ETFWriter) throws {
+        // A registered type is found by identity first; the cast to `Term` (which also sees a
+        // term inside an optional) only runs for what is not a plain term or registered.
+        if type(of: message) != Term.self,
+            let encoder = registry.withLock({ $0.encoders[ObjectIdentifier(type(of: message))] })
+        {
+            writeManifest(encoder.manifest, into: &writer)
+            try encoder.encodeETF(message, &writer)
+            return
+        }
         if let term = message as? Term {
             writer.writeSmallTupleHeader(2)
             try writer.writeAtom("$term")
             try writer.write(term, depth: 2)
-            return
-        }
-        if let encoder = registry.withLock({ $0.encoders[ObjectIdentifier(type(of: message))] }) {
-            writeManifest(encoder.manifest, into: &writer)
-            try encoder.encodeETF(message, &writer)
             return
         }
         if let envelope = message as? any WireEnvelope {
