@@ -34,7 +34,7 @@ import Testing
         return membersReachEveryNode(nodes)
     }
 
-    @Test func hyparview_active_views_converge_and_a_failure_promotes_a_passive_peer() async throws {
+    @Test func hyparview_active_views_converge_and_a_node_that_loses_its_active_view_is_taken_back_in() async throws {
         let nodes = try await Self.start(10) { .hyParView(Self.hyParView, seed: UInt64($0 + 1)) }
         for node in nodes.dropFirst() { try await node.join(nodes[0].listenAddress!) }
         try await eventually(timeout: .seconds(20), "active views symmetric and connected, passive views filled") {
@@ -51,24 +51,28 @@ import Testing
         try await eventually("forwarded message delivered") { received.withLock { $0 == [.atom("over_the_overlay")] } }
 
         // Kill every active peer of node 1: with an empty active view it asks passive peers with
-        // high priority, which they must accept.
+        // high priority, which they must accept, while survivors that lost peers ask theirs.
         let watcher = nodes[1]
         // Shuffles and promotions keep changing the views: take them at an instant when node 1
         // has passive peers.
         var victimNames: Set<Node> = []
-        var passiveBefore: Set<Node> = []
         try await eventually("node 1 with passive peers") {
             let members = watcher.members()
             victimNames = Set(members).subtracting([watcher.name])
-            passiveBefore = Set(watcher.knownPeers()).subtracting(members)
-            return !passiveBefore.isEmpty && !victimNames.isEmpty
+            let passive = Set(watcher.knownPeers()).subtracting(members)
+            return !passive.isEmpty && !victimNames.isEmpty
         }
         for victim in nodes where victimNames.contains(victim.name) { await victim.shutdown() }
         let survivors = nodes.filter { !victimNames.contains($0.name) }
         try await eventually(timeout: .seconds(20), "overlay repaired without the dead nodes") {
             Self.converged(survivors) && survivors.allSatisfy { victimNames.isDisjoint(with: $0.members()) }
         }
-        #expect(!Set(watcher.members()).isDisjoint(with: passiveBefore))
+        // Which peers refill node 1's view is a race over TCP: survivors that lost the same
+        // peers may take node 1 in first, after which its own NEIGHBOR requests are of low
+        // priority and may be refused. The promotion of passive peers itself is checked
+        // deterministically in `HyParViewSimulationTests`.
+        let neighbours = Set(watcher.members()).subtracting([watcher.name])
+        #expect(!neighbours.isEmpty && neighbours.isSubset(of: survivors.map(\.name)))
         for node in survivors { await node.shutdown() }
     }
 
