@@ -60,7 +60,8 @@ import Testing
             try Self.frame(1, to: .pid(stranger), codec: codec),
             try Self.frame(1, to: .pid(Self.receiver), from: stranger, codec: codec),
             try Self.frame(1, to: .pid(Self.receiver), codec: codec) + [0],
-            try ETF.encode(ControlMessage.monitor(watcher: Self.sender, target: Self.receiver, ref: Self.alias.ref).term),
+            try ETF.encode(
+                ControlMessage.monitor(watcher: Self.sender, target: Self.receiver, ref: Self.alias.ref).term),
             try ETF.encode(.tuple([.atom("send"), .pid(Self.receiver), .pid(Self.sender)])),
             [],
         ]

@@ -18,7 +18,8 @@ struct Route {
     /// partitioned by `sender` (the route of all of a process's other traffic).
     init(_ options: DeliveryOptions, sender: Pid) {
         self.init(
-            channel: options.channel ?? ChannelSpec.default.name, partition: options.partition ?? Self.partition(of: sender))
+            channel: options.channel ?? ChannelSpec.default.name,
+            partition: options.partition ?? Self.partition(of: sender))
     }
 
     /// A local process's partition: its counter, which spreads consecutive processes over a
