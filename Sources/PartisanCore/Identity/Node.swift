@@ -35,6 +35,13 @@ public struct Node: Hashable, Sendable, Comparable, CustomStringConvertible {
         self.name = name
     }
 
+    /// Whether `bytes` are this name's UTF-8 bytes: a name read from the wire compared with a
+    /// known one, without making a string of it.
+    package func hasName(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        var name = name
+        return name.withUTF8 { $0.elementsEqual(bytes) }
+    }
+
     static func isValid(_ name: String) -> Bool {
         var name = name
         return name.withUTF8 { isValid(utf8: UnsafeRawBufferPointer($0)) } ?? !name.contains(where: \.isWhitespace)

@@ -56,8 +56,8 @@ extension ETFReader {
         return Pid(node: node, id: id, serial: serial, creation: creation)
     }
 
-    /// The reference that comes next, if its node is one `node` recognises (see
-    /// ``readPid(node:)``).
+    /// The reference that comes next, if it is a `NEWER_REFERENCE_EXT` (the form this package
+    /// writes) and its node is one `node` recognises (see ``readPid(node:)``).
     package mutating func readRef(node: (UnsafeRawBufferPointer) -> Node?) throws(ETFError) -> Ref? {
         let start = offset
         guard peekByte() == ETFTag.newerReference else { return nil }
@@ -81,13 +81,5 @@ extension ETFReader {
     /// ``ETF/DecodingOptions/maxDepth`` counts from the outermost).
     package mutating func readTerm(atDepth depth: Int) throws(ETFError) -> Term {
         try readTerm(depth: depth)
-    }
-}
-
-extension Node {
-    /// Whether `bytes` are this name's UTF-8 bytes.
-    package func hasName(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        var name = name
-        return name.withUTF8 { $0.elementsEqual(bytes) }
     }
 }
