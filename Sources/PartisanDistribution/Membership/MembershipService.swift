@@ -214,7 +214,7 @@ public final class MembershipService: Sendable {
         guard live, term != .atom("heartbeat") else { return }
         // A message still buffered on a connection the peer dialled when the session ended is
         // stale: the overlay has taken the peer down since (a late NEIGHBOR answer would bring
-        // back a link that was just dropped). Control messages follow the same rule.
+        // back a link that was just dropped), as the kernel drops link and monitor signals then.
         guard kernel.hasSession(with: peer) else { return }
         if routeToService(term, from: peer) { return }
         perform { $0.handle(message: term, from: peer) }
