@@ -52,6 +52,27 @@ import Testing
         }
     }
 
+    struct Renamed: Codable, Sendable, Equatable {
+        let x: Int
+        let y: Int
+    }
+
+    /// The codec remembers the last manifest it read; messages of other types in between, and
+    /// a new registration under that manifest, are still decoded as their registered types.
+    @Test func alternating_types_and_a_new_registration_decode_as_registered() throws {
+        let codec = MessageCodec()
+        codec.register(MessageCodecTests.Point.self, manifest: "point")
+        let point = try Self.frame(MessageCodecTests.Point(x: 1, y: 2), to: .pid(Self.receiver), codec: codec)
+        let number = try Self.frame(7, to: .pid(Self.receiver), codec: codec)
+        for _ in 0..<2 {
+            #expect(Self.read(point, codec: codec)?.message as? MessageCodecTests.Point == .init(x: 1, y: 2))
+            #expect(Self.read(number, codec: codec)?.message as? Int == 7)
+        }
+        #expect(Self.read(point, codec: codec)?.message is MessageCodecTests.Point)
+        codec.register(Renamed.self, manifest: "point")
+        #expect(Self.read(point, codec: codec)?.message as? Renamed == Renamed(x: 1, y: 2))
+    }
+
     @Test func other_frames_are_left_to_the_term_decoder() throws {
         let codec = MessageCodec()
         let stranger = Pid(node: "c@127.0.0.1", id: 1, serial: 0, creation: 1)

@@ -39,7 +39,7 @@ public struct Node: Hashable, Sendable, Comparable, CustomStringConvertible {
     /// known one, without making a string of it.
     package func hasName(_ bytes: UnsafeRawBufferPointer) -> Bool {
         var name = name
-        return name.withUTF8 { $0.elementsEqual(bytes) }
+        return name.withUTF8 { UnsafeRawBufferPointer($0).hasSameBytes(as: bytes) }
     }
 
     static func isValid(_ name: String) -> Bool {

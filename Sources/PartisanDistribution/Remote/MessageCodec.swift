@@ -40,6 +40,10 @@ public final class MessageCodec: Sendable {
         var encoders: [ObjectIdentifier: Encoder] = [:]
         var decoders: [String: Decode] = [:]
         var envelopes: [String: EnvelopeDecoder] = [:]
+        /// The manifest last looked up from a frame's bytes, and its decoder: consecutive
+        /// messages usually share a type, and comparing bytes costs less than making and
+        /// hashing a string.
+        var lastDecoded: (manifest: [UInt8], decode: Decode)?
     }
 
     private let registry = Mutex(Registry())
@@ -79,6 +83,7 @@ public final class MessageCodec: Sendable {
             registry.encoders[ObjectIdentifier(type)] = Encoder(
                 manifest: manifest, encode: encode, encodeETF: encodeETF)
             registry.decoders[manifest] = decode
+            registry.lastDecoded = nil
         }
     }
 
@@ -213,7 +218,16 @@ public final class MessageCodec: Sendable {
         if try reader.readSmallTupleHeader() == 2, let manifest = try reader.readBinaryBytes() {
             // Invalid UTF-8 is repaired, not refused: it then names no registered type (unless one
             // was registered under a name with U+FFFD in it).
-            let decode = registry.withLock { $0.decoders[String(decoding: manifest, as: UTF8.self)] }
+            let decode = registry.withLock { registry -> Decode? in
+                if let last = registry.lastDecoded,
+                    last.manifest.withUnsafeBytes({ $0.hasSameBytes(as: manifest) })
+                {
+                    return last.decode
+                }
+                let decode = registry.decoders[String(decoding: manifest, as: UTF8.self)]
+                if let decode { registry.lastDecoded = (Array(manifest), decode) }
+                return decode
+            }
             let value = try reader.readTerm(atDepth: depth + 1)
             guard let decode else { return value }
             return (try? decode(value)) ?? value
