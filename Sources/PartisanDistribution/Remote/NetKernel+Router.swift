@@ -132,5 +132,4 @@ extension NetKernel: RemoteRouter {
         if let connections { Self.write(bytes, on: connections, route: route, logger: logger) }
         return found
     }
-
 }
