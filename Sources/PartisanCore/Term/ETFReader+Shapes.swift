@@ -50,10 +50,7 @@ extension ETFReader {
             offset = start
             return nil
         }
-        let id = try readUInt32()
-        let serial = try readUInt32()
-        let creation = tag == ETFTag.newPid ? try readUInt32() : UInt32(try readUInt8())
-        return Pid(node: node, id: id, serial: serial, creation: creation)
+        return try readPidFields(tag: tag, node: node)
     }
 
     /// The reference that comes next, if it is a `NEWER_REFERENCE_EXT` (the form this package
@@ -62,19 +59,12 @@ extension ETFReader {
         let start = offset
         guard peekByte() == ETFTag.newerReference else { return nil }
         offset += 1
-        let lengthOffset = offset
-        let count = Int(try readUInt16())
-        guard (1...3).contains(count) else { throw .unsupportedReference(words: count, at: lengthOffset) }
+        let count = try readReferenceLength()
         guard let name = try readAtomBytes(), let node = node(name) else {
             offset = start
             return nil
         }
-        let creation = try readUInt32()
-        var words: (UInt32, UInt32, UInt32) = (0, 0, 0)
-        words.0 = try readUInt32()
-        if count > 1 { words.1 = try readUInt32() }
-        if count > 2 { words.2 = try readUInt32() }
-        return Ref(node: node, creation: creation, words: words)
+        return try readReferenceFields(tag: ETFTag.newerReference, words: count, node: node)
     }
 
     /// The whole term that comes next, `depth` levels into the term being read (the limit of

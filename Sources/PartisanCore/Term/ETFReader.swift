@@ -191,24 +191,38 @@ package struct ETFReader {
     }
 
     private mutating func readPid(tag: UInt8) throws(ETFError) -> Term {
-        let node = try readNode()
+        .pid(try readPidFields(tag: tag, node: try readNode()))
+    }
+
+    /// The rest of a pid (tag `tag`) once its node was read.
+    mutating func readPidFields(tag: UInt8, node: Node) throws(ETFError) -> Pid {
         let id = try readUInt32()
         let serial = try readUInt32()
         let creation = tag == ETFTag.newPid ? try readUInt32() : UInt32(try readUInt8())
-        return .pid(Pid(node: node, id: id, serial: serial, creation: creation))
+        return Pid(node: node, id: id, serial: serial, creation: creation)
     }
 
     private mutating func readNewReference(tag: UInt8) throws(ETFError) -> Term {
+        let count = try readReferenceLength()
+        return .ref(try readReferenceFields(tag: tag, words: count, node: try readNode()))
+    }
+
+    /// The number of words of a new or newer reference, which must be 1 to 3.
+    mutating func readReferenceLength() throws(ETFError) -> Int {
         let lengthOffset = offset
         let count = Int(try readUInt16())
         guard (1...3).contains(count) else { throw .unsupportedReference(words: count, at: lengthOffset) }
-        let node = try readNode()
+        return count
+    }
+
+    /// The rest of a new or newer reference (tag `tag`, `count` words) once its node was read.
+    mutating func readReferenceFields(tag: UInt8, words count: Int, node: Node) throws(ETFError) -> Ref {
         let creation = tag == ETFTag.newerReference ? try readUInt32() : UInt32(try readUInt8())
         var words: (UInt32, UInt32, UInt32) = (0, 0, 0)
         words.0 = try readUInt32()
         if count > 1 { words.1 = try readUInt32() }
         if count > 2 { words.2 = try readUInt32() }
-        return .ref(Ref(node: node, creation: creation, words: words))
+        return Ref(node: node, creation: creation, words: words)
     }
 
     private mutating func readOldReference() throws(ETFError) -> Term {
