@@ -208,6 +208,22 @@ public final class MessageCodec: Sendable {
         writer.bytes.append(contentsOf: manifest.utf8)
     }
 
+    /// The decoder registered under the manifest whose UTF-8 bytes are `manifest`; `nil` for an
+    /// unknown manifest or one that is not UTF-8. The last one found is remembered and compared
+    /// on its bytes first (see `Registry.lastDecoded`).
+    private func decoder(forManifest manifest: UnsafeRawBufferPointer) -> Decode? {
+        registry.withLock { registry in
+            if let last = registry.lastDecoded, last.manifest.withUnsafeBytes({ $0.hasSameBytes(as: manifest) }) {
+                return last.decode
+            }
+            guard let name = String(validating: manifest, as: UTF8.self), let decode = registry.decoders[name] else {
+                return nil
+            }
+            registry.lastDecoded = (Array(manifest), decode)
+            return decode
+        }
+    }
+
     /// The message of the payload term that `reader` reads next, `depth` levels into its frame:
     /// the same message as ``decode(_:)`` of that term, but a `{Manifest, Term}` payload is
     /// read without building the tuple or the manifest's binary.
@@ -216,18 +232,7 @@ public final class MessageCodec: Sendable {
     func decodePayload(from reader: inout ETFReader, depth: Int) throws(ETFError) -> any Sendable {
         let start = reader.offset
         if try reader.readSmallTupleHeader() == 2, let manifest = try reader.readBinaryBytes() {
-            // Invalid UTF-8 is repaired, not refused: it then names no registered type (unless one
-            // was registered under a name with U+FFFD in it).
-            let decode = registry.withLock { registry -> Decode? in
-                if let last = registry.lastDecoded,
-                    last.manifest.withUnsafeBytes({ $0.hasSameBytes(as: manifest) })
-                {
-                    return last.decode
-                }
-                let decode = registry.decoders[String(decoding: manifest, as: UTF8.self)]
-                if let decode { registry.lastDecoded = (Array(manifest), decode) }
-                return decode
-            }
+            let decode = decoder(forManifest: manifest)
             let value = try reader.readTerm(atDepth: depth + 1)
             guard let decode else { return value }
             return (try? decode(value)) ?? value
@@ -244,9 +249,7 @@ public final class MessageCodec: Sendable {
         case .atom("$term") where elements.count == 2:
             return elements[1]
         case .binary(let bytes) where elements.count == 2:
-            guard let manifest = String(validating: bytes, as: UTF8.self),
-                let decode = registry.withLock({ $0.decoders[manifest] })
-            else { return elements[1] }
+            guard let decode = bytes.withUnsafeBytes({ decoder(forManifest: $0) }) else { return elements[1] }
             return (try? decode(elements[1])) ?? elements[1]
         case .atom(let tag):
             guard let decode = registry.withLock({ $0.envelopes[tag] }) else { return payload }
