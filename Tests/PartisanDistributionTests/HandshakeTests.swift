@@ -37,7 +37,8 @@ import Testing
         let spec = NodeSpec(node: "a@127.0.0.1", listenAddresses: [ListenAddress(host: "127.0.0.1", port: 4000)])
         let hello = HandshakeMessage.Hello(
             version: HandshakeMessage.version, node: "a@127.0.0.1", creation: 7, spec: spec,
-            nonce: HandshakeMessage.makeNonce(), channel: "default", index: 0, set: ConnectionSet(number: 12, answers: 5))
+            nonce: HandshakeMessage.makeNonce(), channel: "default", index: 0,
+            set: ConnectionSet(number: 12, answers: 5))
         guard case .hello(let decoded) = try HandshakeMessage(term: HandshakeMessage.hello(hello).term) else {
             throw HandshakeError.malformedMessage("not a hello")
         }
@@ -58,7 +59,8 @@ import Testing
         let spec = NodeSpec(node: "a@127.0.0.1", listenAddresses: [ListenAddress(host: "127.0.0.1", port: 4000)])
         let hello = HandshakeMessage.Hello(
             version: HandshakeMessage.version, node: "a@127.0.0.1", creation: 7, spec: spec,
-            nonce: HandshakeMessage.makeNonce(), channel: "default", index: 0, set: ConnectionSet(number: 3, answers: 0),
+            nonce: HandshakeMessage.makeNonce(), channel: "default", index: 0,
+            set: ConnectionSet(number: 3, answers: 0),
             lane: ConnectionLane(loop: 1, ports: [4001, 4002]))
         guard case .hello(let decoded) = try HandshakeMessage(term: HandshakeMessage.hello(hello).term),
             case .tuple(let fields) = HandshakeMessage.hello(hello).term,
@@ -110,7 +112,9 @@ import Testing
         #expect(!transcript.verify(mac, from: .dialler, cookie: "d", binding: []))
         #expect(!transcript.verify(mac, from: .dialler, cookie: "c", binding: [1]))
         // The hellos' order is part of the transcript: swapping them (a reflection) changes it.
-        #expect(!HandshakeProof(diallerHello: other, acceptorHello: hello).verify(mac, from: .dialler, cookie: "c", binding: []))
+        #expect(
+            !HandshakeProof(diallerHello: other, acceptorHello: hello).verify(
+                mac, from: .dialler, cookie: "c", binding: []))
         // So is where one hello ends and the next begins.
         #expect(
             HandshakeProof(diallerHello: [1, 2], acceptorHello: [3]).transcript
@@ -118,7 +122,9 @@ import Testing
     }
 
     @Test func a_refusal_with_a_reason_this_protocol_does_not_define_reads_as_unknown() throws {
-        #expect(try HandshakeMessage(term: .tuple([.atom("refused"), .atom("bad_cookie")])) == .refused(reason: "bad_cookie"))
+        #expect(
+            try HandshakeMessage(term: .tuple([.atom("refused"), .atom("bad_cookie")]))
+                == .refused(reason: "bad_cookie"))
         #expect(
             try HandshakeMessage(term: .tuple([.atom("refused"), .atom("\u{1B}[31mFAKE LOG LINE")]))
                 == .refused(reason: "unknown"))

@@ -166,13 +166,17 @@ final class HandshakeHandler: ChannelInboundHandler, RemovableChannelHandler {
                     throw HandshakeError.malformedMessage("peer answered for another channel or index")
                 }
                 let transcript = HandshakeProof(diallerHello: ownHello, acceptorHello: payload.readableBytesView)
-                _ = send(.proof(mac: transcript.mac(.dialler, cookie: core.configuration.cookie, binding: [])), context: context)
+                _ = send(
+                    .proof(mac: transcript.mac(.dialler, cookie: core.configuration.cookie, binding: [])),
+                    context: context)
                 context.flush()
                 state = .awaitingAcceptorProof(Introduced(hello: hello, transcript: transcript))
             }
         case (.awaitingDiallerProof(let peer), .proof(let mac)):
             let info = try authenticate(peer, mac: mac, context: context)
-            _ = send(.proof(mac: peer.transcript.mac(.acceptor, cookie: core.configuration.cookie, binding: [])), context: context)
+            _ = send(
+                .proof(mac: peer.transcript.mac(.acceptor, cookie: core.configuration.cookie, binding: [])),
+                context: context)
             context.flush()
             state = .awaitingEstablished(info)
         case (.awaitingAcceptorProof(let peer), .proof(let mac)):

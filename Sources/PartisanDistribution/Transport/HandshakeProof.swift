@@ -37,7 +37,9 @@ struct HandshakeProof {
         var hash = SHA256()
         for hello in [Array(dialler), Array(acceptor)] {
             let count = UInt32(hello.count)
-            hash.update(data: [UInt8(count >> 24), UInt8(count >> 16 & 0xFF), UInt8(count >> 8 & 0xFF), UInt8(count & 0xFF)])
+            hash.update(data: [
+                UInt8(count >> 24), UInt8(count >> 16 & 0xFF), UInt8(count >> 8 & 0xFF), UInt8(count & 0xFF),
+            ])
             hash.update(data: hello)
         }
         transcript = Array(hash.finalize())
