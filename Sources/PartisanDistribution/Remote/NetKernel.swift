@@ -96,6 +96,9 @@ public final class NetKernel: Sendable {
     /// Starts a transport endpoint for `runtime`'s node on `host`:`port` (0 picks a free
     /// port) and attaches the kernel as the runtime's ``RemoteRouter``. Process traffic needs
     /// the `default` channel: it is added to `channels` when missing.
+    ///
+    /// - Throws: ``TransportError/weakCookie(host:)`` for an empty or well-known cookie on a
+    ///   `host` that is not loopback, or the listener's error.
     public static func start(
         runtime: ProcessRuntime,
         host: String = "127.0.0.1",

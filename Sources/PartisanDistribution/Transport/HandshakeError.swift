@@ -13,14 +13,15 @@ public enum HandshakeError: Error, Hashable, Sendable, CustomStringConvertible {
     case ownName(Node)
     /// We dialled `expected` but `got` answered.
     case unexpectedPeer(expected: Node, got: Node)
-    /// The layer above refused the peer (for instance, a node of that name is already
-    /// connected); `reason` is what it said.
-    case notAdmitted(Node, reason: String)
+    /// The layer above refused the peer (for instance, another incarnation of that name is
+    /// connected: ``AdmissionRefusal/duplicateName``); `reason` is what it said.
+    case notAdmitted(Node, reason: AdmissionRefusal)
     /// The dialler asked for a channel this node does not have, or a connection index outside
     /// the channel's parallelism.
     case unknownChannel(String, index: Int)
     /// The peer refused the handshake and said why (one of this enum's wire reasons, such as
-    /// `bad_cookie` or `not_admitted`).
+    /// `bad_cookie`, `not_admitted` or `duplicate_name`: the peer is connected to another node
+    /// of this node's name, see ``AdmissionRefusal/wireReason``).
     case refusedByPeer(String)
     /// The handshake did not finish within the configured timeout.
     case timedOut
@@ -35,7 +36,7 @@ public enum HandshakeError: Error, Hashable, Sendable, CustomStringConvertible {
         case .versionMismatch: "version_mismatch"
         case .ownName: "own_name"
         case .unexpectedPeer: "unexpected_peer"
-        case .notAdmitted: "not_admitted"
+        case .notAdmitted(_, let reason): reason.wireReason
         case .unknownChannel: "unknown_channel"
         case .refusedByPeer: "refused"
         case .timedOut: "timeout"
@@ -52,6 +53,8 @@ public enum HandshakeError: Error, Hashable, Sendable, CustomStringConvertible {
         case .unexpectedPeer(let expected, let got): "dialled \(expected) but \(got) answered"
         case .notAdmitted(let node, let reason): "peer \(node) not admitted: \(reason)"
         case .unknownChannel(let name, let index): "unknown channel \(name) or connection index \(index)"
+        case .refusedByPeer(AdmissionRefusal.duplicateName.wireReason):
+            "peer refused the handshake: another node of this name is connected to it (duplicate_name)"
         case .refusedByPeer(let reason): "peer refused the handshake: \(reason)"
         case .timedOut: "handshake timed out"
         case .connectionClosed: "connection closed during the handshake"
