@@ -20,12 +20,32 @@ final class CLIProcess: Sendable {
         return nil
     }()
 
+    /// The `HOME` of every process a test starts unless it sets its own: a fresh directory, so
+    /// a process that falls back to the default cookie file (`~/.partisan.cookie`) never
+    /// creates or reads one in the real home directory.
+    static let home: URL = {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("partisan-cli-home-\(UUID())")
+        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }()
+
+    /// The environment of a process: this one's, with `HOME` set to ``home``, without
+    /// `PARTISAN_COOKIE`, then `overrides` applied.
+    static func environment(_ overrides: [String: String]) -> [String: String] {
+        var environment = ProcessInfo.processInfo.environment
+        environment["HOME"] = home.path
+        environment["PARTISAN_COOKIE"] = nil
+        environment.merge(overrides) { _, override in override }
+        return environment
+    }
+
     private let process: Process
     private let outURL: URL
     private let errURL: URL
 
-    /// Starts `partisan arguments...`.
-    init(_ arguments: [String]) throws {
+    /// Starts `partisan arguments...` in the environment ``environment(_:)`` makes of
+    /// `environment`.
+    init(_ arguments: [String], environment: [String: String] = [:]) throws {
         guard let binary = Self.binary else { throw CLIError.binaryMissing }
         let base = FileManager.default.temporaryDirectory.appendingPathComponent("partisan-cli-test-\(UUID())")
         outURL = base.appendingPathExtension("out")
@@ -34,6 +54,7 @@ final class CLIProcess: Sendable {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
+        process.environment = Self.environment(environment)
         process.standardOutput = try FileHandle(forWritingTo: outURL)
         process.standardError = try FileHandle(forWritingTo: errURL)
         process.standardInput = FileHandle.nullDevice
@@ -74,10 +95,10 @@ final class CLIProcess: Sendable {
     }
 
     /// Runs `partisan arguments...` to completion: its exit status, stdout and stderr.
-    static func run(_ arguments: [String], timeout: Duration = .seconds(30)) async throws -> (
-        status: Int32, stdout: String, stderr: String
-    ) {
-        let process = try CLIProcess(arguments)
+    static func run(
+        _ arguments: [String], environment: [String: String] = [:], timeout: Duration = .seconds(30)
+    ) async throws -> (status: Int32, stdout: String, stderr: String) {
+        let process = try CLIProcess(arguments, environment: environment)
         defer { process.kill() }
         let status = try await process.waitForExit(timeout: timeout)
         return (status, process.stdout, process.stderr)
