@@ -25,8 +25,11 @@ import Testing
         try CLITests.requireBinary()
         let cluster = CLITests.Cluster()
         defer { cluster.killAll() }
-        let a = try await cluster.start("a")
-        let b = try await cluster.start("b", join: [a.address])
+        // No failure detection in the way: on a loaded machine a heartbeat a second late would
+        // drop b for a moment, and the twin would rightly get in.
+        let patient = ["--suspect-after", "60"]
+        let a = try await cluster.start("a", extra: patient)
+        let b = try await cluster.start("b", join: [a.address], extra: patient)
         try await Self.waitUntilTogether(a, b, within: .seconds(30), "lists a and b")
 
         let twin = try await cluster.start("b", join: [a.address])
