@@ -5,9 +5,9 @@
 /// or one of ``wellKnown`` (``TransportError/weakCookie(host:)``); on loopback (127.0.0.0/8,
 /// `::1`, `localhost`) any cookie is accepted, for tests and single-machine use.
 extension Cookie {
-    /// The cookies this project ever used as defaults or examples anyone can read: the word
-    /// `partisan` (the command-line tool's former default). Together with the empty cookie they
-    /// are refused on non-loopback addresses (see ``isWeak``).
+    /// The cookies anyone can guess because this project published them as a default: the
+    /// word `partisan` (the command-line tool's former default). Together with the empty cookie
+    /// they are refused on non-loopback addresses (see ``isWeak``).
     public static let wellKnown: [Cookie] = ["partisan"]
 
     /// Whether the cookie is empty or one of ``wellKnown``: fine on loopback, refused when a
