@@ -59,6 +59,38 @@ import Testing
         #expect(downs.withLock { $0 }.isEmpty)
     }
 
+    /// A join asks again while the contact refuses it as a duplicate: it fails with the refusal
+    /// at its timeout, and gets in as soon as the other incarnation is gone.
+    @Test func a_join_asks_again_while_refused_as_a_duplicate() async throws {
+        let (a, b, _) = try await Self.nodes()
+        let hasty = try await PartisanNode.start(
+            name: b.name, cookie: "incarnation", creation: 2,
+            membership: MembershipConfiguration(reconnectInitialBackoff: .milliseconds(20), joinTimeout: .seconds(1)))
+        let patient = try await PartisanNode.start(
+            name: b.name, cookie: "incarnation", creation: 3,
+            membership: MembershipConfiguration(reconnectInitialBackoff: .milliseconds(20), joinTimeout: .seconds(30)))
+        defer {
+            Task {
+                for node in [a, b, hasty, patient] { await node.shutdown() }
+            }
+        }
+        try await a.connect(to: b.listenAddress!)
+        try await eventually { a.isConnected(b.name) }
+
+        let clock = ContinuousClock()
+        let start = clock.now
+        await #expect(throws: Self.duplicateName) { try await hasty.join(a.listenAddress!) }
+        #expect(clock.now - start >= .seconds(1))
+        #expect(a.kernel!.sendingConnections(to: b.name).allSatisfy { $0.peerCreation == 1 })
+
+        // b goes while a twin is asking: the twin gets in.
+        let joining = Task { try await patient.join(a.listenAddress!) }
+        await b.shutdown()
+        try await joining.value
+        try await eventually { a.members().contains(b.name) }
+        #expect(a.kernel!.sendingConnections(to: b.name).allSatisfy { $0.peerCreation == 3 })
+    }
+
     /// The lockout of issue 14: once the twin had taken b's place, b was refused for good.
     @Test func an_incarnation_is_let_in_again_once_the_other_is_gone() async throws {
         let (a, b, twin) = try await Self.nodes()
