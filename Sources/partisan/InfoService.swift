@@ -88,7 +88,7 @@ enum QueryError: Error, CustomStringConvertible {
 enum HiddenClient {
     /// The target's live members, from its `partisan_info` process.
     static func members(
-        at address: ListenAddress, cookie: String, host: String, channels: [ChannelSpec],
+        at address: ListenAddress, cookie: Cookie, host: String, channels: [ChannelSpec],
         timeout: Duration, logger: Logger
     ) async throws -> [String] {
         try await withConnection(
@@ -108,12 +108,12 @@ enum HiddenClient {
     /// Starts the client, connects it to the node at `address`, runs `body` with the client
     /// and the target's name, and shuts the client down (also when `body` throws).
     static func withConnection<T: Sendable>(
-        to address: ListenAddress, cookie: String, host: String, channels: [ChannelSpec],
+        to address: ListenAddress, cookie: Cookie, host: String, channels: [ChannelSpec],
         timeout: Duration, logger: Logger, _ body: (PartisanNode, Node) async throws -> T
     ) async throws -> T {
         let name = try Node(validating: "partisan-cli-\(getpid())-\(UInt32.random(in: 0...UInt32.max))@\(host)")
         let client = try await PartisanNode.start(
-            name: name, host: host, port: 0, cookie: Cookie(cookie), channels: channels, logger: logger
+            name: name, host: host, port: 0, cookie: cookie, channels: channels, logger: logger
         ) {
             $0.connectTimeout = timeout
             $0.handshakeTimeout = timeout

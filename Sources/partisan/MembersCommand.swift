@@ -7,8 +7,8 @@ struct ClientOptions: ParsableArguments {
     @Option(help: "The node to ask, HOST:PORT.")
     var node: String
 
-    @Option(help: "The node's cookie.")
-    var cookie: String = "partisan"
+    @OptionGroup(title: "Cookie (the node's)")
+    var cookie: CookieOptions
 
     @Option(help: "The address this client listens on and announces (the node dials back to it).")
     var host: String = "127.0.0.1"
@@ -25,8 +25,8 @@ struct ClientOptions: ParsableArguments {
         guard timeout > 0 else { throw ValidationError("--timeout must be positive") }
     }
 
-    /// Asks the node for its live members (see ``InfoService``).
-    func members() async throws -> [String] {
+    /// Asks the node for its live members (see ``InfoService``), presenting `cookie`.
+    func members(cookie: Cookie) async throws -> [String] {
         let logger = CommandLineValues.bootstrapLogging(level: .critical)
         return try await HiddenClient.members(
             at: try CommandLineValues.address(node, option: "--node"), cookie: cookie, host: host,
@@ -41,7 +41,10 @@ struct MembersCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "members",
         abstract: "Print the live members a node sees, one per line or as a JSON array (the client never joins).",
-        discussion: "Exit codes: 0 success; 1 node unreachable or no answer; 2 handshake refused (wrong cookie)."
+        discussion: """
+            Exit codes: 0 success; 1 node unreachable or no answer; 2 handshake refused (wrong \
+            cookie); 78 no usable cookie (see `partisan node --help`).
+            """
     )
 
     @OptionGroup var client: ClientOptions
@@ -50,9 +53,10 @@ struct MembersCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
+        let cookie = try CommandLineValues.cookie(client.cookie)
         let members: [String]
         do {
-            members = try await client.members()
+            members = try await client.members(cookie: cookie)
         } catch {
             throw CommandLineValues.failure(error)
         }

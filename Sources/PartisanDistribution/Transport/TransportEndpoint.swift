@@ -50,6 +50,9 @@ public final class TransportEndpoint: Sendable {
     ///   - channels: the channels this node opens and accepts; names must be unique.
     ///   - delegate: decides admissions and receives events and terms.
     ///   - group: the event loops connections run on.
+    /// - Throws: ``TransportError/weakCookie(host:)`` when `host` is not a loopback address
+    ///   and the cookie is empty or well known (``Cookie/isWeak``); the socket error of a
+    ///   failed bind.
     public static func start(
         node: Node,
         creation: UInt32,
@@ -60,6 +63,9 @@ public final class TransportEndpoint: Sendable {
         delegate: any TransportDelegate,
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) async throws -> TransportEndpoint {
+        guard !configuration.cookie.isWeak || ListenAddress.isLoopback(host: host) else {
+            throw TransportError.weakCookie(host: host)
+        }
         let spec = NodeSpec(
             node: node, listenAddresses: [ListenAddress(host: host, port: port)], channels: channels,
             hidden: configuration.hidden)

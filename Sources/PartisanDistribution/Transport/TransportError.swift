@@ -23,6 +23,11 @@ public enum TransportError: Error, Hashable, Sendable, CustomStringConvertible {
     case io(String)
     /// The endpoint is shut down.
     case shutDown
+    /// The node would listen on `host`, which is not a loopback address, with an empty or
+    /// well-known cookie (``Cookie/isWeak``): anyone who can reach the port could prove it.
+    /// Thrown by ``TransportEndpoint/start(node:creation:host:port:channels:configuration:delegate:group:)``
+    /// before anything is bound.
+    case weakCookie(host: String)
 
     public var description: String {
         switch self {
@@ -35,6 +40,9 @@ public enum TransportError: Error, Hashable, Sendable, CustomStringConvertible {
         case .handshake(let error): "handshake failed: \(error)"
         case .io(let what): "socket error: \(what)"
         case .shutDown: "transport endpoint shut down"
+        case .weakCookie(let host):
+            "refusing to listen on \(host), which is not a loopback address, with an empty or well-known cookie: "
+                + "choose a secret cookie"
         }
     }
 }
