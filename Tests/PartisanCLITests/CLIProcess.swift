@@ -50,6 +50,8 @@ final class CLIProcess: Sendable {
     var stdout: String { (try? String(contentsOf: outURL, encoding: .utf8)) ?? "" }
     var stderr: String { (try? String(contentsOf: errURL, encoding: .utf8)) ?? "" }
     var isRunning: Bool { process.isRunning }
+    /// The OS process id (to read `/proc/PID/status`).
+    var processIdentifier: Int32 { process.processIdentifier }
 
     /// Sends `signal` (SIGKILL, SIGTERM, ...) if the process still runs.
     func signal(_ number: Int32) {
