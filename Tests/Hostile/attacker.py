@@ -294,6 +294,7 @@ class Hello:
         self.connection_set = tuple(term[7]) if len(term) > 7 else (0, 0)
         addresses = self.spec.get(Atom("listen_addrs"), []) if isinstance(self.spec, dict) else []
         self.addresses = [(a[Atom("host")].decode(), a[Atom("port")]) for a in addresses]
+        self.lane_ports = list(term[8][1]) if len(term) > 8 else []
 
 
 def transcript(dialler_hello, acceptor_hello):
@@ -484,6 +485,12 @@ def probe(addr, claimed):
     return None, None, conn
 
 
+def lanes(addr):
+    """The node's per-loop listeners (announced in its hello): more doors to the same house."""
+    found, _, _ = probe(addr, "lanes-probe@127.0.0.1")
+    return [(addr[0], port) for port in (found.lane_ports if found else [])]
+
+
 def control_frames(target, target_creation, sender, sender_creation, count=200):
     """The frames the version-1 relay sent once it was in: an exit signal `kill` to pids
     0..count-1 of the target, and a link to each."""
@@ -615,6 +622,10 @@ def scenario_oracle(args):
     cases["established_after_hello"].send_term(hello(name, nonce=zero))
     cases["v1_chosen_nonce"] = Conn(node)
     cases["v1_chosen_nonce"].send_term(hello(name, version=1, nonce=zero))
+    lane_addresses = lanes(node)
+    for number, lane in enumerate(lane_addresses):
+        cases[f"lane_{number}_chosen_nonce"] = conn = Conn(lane)
+        conn.send_term(hello(name, nonce=zero))
     for key in ("bogus_proof", "established_after_hello"):
         wait_frames(cases[key], 1)
     cases["bogus_proof"].send_term((Atom("proof"), bytes(32)))
@@ -623,6 +634,7 @@ def scenario_oracle(args):
     pump(conns, time.monotonic() + args.handshake_timeout + 5)
     emit({
         "scenario": "oracle",
+        "lanes": len(lane_addresses),
         "cases": {key: conn.report() for key, conn in cases.items()},
         "computed": count_tags(conns, COMPUTED),
         "established": count_tags(conns, ("established",)),
@@ -798,6 +810,10 @@ def scenario_limits(args):
                           ("prefix_4gib", 0xFFFFFFFF)):
         cases[label] = conn = Conn(node, source)
         conn.send(struct.pack(">I", length))
+    lane_addresses = lanes(node)
+    for number, lane in enumerate(lane_addresses):
+        cases[f"lane_{number}_prefix_60mib"] = conn = Conn(lane, source)
+        conn.send(struct.pack(">I", 60 * mib))
     # Whole frames whose decoding was costly, each above the limit.
     for label, payload in (("big_integer_400k_1", big_integer(400_000)), ("big_integer_400k_2", big_integer(400_000)),
                            ("improper_tails_1mib", improper_tails(mib)), ("deep_tuples_100k", deep_tuples(100_000))):
@@ -828,6 +844,7 @@ def scenario_limits(args):
     everything = singles + unfinished + prefixes
     emit({
         "scenario": "limits",
+        "lanes": len(lane_addresses),
         "cases": {key: conn.report() for key, conn in cases.items()},
         "unfinished": summary(unfinished),
         "prefixes": summary(prefixes),
@@ -977,8 +994,9 @@ def scenario_flood(args):
 def scenario_cap(args):
     """More silent connections from one address than the node lets handshake at once."""
     node = address(args.node)
-    conns = [Conn(node, args.source, label="silent") for _ in range(args.count)]
-    extra = args.count - args.per_address
+    sources = args.sources.split(",") if args.sources else [args.source]
+    conns = [Conn(node, sources[n % len(sources)], label="silent") for n in range(args.count)]
+    extra = args.count - args.per_address * len(sources)
 
     def busy():
         return sum(1 for conn in conns if "refused:busy" in conn.tags)
@@ -1001,7 +1019,7 @@ def scenario_cap(args):
     after = None
     until = time.monotonic() + 5
     while time.monotonic() < until:
-        after = Conn(node, args.source, label="after")
+        after = Conn(node, sources[0], label="after")
         after.send_term(hello("cap-after@127.0.0.1"))
         wait_frames(after, 1)
         after.close()
@@ -1065,6 +1083,7 @@ def main():
     cap.add_argument("--per-address", type=int, default=256, help="the node's cap on handshakes per address")
     cap.add_argument("--hold", type=float, default=3)
     cap.add_argument("--ready-file")
+    cap.add_argument("--sources", help="several addresses to come from, comma-separated (instead of --source)")
     sub.add_parser("bind-check")
     args = parser.parse_args()
     # The last resort of the time bound: SIGALRM's default action ends the process.

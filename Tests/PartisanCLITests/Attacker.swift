@@ -122,6 +122,8 @@ struct AttackReport: Decodable, Sendable {
     /// `established` frames the attacker received where it must get none.
     let established: Int
     var cases: [String: Connection]?
+    /// How many per-loop listeners the node announced (each attacked too).
+    var lanes: Int?
     var variants: [String: [String: Connection]]?
     var controlFramesSent: Int?
     var diallerProofsCollected: Int?
