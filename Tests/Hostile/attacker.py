@@ -248,6 +248,10 @@ def tag_of(payload):
     return "other"
 
 
+#: What the `malformed` scenario writes into names, atoms and binaries: a node's log must never
+#: show it (nor the bytes of its big integers, 0x41: "AAAA").
+MARKER = "ATTACKER-MARKER"
+
 #: Frames only a holder of the cookie may obtain.
 COMPUTED = ("proof", "challenge_reply")
 
@@ -891,7 +895,11 @@ def scenario_malformed(args):
         "hello_spec_names_another_node": encode(hello(name, spec=node_spec("other@127.0.0.1"))),
         "hello_zero_parallelism": encode(hello(name, spec=node_spec(name, channels=(("default", 0),)))),
         "hello_wrong_arity": encode(hello(name)[:6]),
-        "refused_unknown_reason": encode((Atom("refused"), Atom("ATTACKER-MARKER"))),
+        "refused_unknown_reason": encode((Atom("refused"), Atom(MARKER))),
+        "marker_atom": encode(Atom(MARKER)),
+        "marker_binary": encode(MARKER.encode() * 100),
+        "marker_tuple": encode((Atom("hello"), Atom(MARKER))),
+        "marker_pid": encode(Pid(MARKER, 1, 0, 1)),
         "float": encode(1.5),
         "binary": encode(b"\x00" * 8000),
     }
@@ -904,12 +912,14 @@ def scenario_malformed(args):
         conn.send_frame(payload)
         expect_quick[key] = True
     # A well-formed hello for a channel the node does not have, then a wrong proof: the channel
-    # is judged only after a proof.
-    cases["hello_unknown_channel_then_proof"] = conn = Conn(node, source)
-    conn.send_term(hello(name, channel="no_such_channel", index=7))
-    wait_frames(conn, 1)
-    conn.send_term((Atom("proof"), bytes(32)))
-    expect_quick["hello_unknown_channel_then_proof"] = True
+    # is judged only after a proof. The same with the marker for a name and a channel.
+    for key, claimed, channel in (("hello_unknown_channel_then_proof", name, "no_such_channel"),
+                                  ("hello_marker_then_proof", f"{MARKER}@127.0.0.1", MARKER)):
+        cases[key] = conn = Conn(node, source)
+        conn.send_term(hello(claimed, channel=channel, index=7))
+        wait_frames(conn, 1)
+        conn.send_term((Atom("proof"), bytes(32)))
+        expect_quick[key] = True
     # Raw garbage: the first four bytes are a length; a short one leaves the node waiting for
     # the rest until its handshake timeout.
     for size in (1, 3, 4, 7, 100, 1000, args.limit, 1 << 16, 1 << 20):

@@ -203,7 +203,8 @@ import Testing
         async throws
     {
         try CLITests.requireBinary()
-        let target = try await HostileTarget.start()
+        // Failed handshakes are logged at notice: the log shows what was wrong, never the bytes.
+        let target = try await HostileTarget.start(options: ["--log-level", "notice"])
         defer { target.stop() }
         let attacker = try Attacker("malformed", ["--node", target.a.address], source: source, deadline: .seconds(40))
         expectAnswered(try await target.pingDuring(attacker, [target.a]))
@@ -226,6 +227,12 @@ import Testing
         let silent = try report.case("silent")
         #expect(silent.tags == ["refused:timeout"])
         #expect((silent.closeMs ?? 0) >= timeout - 1_000)
+        #expect(try report.case("hello_marker_then_proof").tags == ["hello", "refused:bad_cookie"])
+        let log = target.a.process.stderr
+        #expect(log.contains("handshake failed"))
+        for peerBytes in ["ATTACKER-MARKER", "AAAAAAAA", "41414141"] {
+            #expect(!log.contains(peerBytes), "\(peerBytes) in the node's log")
+        }
         try await target.expectUnharmed()
     }
 

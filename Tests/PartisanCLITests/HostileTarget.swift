@@ -45,12 +45,13 @@ final class HostileTarget: Sendable {
         self.registered = registered
     }
 
-    /// Starts A and B, waits until each lists both, and takes their measures.
-    static func start() async throws -> HostileTarget {
+    /// Starts A and B (with `options` added to `partisan node`'s), waits until each lists both,
+    /// and takes their measures.
+    static func start(options: [String] = []) async throws -> HostileTarget {
         let cluster = CLITests.Cluster()
         let cookie = "hostile-\(UUID().uuidString)"
-        let a = try await cluster.start("a", cookie: cookie)
-        let b = try await cluster.start("b", join: [a.address], cookie: cookie)
+        let a = try await cluster.start("a", cookie: cookie, extra: options)
+        let b = try await cluster.start("b", join: [a.address], cookie: cookie, extra: options)
         let both = [a.name, b.name].sorted()
         for node in [a, b] {
             try await eventually(timeout: .seconds(30), "\(node.name) lists both nodes") {
