@@ -490,7 +490,8 @@ def probe(addr, claimed):
 
 
 def lanes(addr):
-    """The node's per-loop listeners (announced in its hello): more doors to the same house."""
+    """The node's per-loop listeners, announced in its hello: they accept connections and run
+    the same handshake as its listen address."""
     found, _, _ = probe(addr, "lanes-probe@127.0.0.1")
     return [(addr[0], port) for port in (found.lane_ports if found else [])]
 
@@ -513,10 +514,13 @@ def scenario_relay(args):
     wait = args.handshake_timeout + 5
     probes = {}
     creation = {}
+    probed = []
     for key, addr, claimed, name in (("a", a, args.b_name, args.a_name), ("b", b, args.a_name, args.b_name)):
-        found, version, conn = probe(addr, claimed)
+        found, _, conn = probe(addr, claimed)
         probes[key] = conn
         creation[name] = found.creation if found else 1
+        if found:
+            probed.append(key)
     conns = list(probes.values())
     variants = {}
     control_sent = 0
@@ -597,7 +601,7 @@ def scenario_relay(args):
                     inject(conn, target, sender)
     emit({
         "scenario": "relay",
-        "creations_known": sorted(creation),
+        "creations_probed": probed,
         "variants": {name: {key: conn.report() for key, conn in pair.items()} for name, pair in variants.items()},
         "probes": {key: conn.report() for key, conn in probes.items()},
         "computed": count_tags(conns, COMPUTED),
