@@ -139,6 +139,8 @@ final class CLIProcess: Sendable {
     var stdout: String { (try? String(contentsOf: outURL, encoding: .utf8)) ?? "" }
     var stderr: String { (try? String(contentsOf: errURL, encoding: .utf8)) ?? "" }
     var isRunning: Bool { reap() == nil }
+    /// The OS process id (to read `/proc/PID/status`).
+    var processIdentifier: Int32 { pid }
 
     /// The wait status, reaping the process if it has exited; `nil` while it runs.
     private func reap() -> Int32? {
