@@ -55,18 +55,20 @@ final class EndpointCore: Sendable {
     /// This node's channel named `name`.
     func channel(named name: String) -> ChannelSpec? { spec.channel(named: name) }
 
-    /// Installs the connection pipeline on a new channel: frame decoder, handshake, connection.
-    /// Throws ``TransportError/shutDown`` once the endpoint is shut down.
+    /// Installs the connection pipeline on a new channel: with TLS, the TLS handlers first
+    /// (see ``tlsHandlers(for:)``); then frame decoder, handshake, connection. Throws
+    /// ``TransportError/shutDown`` once the endpoint is shut down.
     func configure(
         _ channel: any Channel, role: HandshakeHandler.Role, promise: EventLoopPromise<Connection>?
     ) throws {
         try track(channel)
         let direction: ConnectionInfo.Direction = if case .dialler = role { .outbound } else { .inbound }
-        try channel.pipeline.syncOperations.addHandlers([
-            ByteToMessageHandler(FrameDecoder(maxFrameSize: configuration.maxFrameSize)),
-            HandshakeHandler(core: self, role: role),
-            ConnectionHandler(core: self, direction: direction, promise: promise),
-        ])
+        try channel.pipeline.syncOperations.addHandlers(
+            tlsHandlers(for: direction) + [
+                ByteToMessageHandler(FrameDecoder(maxFrameSize: configuration.maxFrameSize)),
+                HandshakeHandler(core: self, role: role),
+                ConnectionHandler(core: self, direction: direction, promise: promise),
+            ])
     }
 
     /// Remembers `channel` until it closes.

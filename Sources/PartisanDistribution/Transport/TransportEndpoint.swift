@@ -15,7 +15,7 @@ import Synchronization
 /// connections it dialled (``connect(to:expecting:)`` opens one per channel × parallelism) and
 /// receives on those its peers dialled, though either side of a ``Connection`` may send.
 public final class TransportEndpoint: Sendable {
-    private let core: EndpointCore
+    let core: EndpointCore
     private let servers: [any Channel]
     private let group: any EventLoopGroup
     /// The group's loops, which connections are dialled on in turn.

@@ -21,6 +21,8 @@ public enum TransportError: Error, Hashable, Sendable, CustomStringConvertible {
     case handshake(HandshakeError)
     /// A socket error closed the connection.
     case io(String)
+    /// TLS refused the connection or closed it (see ``TransportConfiguration/tls``).
+    case tls(TLSFailure)
     /// The endpoint is shut down.
     case shutDown
 
@@ -34,6 +36,7 @@ public enum TransportError: Error, Hashable, Sendable, CustomStringConvertible {
         case .malformedFrame(let error): "malformed frame: \(error)"
         case .handshake(let error): "handshake failed: \(error)"
         case .io(let what): "socket error: \(what)"
+        case .tls(let failure): "TLS: \(failure)"
         case .shutDown: "transport endpoint shut down"
         }
     }
