@@ -35,17 +35,20 @@ public enum TLSFailure: Error, Hashable, Sendable, CustomStringConvertible {
         default: return nil
         }
         let reason = Self.reason(of: error)
-        if reason.contains("ALERT") {
+        let names = reason.split(separator: ", ")
+        if names.contains(where: { $0.contains("ALERT") }) {
             self = .refusedByPeer(alert: reason)
-        } else if reason == "CERTIFICATE_VERIFY_FAILED" || reason == "PEER_DID_NOT_RETURN_A_CERTIFICATE" {
+        } else if names.contains(where: {
+            $0 == "CERTIFICATE_VERIFY_FAILED" || $0 == "PEER_DID_NOT_RETURN_A_CERTIFICATE"
+        }) {
             self = .peerCertificateRefused(reason: reason)
         } else {
             self = .protocolError(reason: reason)
         }
     }
 
-    /// BoringSSL's reason names in `error` (`CERTIFICATE_VERIFY_FAILED`), or its description
-    /// when it carries none.
+    /// BoringSSL's reason names in `error`, comma-separated (`BAD_SIGNATURE,
+    /// CERTIFICATE_VERIFY_FAILED`), or its description when it carries none.
     static func reason(of error: any Error) -> String {
         let stack: NIOBoringSSLErrorStack
         switch error {
@@ -56,12 +59,18 @@ public enum TLSFailure: Error, Hashable, Sendable, CustomStringConvertible {
         default:
             return "\(error)"
         }
-        let reasons = stack.map { internalError in
+        var reasons: [String] = []
+        for internalError in stack {
             // "Error: 268435581 error:1000007d:SSL routines:OPENSSL_internal:NAME at FILE:LINE"
             let text = "\(internalError)"
-            let message = text.split(separator: " at ", maxSplits: 1).first.map(String.init) ?? text
-            let name = message.split(separator: ":").last ?? message[...]
-            return String(name.drop { $0 == " " })
+            guard let start = text.firstRange(of: "error:") else {
+                reasons.append(String(text.trimmingPrefix("Error: ").trimmingPrefix(" ")))
+                continue
+            }
+            let fields = text[start.upperBound...].split(separator: ":", maxSplits: 3, omittingEmptySubsequences: false)
+            let rest = fields.count == 4 ? fields[3] : ""
+            let name = String(rest.firstRange(of: " at ").map { rest[..<$0.lowerBound] } ?? rest)
+            if !name.isEmpty, !reasons.contains(name) { reasons.append(name) }
         }
         return reasons.isEmpty ? "\(error)" : reasons.joined(separator: ", ")
     }
