@@ -11,7 +11,9 @@ struct NodeCommand: AsyncParsableCommand {
         abstract: "Run a node in the foreground; SIGTERM/SIGINT make it leave the cluster and exit 0.",
         discussion: """
             Prints `listening NAME@HOST HOST:PORT` (the real port when --listen asks for 0) once \
-            it accepts connections, then joins the --join contacts.
+            it accepts connections, then joins the --join contacts. With --tls-cert, --tls-key \
+            and --tls-ca every connection runs mutual TLS: peers and clients must present a \
+            certificate from the same CA.
             """
     )
 
@@ -39,6 +41,8 @@ struct NodeCommand: AsyncParsableCommand {
     @Option(help: "Log level (trace, debug, info, notice, warning, error, critical); the log goes to stderr.")
     var logLevel: String = "warning"
 
+    @OptionGroup var tls: TLSOptions
+
     func validate() throws {
         guard Node(name) != nil else { throw ValidationError("--name must be NAME@HOST, got '\(name)'") }
         _ = try CommandLineValues.address(listen, option: "--listen")
@@ -53,6 +57,7 @@ struct NodeCommand: AsyncParsableCommand {
         let logger = CommandLineValues.bootstrapLogging(level: .init(rawValue: logLevel) ?? .warning)
         let events = Self.events()
         let address = try CommandLineValues.address(listen, option: "--listen")
+        let tls = try self.tls.settings()
         let node: PartisanNode
         do {
             node = try await PartisanNode.start(
@@ -60,7 +65,8 @@ struct NodeCommand: AsyncParsableCommand {
                 channels: try CommandLineValues.channels(channels), logger: logger,
                 membership: MembershipConfiguration(
                     gossipInterval: .milliseconds(Int(gossipInterval * 1000)),
-                    suspectAfter: .milliseconds(Int(suspectAfter * 1000))))
+                    suspectAfter: .milliseconds(Int(suspectAfter * 1000)))
+            ) { $0.tls = tls }
             try InfoService.start(on: node)
         } catch {
             CommandLineValues.printError("cannot start \(name) on \(listen): \(CommandLineValues.describe(error))")
