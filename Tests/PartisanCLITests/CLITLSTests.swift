@@ -57,6 +57,8 @@ import Testing
             #expect(pang.status == 1 && pang.stdout == "pang\n", "\(what): \(pang.stderr)")
             #expect(pang.stderr.split(separator: "\n").count == 1, "\(what): \(pang.stderr)")
         }
+        let plain = try await Self.run("members", at: a.address, [])
+        #expect(plain.status == 1 && plain.stderr.contains("the peer speaks TLS"), "\(plain.stderr)")
         let refused = try await Self.run("members", at: a.address, stranger.arguments)
         #expect(refused.status == 1 && refused.stderr.contains("TLS"), "\(refused.stderr)")
         // The node kept serving.

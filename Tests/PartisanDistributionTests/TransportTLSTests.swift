@@ -271,10 +271,7 @@ import Testing
         let (b, bRecorder) = try await start("tls-cb@127.0.0.1", pki)
         defer { Task { await b.shutdown() } }
         let error = try await refusedDial(to: b, tls: nil, name: "tls-cp@127.0.0.1")
-        guard case .handshake = error else {
-            Issue.record("expected a failed handshake, got \(error)")
-            return
-        }
+        #expect(error == .tls(.peerUsesTLS))
         #expect(bRecorder.established.isEmpty)
         try await stillServes(b, pki: pki, name: "tls-cg@127.0.0.1")
     }
@@ -289,6 +286,24 @@ import Testing
             return
         }
         #expect(bRecorder.established.isEmpty)
+        // The plain endpoint keeps serving plain diallers.
+        let (plain, _) = try await startEndpoint("tls-tp@127.0.0.1")
+        defer { Task { await plain.shutdown() } }
+        _ = try await plain.connect(to: b.listenAddress, channel: "default", expecting: b.node)
+    }
+
+    @Test func a_plain_node_tells_a_tls_record_from_a_frame_it_would_accept() {
+        func bytes(_ values: [UInt8]) -> ByteBuffer { ByteBuffer(bytes: values) }
+        let limit = 64 << 20
+        // A TLS 1.3 ClientHello and a TLS alert, as their first bytes arrive.
+        #expect(
+            TLSRecordDetector.startsWithTLSRecord(bytes([0x16, 0x03, 0x01, 0x02, 0x00, 0x01]), maxFrameSize: limit))
+        #expect(TLSRecordDetector.startsWithTLSRecord(bytes([0x15, 0x03, 0x03, 0x00, 0x02]), maxFrameSize: limit))
+        #expect(TLSRecordDetector.startsWithTLSRecord(bytes([0x15, 0x03, 0x03]), maxFrameSize: limit))
+        // A frame's length prefix, too few bytes to tell, and a limit above the record's size.
+        #expect(!TLSRecordDetector.startsWithTLSRecord(bytes([0x00, 0x00, 0x01, 0x00, 0x83]), maxFrameSize: limit))
+        #expect(!TLSRecordDetector.startsWithTLSRecord(bytes([0x16, 0x03]), maxFrameSize: limit))
+        #expect(!TLSRecordDetector.startsWithTLSRecord(bytes([0x16, 0x03, 0x01, 0x02]), maxFrameSize: 1 << 30))
     }
 
     @Test func server_authenticated_tls_admits_a_dialler_without_a_certificate() async throws {

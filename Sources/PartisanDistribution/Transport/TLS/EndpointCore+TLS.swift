@@ -3,14 +3,19 @@ import NIOCore
 import NIOSSL
 
 extension EndpointCore {
-    /// The handlers that go first in a new channel's pipeline when the node runs TLS: the
-    /// TLS handler of `role` (server for an acceptor, client for a dialler) and the
-    /// ``TLSFailureHandler``; none for plain TCP.
+    /// The handlers that go first in a new channel's pipeline: when the node runs TLS, the TLS
+    /// handler of `direction` (server for an acceptor, client for a dialler) and the
+    /// ``TLSFailureHandler``; for plain TCP, the ``TLSRecordDetector``.
     ///
     /// No host name is given to the client handler: TLS checks the chain only, and the
     /// handshake checks the node name (see ``TLSChannelInfo``).
     func tlsHandlers(for direction: ConnectionInfo.Direction) throws -> [any ChannelHandler] {
-        guard let tls = configuration.tls else { return [] }
+        guard let tls = configuration.tls else {
+            return [
+                TLSRecordDetector(
+                    maxFrameSize: configuration.maxFrameSize, logger: configuration.logger, direction: direction)
+            ]
+        }
         let handler: any ChannelHandler =
             switch direction {
             case .inbound: NIOSSLServerHandler(context: tls.serverContext)

@@ -16,12 +16,16 @@ public enum TLSFailure: Error, Hashable, Sendable, CustomStringConvertible {
     /// The peer does not speak TLS (`WRONG_VERSION_NUMBER`, often a plain-TCP node), or the
     /// TLS session failed otherwise.
     case protocolError(reason: String)
+    /// This node runs plain TCP and the peer speaks TLS: configure
+    /// ``TransportConfiguration/tls`` on both or neither.
+    case peerUsesTLS
 
     public var description: String {
         switch self {
         case .peerCertificateRefused(let reason): "the peer's certificate was refused (\(reason))"
         case .refusedByPeer(let alert): "the peer refused this node's certificate or its lack of one (\(alert))"
         case .protocolError(let reason): "TLS failed (\(reason)); does the peer use TLS?"
+        case .peerUsesTLS: "the peer speaks TLS and this node does not"
         }
     }
 
