@@ -62,8 +62,8 @@ public final class PartisanNode: Sendable {
     ///     ``Overlay``). Changing it needs no other change to the application.
     ///   - membership: the overlay's timings (gossip interval, failure detection, reconnection).
     ///   - configuration: adjusts the transport's settings (frame and queue limits, timeouts,
-    ///     TLS: `$0.tls = try TransportTLS.mutual(...)` runs every connection over mutual TLS;
-    ///     see ``TransportTLS``); the cookie and logger are set from the other arguments first.
+    ///     TLS: `{ $0.tls = tls }` with a ``TransportTLS`` made beforehand runs every connection
+    ///     over TLS); the cookie and logger are set from the other arguments first.
     ///   - execution: where the node's processes run; by default on the transport's event
     ///     loops (see ``ProcessExecution``).
     /// - Throws: the listener's error (for example, the port is taken).
