@@ -224,9 +224,8 @@ public final class TransportEndpoint: Sendable {
     public func shutdown() async {
         let open = core.beginShutdown()
         for server in servers { try? await server.close() }
-        for channel in open {
-            channel.close(promise: nil)
-            try? await channel.closeFuture.get()
-        }
+        // All at once: a TLS close waits for the peer's close_notify (see TransportTLS).
+        for channel in open { channel.close(promise: nil) }
+        for channel in open { try? await channel.closeFuture.get() }
     }
 }

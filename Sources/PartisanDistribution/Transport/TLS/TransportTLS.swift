@@ -1,3 +1,4 @@
+import NIOCore
 import NIOSSL
 
 /// TLS on every connection of a node: the settings it accepts with and those it dials with.
@@ -29,6 +30,10 @@ public struct TransportTLS: Sendable {
     /// The context of every dialled connection, made once.
     let clientContext: NIOSSLContext
 
+    /// How long closing a connection waits for the peer's TLS close before it closes TCP
+    /// anyway (swift-nio-ssl's default is 5 s): a hung peer delays a close by at most this.
+    static let shutdownTimeout = TimeAmount.seconds(1)
+
     /// Checks the settings with BoringSSL and makes the contexts every connection shares.
     ///
     /// - Throws: ``TLSSettingsError/unusableIdentity(certificateChainFile:privateKeyFile:reason:)``
@@ -42,6 +47,7 @@ public struct TransportTLS: Sendable {
             certificateChain: server.identity.certificates.map { .certificate($0) },
             privateKey: .privateKey(server.identity.privateKey))
         accepting.minimumTLSVersion = .tlsv13
+        accepting.shutdownTimeout = Self.shutdownTimeout
         accepting.trustRoots = .certificates(server.trustRoots.certificates)
         // Both modes ask for a certificate (BoringSSL's SSL_VERIFY_PEER); `.required` also
         // refuses a dialler that presents none.
@@ -51,6 +57,7 @@ public struct TransportTLS: Sendable {
 
         var dialling = TLSConfiguration.makeClientConfiguration()
         dialling.minimumTLSVersion = .tlsv13
+        dialling.shutdownTimeout = Self.shutdownTimeout
         dialling.trustRoots = .certificates(client.trustRoots.certificates)
         dialling.certificateVerification = .noHostnameVerification
         if let identity = client.identity {
