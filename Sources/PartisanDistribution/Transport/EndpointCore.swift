@@ -55,9 +55,9 @@ final class EndpointCore: Sendable {
     /// This node's channel named `name`.
     func channel(named name: String) -> ChannelSpec? { spec.channel(named: name) }
 
-    /// Installs the connection pipeline on a new channel: with TLS, the TLS handlers first
-    /// (see ``tlsHandlers(for:)``); then frame decoder, handshake, connection. Throws
-    /// ``TransportError/shutDown`` once the endpoint is shut down.
+    /// Installs the connection pipeline on a new channel: the TLS handlers (or, on plain TCP,
+    /// the detector of a peer that speaks TLS; see ``tlsHandlers(for:)``), then frame decoder,
+    /// handshake, connection. Throws ``TransportError/shutDown`` once the endpoint is shut down.
     func configure(
         _ channel: any Channel, role: HandshakeHandler.Role, promise: EventLoopPromise<Connection>?
     ) throws {
