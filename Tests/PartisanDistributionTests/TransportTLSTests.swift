@@ -2,6 +2,7 @@ import NIOCore
 import NIOPosix
 import PartisanCore
 import PartisanTestSupport
+import Synchronization
 import Testing
 
 @testable import PartisanDistribution
@@ -290,6 +291,50 @@ import Testing
         let (plain, _) = try await startEndpoint("tls-tp@127.0.0.1")
         defer { Task { await plain.shutdown() } }
         _ = try await plain.connect(to: b.listenAddress, channel: "default", expecting: b.node)
+    }
+
+    @Test func a_silent_peer_is_closed_when_the_handshake_times_out_before_tls_completes() async throws {
+        let pki = try PKI()
+        let tls = try pki.mutual("tls-sb@127.0.0.1")
+        let (b, bRecorder) = try await startEndpoint("tls-sb@127.0.0.1") {
+            $0.tls = tls
+            $0.handshakeTimeout = .milliseconds(200)
+        }
+        defer { Task { await b.shutdown() } }
+        // A TCP connection that never starts TLS, and one that stops after a partial record.
+        let silent = try await rawClient(to: b.listenAddress)
+        let partial = try await rawClient(to: b.listenAddress)
+        try await partial.writeAndFlush(ByteBuffer(bytes: [0x16, 0x03, 0x01, 0x02, 0x00, 0x01])).get()
+        try await eventually { !silent.isActive && !partial.isActive }
+        #expect(bRecorder.failures == [.timedOut, .timedOut])
+        #expect(bRecorder.established.isEmpty)
+    }
+
+    @Test func a_tls_dialler_gives_up_on_a_silent_acceptor_and_closes_the_connection() async throws {
+        let pki = try PKI()
+        let closed = Mutex(0)
+        let silent = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .childChannelInitializer { channel in
+                channel.closeFuture.whenComplete { _ in closed.withLock { $0 += 1 } }
+                return channel.eventLoop.makeSucceededVoidFuture()
+            }
+            .bind(host: "127.0.0.1", port: 0).get()
+        let tls = try pki.mutual("tls-sd@127.0.0.1")
+        let (a, _) = try await startEndpoint("tls-sd@127.0.0.1") {
+            $0.tls = tls
+            $0.handshakeTimeout = .milliseconds(200)
+        }
+        defer {
+            Task {
+                await a.shutdown()
+                try await silent.close()
+            }
+        }
+        let port = try #require(silent.localAddress?.port)
+        await #expect(throws: TransportError.handshake(.timedOut)) {
+            _ = try await a.connect(to: ListenAddress(host: "127.0.0.1", port: port), channel: "default")
+        }
+        try await eventually { closed.withLock { $0 } == 1 }
     }
 
     @Test func a_plain_node_tells_a_tls_record_from_a_frame_it_would_accept() {

@@ -21,7 +21,11 @@ extension EndpointCore {
             case .inbound: NIOSSLServerHandler(context: tls.serverContext)
             case .outbound: try NIOSSLClientHandler(context: tls.clientContext, serverHostname: nil)
             }
-        return [handler, TLSFailureHandler(logger: configuration.logger, direction: direction)]
+        return [
+            handler,
+            TLSFailureHandler(
+                logger: configuration.logger, direction: direction, handshakeTimeout: configuration.handshakeTimeout),
+        ]
     }
 
     /// What TLS tells the handshake about `channel`, one of this endpoint's connections; `nil`
