@@ -19,6 +19,8 @@ struct ClientOptions: ParsableArguments {
     @Option(help: "Seconds to wait for the connection and the answer.")
     var timeout: Double = 5
 
+    @OptionGroup var tls: TLSOptions
+
     func validate() throws {
         _ = try CommandLineValues.address(node, option: "--node")
         _ = try CommandLineValues.channels(channels)
@@ -30,8 +32,8 @@ struct ClientOptions: ParsableArguments {
         let logger = CommandLineValues.bootstrapLogging(level: .critical)
         return try await HiddenClient.members(
             at: try CommandLineValues.address(node, option: "--node"), cookie: cookie, host: host,
-            channels: try CommandLineValues.channels(channels), timeout: .milliseconds(Int(timeout * 1000)),
-            logger: logger)
+            channels: try CommandLineValues.channels(channels), tls: try tls.settings(),
+            timeout: .milliseconds(Int(timeout * 1000)), logger: logger)
     }
 }
 

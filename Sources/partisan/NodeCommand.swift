@@ -15,7 +15,9 @@ struct NodeCommand: AsyncParsableCommand {
             --cookie-file (or --cookie), else PARTISAN_COOKIE, else ~/.partisan.cookie (created \
             with a random secret and mode 0600 on first use); a cookie file open to group or \
             others is refused. On an address other than loopback, an empty or well-known cookie \
-            is refused (exit 78).
+            is refused (exit 78). With --tls-cert, --tls-key \
+            and --tls-ca every connection runs mutual TLS: peers and clients must present a \
+            certificate from the same CA.
             """
     )
 
@@ -43,6 +45,8 @@ struct NodeCommand: AsyncParsableCommand {
     @Option(help: "Log level (trace, debug, info, notice, warning, error, critical); the log goes to stderr.")
     var logLevel: String = "warning"
 
+    @OptionGroup var tls: TLSOptions
+
     func validate() throws {
         guard Node(name) != nil else { throw ValidationError("--name must be NAME@HOST, got '\(name)'") }
         _ = try CommandLineValues.address(listen, option: "--listen")
@@ -58,6 +62,7 @@ struct NodeCommand: AsyncParsableCommand {
         let events = Self.events()
         let address = try CommandLineValues.address(listen, option: "--listen")
         let cookie = try CommandLineValues.cookie(self.cookie)
+        let tls = try self.tls.settings()
         let node: PartisanNode
         do {
             node = try await PartisanNode.start(
@@ -65,7 +70,8 @@ struct NodeCommand: AsyncParsableCommand {
                 channels: try CommandLineValues.channels(channels), logger: logger,
                 membership: MembershipConfiguration(
                     gossipInterval: .milliseconds(Int(gossipInterval * 1000)),
-                    suspectAfter: .milliseconds(Int(suspectAfter * 1000))))
+                    suspectAfter: .milliseconds(Int(suspectAfter * 1000)))
+            ) { $0.tls = tls }
             try InfoService.start(on: node)
         } catch TransportError.weakCookie(let host) {
             CommandLineValues.printError(

@@ -50,7 +50,8 @@ struct RPCCommand: AsyncParsableCommand {
         do {
             outcome = try await HiddenClient.withConnection(
                 to: address, cookie: cookie, host: client.host,
-                channels: try CommandLineValues.channels(client.channels), timeout: timeout, logger: logger
+                channels: try CommandLineValues.channels(client.channels), tls: try client.tls.settings(),
+                timeout: timeout, logger: logger
             ) { node, target in
                 do throws(RPCError) {
                     return .success(

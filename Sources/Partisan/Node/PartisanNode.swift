@@ -66,8 +66,9 @@ public final class PartisanNode: Sendable {
     ///   - overlay: which overlay decides who connects to whom (full mesh by default; see
     ///     ``Overlay``). Changing it needs no other change to the application.
     ///   - membership: the overlay's timings (gossip interval, failure detection, reconnection).
-    ///   - configuration: adjusts the transport's settings (frame and queue limits, timeouts);
-    ///     the cookie and logger are set from the other arguments first.
+    ///   - configuration: adjusts the transport's settings (frame and queue limits, timeouts,
+    ///     TLS: `{ $0.tls = tls }` with a ``TransportTLS`` made beforehand runs every connection
+    ///     over TLS); the cookie and logger are set from the other arguments first.
     ///   - execution: where the node's processes run; by default on the transport's event
     ///     loops (see ``ProcessExecution``).
     /// - Throws: ``TransportError/weakCookie(host:)`` for a weak cookie on a non-loopback

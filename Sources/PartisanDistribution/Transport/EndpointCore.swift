@@ -66,19 +66,21 @@ final class EndpointCore: Sendable {
     /// This node's channel named `name`.
     func channel(named name: String) -> ChannelSpec? { spec.channel(named: name) }
 
-    /// Installs the connection pipeline on a new channel: frame decoder, handshake, connection.
-    /// Throws ``TransportError/shutDown`` once the endpoint is shut down.
+    /// Installs the connection pipeline on a new channel: the TLS handlers (or, on plain TCP,
+    /// the detector of a peer that speaks TLS; see ``tlsHandlers(for:)``), then frame decoder,
+    /// handshake, connection. Throws ``TransportError/shutDown`` once the endpoint is shut down.
     func configure(
         _ channel: any Channel, role: HandshakeHandler.Role, promise: EventLoopPromise<Connection>?
     ) throws {
         try track(channel)
         let direction: ConnectionInfo.Direction = if case .dialler = role { .outbound } else { .inbound }
         let limits = FrameLimits(handshake: configuration.handshakeFrameSize, established: configuration.maxFrameSize)
-        try channel.pipeline.syncOperations.addHandlers([
-            ByteToMessageHandler(FrameDecoder(limits: limits)),
-            HandshakeHandler(core: self, role: role, limits: limits),
-            ConnectionHandler(core: self, direction: direction, promise: promise),
-        ])
+        try channel.pipeline.syncOperations.addHandlers(
+            tlsHandlers(for: direction) + [
+                ByteToMessageHandler(FrameDecoder(limits: limits)),
+                HandshakeHandler(core: self, role: role, limits: limits),
+                ConnectionHandler(core: self, direction: direction, promise: promise),
+            ])
     }
 
     /// Takes a place among the inbound handshakes in progress for a peer at `address`, or

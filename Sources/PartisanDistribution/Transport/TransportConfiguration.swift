@@ -42,6 +42,10 @@ public struct TransportConfiguration: Sendable {
     /// lands on the loop of the connection it answers. Default `true`; each costs a socket, so
     /// thousands of nodes in one OS process may turn it off. Set after creation.
     public var listenerPerLoop = true
+    /// TLS on every connection of the node, in both directions (see ``TransportTLS``); `nil`,
+    /// the default, runs plain TCP. Peers must agree: a TLS node refuses a plain-TCP dialler,
+    /// and a plain node a TLS one. Set after creation.
+    public var tls: TransportTLS? = nil
 
     /// Creates a configuration; every setting but the cookie has a default.
     public init(

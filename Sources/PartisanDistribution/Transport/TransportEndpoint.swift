@@ -15,7 +15,7 @@ import Synchronization
 /// connections it dialled (``connect(to:expecting:)`` opens one per channel × parallelism) and
 /// receives on those its peers dialled, though either side of a ``Connection`` may send.
 public final class TransportEndpoint: Sendable {
-    private let core: EndpointCore
+    let core: EndpointCore
     private let servers: [any Channel]
     private let group: any EventLoopGroup
     /// The group's loops, which connections are dialled on in turn.
@@ -230,9 +230,8 @@ public final class TransportEndpoint: Sendable {
     public func shutdown() async {
         let open = core.beginShutdown()
         for server in servers { try? await server.close() }
-        for channel in open {
-            channel.close(promise: nil)
-            try? await channel.closeFuture.get()
-        }
+        // All at once: a TLS close waits for the peer's close_notify (see TransportTLS).
+        for channel in open { channel.close(promise: nil) }
+        for channel in open { try? await channel.closeFuture.get() }
     }
 }

@@ -21,6 +21,8 @@ public enum TransportError: Error, Hashable, Sendable, CustomStringConvertible {
     case handshake(HandshakeError)
     /// A socket error closed the connection.
     case io(String)
+    /// TLS refused the connection or closed it (see ``TransportConfiguration/tls``).
+    case tls(TLSFailure)
     /// The endpoint is shut down.
     case shutDown
     /// The node would listen on `host`, which is not a loopback address, with an empty or
@@ -39,6 +41,7 @@ public enum TransportError: Error, Hashable, Sendable, CustomStringConvertible {
         case .malformedFrame(let error): "malformed frame: \(error)"
         case .handshake(let error): "handshake failed: \(error)"
         case .io(let what): "socket error: \(what)"
+        case .tls(let failure): "TLS: \(failure)"
         case .shutDown: "transport endpoint shut down"
         case .weakCookie(let host):
             "refusing to listen on \(host), which is not a loopback address, with an empty or well-known cookie: "
