@@ -27,8 +27,8 @@ public enum HandshakeError: Error, Hashable, Sendable, CustomStringConvertible {
     /// the channel's parallelism.
     case unknownChannel(String, index: Int)
     /// With TLS: the peer's certificate does not name the node its hello claims (see
-    /// ``TransportConfiguration``'s TLS settings).
-    case certificateMismatch(Node)
+    /// ``TransportTLS``). The claimed name is not reported: it was not proved.
+    case certificateMismatch
     /// Too many connections are in their handshake (on this node, or from the peer's address);
     /// the connection was closed without a handshake.
     case tooManyHandshakes
@@ -76,7 +76,7 @@ public enum HandshakeError: Error, Hashable, Sendable, CustomStringConvertible {
         case .unexpectedPeer(let expected): "dialled \(expected) but another node answered"
         case .notAdmitted(let node, let reason): "peer \(node) not admitted: \(reason)"
         case .unknownChannel(let name, let index): "unknown channel \(name) or connection index \(index)"
-        case .certificateMismatch(let node): "the peer's certificate does not name \(node)"
+        case .certificateMismatch: "the peer's certificate does not name the node its hello claims"
         case .tooManyHandshakes: "too many handshakes in progress"
         case .refusedByPeer(AdmissionRefusal.duplicateName.wireReason):
             "peer refused the handshake: another node of this name is connected to it (duplicate_name)"
