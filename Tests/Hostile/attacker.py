@@ -1010,7 +1010,11 @@ def scenario_cap(args):
     node = address(args.node)
     sources = args.sources.split(",") if args.sources else [args.source]
     conns = [Conn(node, sources[n % len(sources)], label="silent") for n in range(args.count)]
-    extra = args.count - args.per_address * len(sources)
+    # Connections beyond the caps displace older ones: first each address's beyond its own cap,
+    # then, of what is left, whatever exceeds the node's cap.
+    per_source = [sum(1 for n in range(args.count) if n % len(sources) == i) for i in range(len(sources))]
+    held = sum(min(n, args.per_address) for n in per_source)
+    extra = (args.count - held) + max(0, held - args.limit)
 
     def busy():
         return sum(1 for conn in conns if "refused:busy" in conn.tags)
@@ -1066,7 +1070,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--deadline", type=float, default=60, help="the process ends by then, whatever happens")
     parser.add_argument("--handshake-timeout", type=float, default=10, help="the node's handshake timeout")
-    parser.add_argument("--limit", type=int, default=8 << 10, help="the node's frame limit before the handshake")
+    parser.add_argument("--limit", type=int, default=4 << 10, help="the node's frame limit before the handshake")
     parser.add_argument("--source", default=None, help="the address the connections come from")
     parser.add_argument("--seed", type=int, default=14)
     sub = parser.add_subparsers(dest="scenario", required=True)
@@ -1095,6 +1099,7 @@ def main():
     cap.add_argument("--node", required=True)
     cap.add_argument("--count", type=int, default=300)
     cap.add_argument("--per-address", type=int, default=256, help="the node's cap on handshakes per address")
+    cap.add_argument("--limit", type=int, default=1024, help="the node's cap on handshakes in all")
     cap.add_argument("--hold", type=float, default=3)
     cap.add_argument("--ready-file")
     cap.add_argument("--sources", help="several addresses to come from, comma-separated (instead of --source)")

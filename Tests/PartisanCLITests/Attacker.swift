@@ -13,73 +13,72 @@ final class Attacker: Sendable {
     /// address never blocks the `partisan ping` and `rpc` clients (which dial from 127.0.0.1);
     /// `nil` where it cannot be bound (Linux routes all of 127.0.0.0/8 to the loopback
     /// interface; macOS only 127.0.0.1 unless an alias is added).
-    static let secondLoopback: String? = {
-        let check = Process()
-        check.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        check.arguments = ["python3", script.path, "--source", "127.0.0.2", "bind-check"]
-        check.standardOutput = FileHandle.nullDevice
-        check.standardError = FileHandle.nullDevice
-        guard (try? check.run()) != nil else { return nil }
-        check.waitUntilExit()
-        return check.terminationStatus == 0 ? "127.0.0.2" : nil
-    }()
+    static let secondLoopback: String? = canBind("127.0.0.2") ? "127.0.0.2" : nil
 
-    private let process: Process
-    private let outURL: URL
-    private let errURL: URL
+    /// The loopback addresses 127.0.0.2 to 127.0.0.(1 + `count`), for attacks from several
+    /// addresses; `nil` where one of them cannot be bound.
+    static func loopbacks(_ count: Int) -> [String]? {
+        let addresses = (2..<2 + count).map { "127.0.0.\($0)" }
+        return addresses.allSatisfy(canBind) ? addresses : nil
+    }
+
+    /// Whether a TCP socket can be bound to `address` (port 0).
+    private static func canBind(_ address: String) -> Bool {
+        #if canImport(Glibc)
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        #else
+            let fd = socket(AF_INET, SOCK_STREAM, 0)
+        #endif
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var socketAddress = sockaddr_in()
+        socketAddress.sin_family = sa_family_t(AF_INET)
+        guard inet_pton(AF_INET, address, &socketAddress.sin_addr) == 1 else { return false }
+        return withUnsafePointer(to: &socketAddress) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+            }
+        }
+    }
+
+    /// The script runs under `python3` from the path (spawned as `CLIProcess` spawns the
+    /// `partisan` binary, not with Foundation's `Process`).
+    private static let env = URL(fileURLWithPath: "/usr/bin/env")
+
+    private let process: CLIProcess
     private let deadline: Duration
     private let scenario: String
 
     /// Starts `scenario` with its `arguments`; `source` is the address its connections come
     /// from. The script ends itself after `deadline`.
     init(_ scenario: String, _ arguments: [String], source: String? = nil, deadline: Duration) throws {
-        let base = FileManager.default.temporaryDirectory.appendingPathComponent("partisan-attacker-\(UUID())")
-        outURL = base.appendingPathExtension("out")
-        errURL = base.appendingPathExtension("err")
-        for url in [outURL, errURL] { _ = FileManager.default.createFile(atPath: url.path, contents: nil) }
         self.deadline = deadline
         self.scenario = scenario
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments =
+        process = try CLIProcess(
             ["python3", Self.script.path, "--deadline", "\(deadline.components.seconds)"]
-            + (source.map { ["--source", $0] } ?? []) + [scenario] + arguments
-        process.standardOutput = try FileHandle(forWritingTo: outURL)
-        process.standardError = try FileHandle(forWritingTo: errURL)
-        process.standardInput = FileHandle.nullDevice
-        self.process = process
-        try process.run()
+                + (source.map { ["--source", $0] } ?? []) + [scenario] + arguments,
+            executable: Self.env)
     }
 
-    deinit {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        try? FileManager.default.removeItem(at: outURL)
-        try? FileManager.default.removeItem(at: errURL)
-    }
+    deinit { process.kill() }
 
     var isRunning: Bool { process.isRunning }
 
     /// Waits for the scenario to end and decodes its report.
     func report() async throws -> AttackReport {
-        let clock = ContinuousClock()
-        let end = clock.now.advanced(by: deadline + .seconds(10))
-        while process.isRunning {
-            guard clock.now < end else {
-                kill(process.processIdentifier, SIGKILL)
-                throw AttackerError.noReport(scenario, stderr: stderr)
-            }
-            try await Task.sleep(for: .milliseconds(20))
+        let status: Int32
+        do {
+            status = try await process.waitForExit(timeout: deadline + .seconds(10))
+        } catch {
+            throw AttackerError.noReport(scenario, stderr: process.stderr)
         }
-        let stdout = (try? String(contentsOf: outURL, encoding: .utf8)) ?? ""
-        guard process.terminationStatus == 0, let line = stdout.split(separator: "\n").last else {
-            throw AttackerError.noReport(scenario, stderr: stderr)
+        guard status == 0, let line = process.stdout.split(separator: "\n").last else {
+            throw AttackerError.noReport(scenario, stderr: process.stderr)
         }
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
         return try decoder.decode(AttackReport.self, from: Data(line.utf8))
     }
-
-    private var stderr: String { (try? String(contentsOf: errURL, encoding: .utf8)) ?? "" }
 }
 
 enum AttackerError: Error, CustomStringConvertible {

@@ -61,8 +61,10 @@ final class CLIProcess: Sendable {
     /// toolchain's Foundation (6.3.1) reads past a buffer while listing `/proc/self/fd` and
     /// crashes the test process now and then (swift-corelibs-foundation PR 5472), more often
     /// the more descriptors the in-process node tests hold open beside these tests.
-    init(_ arguments: [String], environment: [String: String] = [:]) throws {
-        guard let binary = Self.binary else { throw CLIError.binaryMissing }
+    ///
+    /// - Parameter executable: the program to run, `partisan` (``binary``) when `nil`.
+    init(_ arguments: [String], environment: [String: String] = [:], executable: URL? = nil) throws {
+        guard let binary = executable ?? Self.binary else { throw CLIError.binaryMissing }
         let base = FileManager.default.temporaryDirectory.appendingPathComponent("partisan-cli-test-\(UUID())")
         outURL = base.appendingPathExtension("out")
         errURL = base.appendingPathExtension("err")

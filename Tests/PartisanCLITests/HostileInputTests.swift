@@ -139,7 +139,8 @@ import Testing
         #expect(try report.case("own_acceptor_hello_back").tags == ["refused:own_name"])
         // On the connection R dialled, its own proof handed back as the acceptor's.
         #expect(try report.case("proof_back_on_its_own_connection").tags == ["hello", "proof", "refused:bad_cookie"])
-        #expect(try await r.process.waitForExit(timeout: .seconds(20)) == 1, "R cannot join the attacker")
+        let exit = try await r.process.waitForExit(timeout: .seconds(20))
+        #expect(exit == 1, "R cannot join the attacker")
         try await target.expectUnharmed()
     }
 
@@ -178,7 +179,7 @@ import Testing
         expectAnswered(try await target.pingDuring(attacker, [target.a]))
         let report = try await attacker.report()
         expectNothingGained(report)
-        // Prefixes of 8 KiB + 1 to 4 GiB, 400 KB big integers, 1 MiB of nested list tails,
+        // Prefixes of 4 KiB + 1 to 4 GiB, 400 KB big integers, 1 MiB of nested list tails,
         // 100k-deep tuples, the start of a 60 MiB list of empty lists: each refused as its
         // length arrives (the refusal may be lost to a reset when more bytes were on the way).
         // The same prefix through each of the node's per-loop listeners.
@@ -257,6 +258,38 @@ import Testing
         #expect(report.opened == 2_000 && report.connectErrors == 0)
         #expect(failures.isEmpty, "\(failures.count) of \(calls) calls failed: \(failures.prefix(3))")
         #expect(calls >= 4, "calls during the flood")
+        try await target.expectUnharmed()
+    }
+
+    @Test(.enabled(if: Attacker.loopbacks(5) != nil, "needs five more loopback addresses"))
+    func test_idle_handshakes_from_many_addresses_filling_the_node_cap_do_not_lock_a_new_client_out()
+        async throws
+    {
+        try CLITests.requireBinary()
+        let target = try await HostileTarget.start()
+        defer { target.stop() }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("partisan-cap-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let readyFile = directory.appendingPathComponent("ready")
+        let (limit, count) = (1_024, 1_100)
+        let attacker = try Attacker(
+            "cap",
+            [
+                "--node", target.a.address, "--count", "\(count)", "--limit", "\(limit)", "--hold", "3",
+                "--sources", Attacker.loopbacks(5)!.joined(separator: ","), "--ready-file", readyFile.path,
+            ],
+            deadline: .seconds(30))
+        try await eventually(timeout: .seconds(15), "the attacker holds its connections") {
+            FileManager.default.fileExists(atPath: readyFile.path) || !attacker.isRunning
+        }
+        // 1,024 idle handshakes from five addresses fill the node's cap; a client from
+        // 127.0.0.1 displaces the oldest of them and completes its handshake.
+        #expect(attacker.isRunning)
+        expectAnswered([try await target.ping(target.a)])
+        let report = try await attacker.report()
+        expectNothingGained(report)
+        #expect((report.busy ?? 0) >= count - limit, "\(String(describing: report.tags))")
         try await target.expectUnharmed()
     }
 

@@ -29,8 +29,9 @@ public enum HandshakeError: Error, Hashable, Sendable, CustomStringConvertible {
     /// With TLS: the peer's certificate does not name the node its hello claims (see
     /// ``TransportTLS``). The claimed name is not reported: it was not proved.
     case certificateMismatch
-    /// Too many connections are in their handshake (on this node, or from the peer's address);
-    /// the connection was closed without a handshake.
+    /// Too many connections were in their handshake (on this node, or from the peer's
+    /// address): a newer connection displaced this one's handshake, the oldest of the address
+    /// holding the most (see ``TransportConfiguration/maxHandshakes``).
     case tooManyHandshakes
     /// The peer refused the handshake and said why (one of this enum's wire reasons, such as
     /// `bad_cookie`, `not_admitted` or `duplicate_name`: the peer is connected to another node

@@ -113,6 +113,14 @@ final class HandshakeHandler: ChannelInboundHandler, RemovableChannelHandler {
         fail(.malformedMessage(what), context: context, tellPeer: true)
     }
 
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is EndpointCore.HandshakeDisplaced {
+            fail(.tooManyHandshakes, context: context, tellPeer: true)
+        } else {
+            context.fireUserInboundEventTriggered(event)
+        }
+    }
+
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         if case .done = state { return }
         let payload = unwrapInboundIn(data)
@@ -137,11 +145,7 @@ final class HandshakeHandler: ChannelInboundHandler, RemovableChannelHandler {
         }
         switch role {
         case .acceptor:
-            guard let slot = core.beginHandshake(from: context.remoteAddress) else {
-                fail(.tooManyHandshakes, context: context, tellPeer: true)
-                return
-            }
-            self.slot = slot
+            slot = core.beginHandshake(from: context.remoteAddress, channel: context.channel)
         case .dialler(let channel, let index, _, let set):
             ownHello = send(
                 .hello(ownHello(channel: channel.name, index: index, set: set, on: context.eventLoop)),
