@@ -235,6 +235,8 @@ import Testing
         }
 
         _ = try await a.connect(to: b.listenAddress, channel: "default")
+        // The acceptor completes its end after the dialler (on the dialler's `established`).
+        try await eventually { bRecorder.established.count == 1 }
         await #expect(throws: TransportError.handshake(.refusedByPeer("not_admitted"))) {
             _ = try await twin.connect(to: b.listenAddress, channel: "default")
         }

@@ -39,10 +39,12 @@ import Testing
     func infos(
         _ a: TransportEndpoint, _ outbound: Connection, _ b: TransportEndpoint, _ bRecorder: Recorder
     ) async throws -> (dialler: TLSChannelInfo?, acceptor: TLSChannelInfo?) {
-        let inbound = try #require(
-            bRecorder.established.first {
-                $0.info.peer == a.node && $0.info.direction == .inbound && $0.info.channel.name == "default"
-            })
+        // The acceptor completes its handshake after the dialler (on the dialler's `established`).
+        let isInbound: @Sendable (Connection) -> Bool = {
+            $0.info.peer == a.node && $0.info.direction == .inbound && $0.info.channel.name == "default"
+        }
+        try await eventually("the acceptor's end established") { bRecorder.established.contains(where: isInbound) }
+        let inbound = try #require(bRecorder.established.first(where: isInbound))
         let dialler = try await outbound.channel.eventLoop.submit { a.core.tlsInfo(of: outbound.channel) }.get()
         let acceptor = try await inbound.channel.eventLoop.submit { b.core.tlsInfo(of: inbound.channel) }.get()
         return (dialler, acceptor)

@@ -46,7 +46,10 @@ import Testing
         try await a.connect(to: b.listenAddress!)
         try await eventually { a.isFullyConnected(b.name) && b.isFullyConnected(a.name) }
         // b dialled back on the per-loop listeners a announced: those run TLS too.
-        #expect(a.kernel!.connections(with: b.name).contains { $0.direction == .inbound && !$0.lane.ports.isEmpty })
+        // (a's end of each completes its handshake after b's, on b's `established`.)
+        try await eventually("b's dial-back arrived at a's per-loop listeners") {
+            a.kernel!.connections(with: b.name).contains { $0.direction == .inbound && !$0.lane.ports.isEmpty }
+        }
         #expect(try await echoRoundTrip(from: a, to: b) == "echo: hello")
         #expect(try await echoRoundTrip(from: b, to: a) == "echo: hello")
 
