@@ -306,7 +306,8 @@ import Testing
         // A TCP connection that never starts TLS, and one that stops after a partial record.
         let silent = try await rawClient(to: b.listenAddress)
         let partial = try await rawClient(to: b.listenAddress)
-        try await partial.writeAndFlush(ByteBuffer(bytes: [0x16, 0x03, 0x01, 0x02, 0x00, 0x01])).get()
+        // On a loaded machine the timeout may close it before the bytes go out: the same end.
+        try? await partial.writeAndFlush(ByteBuffer(bytes: [0x16, 0x03, 0x01, 0x02, 0x00, 0x01])).get()
         try await eventually { !silent.isActive && !partial.isActive }
         #expect(bRecorder.failures == [.timedOut, .timedOut])
         #expect(bRecorder.established.isEmpty)
