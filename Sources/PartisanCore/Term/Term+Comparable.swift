@@ -56,6 +56,10 @@ extension Term: Comparable {
         case (.ref(let a), .ref(let b)):
             return order(a.node, b.node) ?? order(a.creation, b.creation)
                 ?? order((a.words.2, a.words.1, a.words.0), (b.words.2, b.words.1, b.words.0)) ?? 0
+        case (.list(let a), .list(let b)) where a.isEmpty && b.isEmpty:
+            // Two `[]`: the end of two equal lists (as cons cells, `[]` would compare its tail
+            // `[]` with the other's forever).
+            return 0
         default:
             if l == 0 { return compareNumbers(lhs, rhs, mapKeys: mapKeys) }
             return compareLists(lhs, rhs, mapKeys: mapKeys)
