@@ -13,10 +13,11 @@ import Testing
             node: "a@127.0.0.1", listenAddresses: [ListenAddress(host: "127.0.0.1", port: 4000)],
             channels: [.default, ChannelSpec(name: "gossip", parallelism: 3, monotonic: true)])
         let hello = HandshakeMessage.Hello(
-            version: 1, node: "a@127.0.0.1", creation: 7, spec: spec, nonce: HandshakeMessage.makeNonce(),
-            channel: "gossip", index: 2)
+            version: HandshakeMessage.version, node: "a@127.0.0.1", creation: 7, spec: spec,
+            nonce: HandshakeMessage.makeNonce(), channel: "gossip", index: 2)
         for message: HandshakeMessage in [
-            .hello(hello), .challengeReply(digest: [1, 2, 3]), .established, .refused(reason: "bad_cookie"),
+            .hello(hello), .proof(mac: Array(repeating: 7, count: HandshakeProof.length)), .established,
+            .refused(reason: "bad_cookie"),
         ] {
             var decoded = try HandshakeMessage(term: ETF.decode(ETF.encode(message.term)))
             if case .hello(var h) = decoded {
@@ -35,8 +36,9 @@ import Testing
     @Test func a_hello_carries_its_connection_set_and_one_without_reads_as_unnumbered() throws {
         let spec = NodeSpec(node: "a@127.0.0.1", listenAddresses: [ListenAddress(host: "127.0.0.1", port: 4000)])
         let hello = HandshakeMessage.Hello(
-            version: 1, node: "a@127.0.0.1", creation: 7, spec: spec, nonce: HandshakeMessage.makeNonce(),
-            channel: "default", index: 0, set: ConnectionSet(number: 12, answers: 5))
+            version: HandshakeMessage.version, node: "a@127.0.0.1", creation: 7, spec: spec,
+            nonce: HandshakeMessage.makeNonce(), channel: "default", index: 0,
+            set: ConnectionSet(number: 12, answers: 5))
         guard case .hello(let decoded) = try HandshakeMessage(term: HandshakeMessage.hello(hello).term) else {
             throw HandshakeError.malformedMessage("not a hello")
         }
@@ -56,8 +58,9 @@ import Testing
     @Test func a_hello_carries_its_lane_and_one_without_reads_as_none() throws {
         let spec = NodeSpec(node: "a@127.0.0.1", listenAddresses: [ListenAddress(host: "127.0.0.1", port: 4000)])
         let hello = HandshakeMessage.Hello(
-            version: 1, node: "a@127.0.0.1", creation: 7, spec: spec, nonce: HandshakeMessage.makeNonce(),
-            channel: "default", index: 0, set: ConnectionSet(number: 3, answers: 0),
+            version: HandshakeMessage.version, node: "a@127.0.0.1", creation: 7, spec: spec,
+            nonce: HandshakeMessage.makeNonce(), channel: "default", index: 0,
+            set: ConnectionSet(number: 3, answers: 0),
             lane: ConnectionLane(loop: 1, ports: [4001, 4002]))
         guard case .hello(let decoded) = try HandshakeMessage(term: HandshakeMessage.hello(hello).term),
             case .tuple(let fields) = HandshakeMessage.hello(hello).term,
@@ -88,23 +91,43 @@ import Testing
     @Test func a_hello_of_another_version_is_a_version_mismatch() throws {
         var term = HandshakeMessage.hello(
             .init(
-                version: 1, node: "a@h", creation: 1, spec: NodeSpec(node: "a@h", listenAddresses: []),
-                nonce: HandshakeMessage.makeNonce(), channel: "default", index: 0)
+                version: HandshakeMessage.version, node: "a@h", creation: 1,
+                spec: NodeSpec(node: "a@h", listenAddresses: []), nonce: HandshakeMessage.makeNonce(),
+                channel: "default", index: 0)
         ).term.tupleValue!
-        term[1] = 2
-        #expect(throws: HandshakeError.versionMismatch(ours: 1, theirs: 2)) { try HandshakeMessage(term: .tuple(term)) }
+        term[1] = 1
+        #expect(throws: HandshakeError.versionMismatch(ours: HandshakeMessage.version, theirs: 1)) {
+            try HandshakeMessage(term: .tuple(term))
+        }
     }
 
-    @Test func a_digest_verifies_only_with_the_same_cookie_nonce_and_names() {
-        let nonce = HandshakeMessage.makeNonce()
-        let digest = HandshakeMessage.digest(cookie: "c", nonce: nonce, responder: "a@h", challenger: "b@h")
-        #expect(HandshakeMessage.verify(digest, cookie: "c", nonce: nonce, responder: "a@h", challenger: "b@h"))
-        #expect(!HandshakeMessage.verify(digest, cookie: "d", nonce: nonce, responder: "a@h", challenger: "b@h"))
-        #expect(!HandshakeMessage.verify(digest, cookie: "c", nonce: nonce, responder: "b@h", challenger: "a@h"))
+    @Test func a_proof_verifies_only_for_its_role_cookie_transcript_and_binding() {
+        let hello = HandshakeMessage.makeNonce()
+        let other = HandshakeMessage.makeNonce()
+        let transcript = HandshakeProof(diallerHello: hello, acceptorHello: other)
+        let mac = transcript.mac(.dialler, cookie: "c", binding: [])
+        #expect(mac.count == HandshakeProof.length)
+        #expect(transcript.verify(mac, from: .dialler, cookie: "c", binding: []))
+        #expect(!transcript.verify(mac, from: .acceptor, cookie: "c", binding: []))
+        #expect(!transcript.verify(mac, from: .dialler, cookie: "d", binding: []))
+        #expect(!transcript.verify(mac, from: .dialler, cookie: "c", binding: [1]))
+        // The hellos' order is part of the transcript: swapping them (a reflection) changes it.
         #expect(
-            !HandshakeMessage.verify(
-                digest, cookie: "c", nonce: HandshakeMessage.makeNonce(), responder: "a@h", challenger: "b@h"))
-        #expect(digest.count == 32)
+            !HandshakeProof(diallerHello: other, acceptorHello: hello).verify(
+                mac, from: .dialler, cookie: "c", binding: []))
+        // So is where one hello ends and the next begins.
+        #expect(
+            HandshakeProof(diallerHello: [1, 2], acceptorHello: [3]).transcript
+                != HandshakeProof(diallerHello: [1], acceptorHello: [2, 3]).transcript)
+    }
+
+    @Test func a_refusal_with_a_reason_this_protocol_does_not_define_reads_as_unknown() throws {
+        #expect(
+            try HandshakeMessage(term: .tuple([.atom("refused"), .atom("bad_cookie")]))
+                == .refused(reason: "bad_cookie"))
+        #expect(
+            try HandshakeMessage(term: .tuple([.atom("refused"), .atom("\u{1B}[31mFAKE LOG LINE")]))
+                == .refused(reason: "unknown"))
     }
 
     // MARK: Over TCP
@@ -121,7 +144,8 @@ import Testing
             }
         }
 
-        await #expect(throws: TransportError.handshake(.badCookie)) {
+        // The dialler proves first: the acceptor refuses it, and gives no proof of its own.
+        await #expect(throws: TransportError.handshake(.refusedByPeer("bad_cookie"))) {
             _ = try await intruder.connect(to: b.listenAddress, channel: "default")
         }
         try await eventually("acceptor reports bad cookie") { bRecorder.failures.contains(.badCookie) }
@@ -227,7 +251,7 @@ import Testing
                 await b.shutdown()
             }
         }
-        await #expect(throws: TransportError.handshake(.unexpectedPeer(expected: "other@127.0.0.1", got: b.node))) {
+        await #expect(throws: TransportError.handshake(.unexpectedPeer(expected: "other@127.0.0.1"))) {
             _ = try await a.connect(to: b.listenAddress, channel: "default", expecting: "other@127.0.0.1")
         }
     }

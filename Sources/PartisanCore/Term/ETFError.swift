@@ -49,7 +49,8 @@ public enum ETFError: Error, Hashable, Sendable, CustomStringConvertible {
         case .nestingTooDeep(let limit): "ETF term nested deeper than \(limit) levels"
         case .mapKeysNestedTooDeep(let limit): "ETF term inside more than \(limit) map keys"
         case .invalidUTF8(let at): "invalid UTF-8 in ETF atom at byte \(at)"
-        case .invalidNode(let name, let at): "invalid node name \"\(name)\" in ETF pid or reference at byte \(at)"
+        case .invalidNode(let name, let at):
+            "invalid node name (\(name.utf8.count) bytes) in ETF pid or reference at byte \(at)"
         case .unsupportedReference(let words, let at):
             "ETF reference with \(words) words at byte \(at); 1 to 3 are supported"
         case .duplicateMapKey(let at): "duplicate key in ETF map at byte \(at)"

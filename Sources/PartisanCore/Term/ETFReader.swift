@@ -162,7 +162,7 @@ package struct ETFReader {
             text.unicodeScalars.append(Unicode.Scalar(byte))
         }
         guard let value = Double(text), value.isFinite else {
-            throw .malformed("unparsable FLOAT_EXT \"\(text)\"", at: start)
+            throw .malformed("unparsable FLOAT_EXT", at: start)
         }
         return value
     }

@@ -10,6 +10,17 @@ final class EndpointCore: Sendable {
         var lanePorts: [Int] = []
         var open: [ObjectIdentifier: any Channel] = [:]
         var shutDown = false
+        /// Inbound connections in their handshake: in all, and by the peer's IP address.
+        var handshakes = 0
+        var handshakesByAddress: [String: Int] = [:]
+        /// When a refusal for too many handshakes was last logged.
+        var lastRefusalLogged: ContinuousClock.Instant?
+    }
+
+    /// An inbound connection's place among the handshakes in progress: the peer's IP address
+    /// (empty when unknown).
+    struct HandshakeSlot {
+        let address: String
     }
 
     let node: Node
@@ -62,11 +73,52 @@ final class EndpointCore: Sendable {
     ) throws {
         try track(channel)
         let direction: ConnectionInfo.Direction = if case .dialler = role { .outbound } else { .inbound }
+        let limits = FrameLimits(handshake: configuration.handshakeFrameSize, established: configuration.maxFrameSize)
         try channel.pipeline.syncOperations.addHandlers([
-            ByteToMessageHandler(FrameDecoder(maxFrameSize: configuration.maxFrameSize)),
-            HandshakeHandler(core: self, role: role),
+            ByteToMessageHandler(FrameDecoder(limits: limits)),
+            HandshakeHandler(core: self, role: role, limits: limits),
             ConnectionHandler(core: self, direction: direction, promise: promise),
         ])
+    }
+
+    /// Takes a place among the inbound handshakes in progress for a peer at `address`, or
+    /// returns `nil` when the endpoint already runs ``TransportConfiguration/maxHandshakes`` of
+    /// them, or ``TransportConfiguration/maxHandshakesPerAddress`` for that IP address.
+    func beginHandshake(from address: SocketAddress?) -> HandshakeSlot? {
+        let slot = HandshakeSlot(address: address?.ipAddress ?? "")
+        let (admitted, logRefusal) = state.withLock { state -> (Bool, Bool) in
+            let fromAddress = state.handshakesByAddress[slot.address, default: 0]
+            guard state.handshakes < configuration.maxHandshakes,
+                fromAddress < configuration.maxHandshakesPerAddress
+            else {
+                // One log line a second at most: a flood must not become a flood of log lines.
+                let now = ContinuousClock.now
+                let log = state.lastRefusalLogged.map { now - $0 >= .seconds(1) } ?? true
+                if log { state.lastRefusalLogged = now }
+                return (false, log)
+            }
+            state.handshakes += 1
+            state.handshakesByAddress[slot.address] = fromAddress + 1
+            return (true, false)
+        }
+        if logRefusal {
+            configuration.logger.warning(
+                "too many handshakes in progress, refusing connections",
+                metadata: [
+                    "remote": "\(slot.address)", "limit": "\(configuration.maxHandshakes)",
+                    "per_address": "\(configuration.maxHandshakesPerAddress)",
+                ])
+        }
+        return admitted ? slot : nil
+    }
+
+    /// Gives back a place taken by ``beginHandshake(from:)``.
+    func endHandshake(_ slot: HandshakeSlot) {
+        state.withLock { state in
+            state.handshakes -= 1
+            let left = state.handshakesByAddress[slot.address, default: 1] - 1
+            state.handshakesByAddress[slot.address] = left > 0 ? left : nil
+        }
     }
 
     /// Remembers `channel` until it closes.

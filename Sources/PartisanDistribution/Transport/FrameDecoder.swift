@@ -4,32 +4,44 @@ import NIOCore
 /// (Erlang's `{packet, 4}`).
 ///
 /// Emits each payload as a `ByteBuffer` (a slice of the received bytes, not a copy). A declared
-/// length above ``maxFrameSize`` throws ``TransportError/frameTooLarge(size:limit:)`` as soon as
-/// the 4 length bytes have arrived, before anything of that size is allocated; the handlers
-/// behind it close the connection. Bytes of an incomplete frame left at end of stream are
-/// discarded.
+/// length above the limit in force (see ``FrameLimits``: a few KiB until the handshake
+/// completes) throws ``TransportError/frameTooLarge(size:limit:)`` as soon as the 4 length bytes
+/// have arrived; the handlers behind it close the connection. Before the handshake completes,
+/// the buffer grows only with the bytes that arrive; after it, room for a whole announced frame
+/// is reserved at once (so a large frame from an authenticated peer is copied into place once,
+/// not again at every doubling). Bytes of an incomplete frame left at end of stream are
+/// discarded. Each call does work linear in the bytes it is given.
 public struct FrameDecoder: ByteToMessageDecoder {
     /// A frame's payload, length prefix removed.
     public typealias InboundOut = ByteBuffer
 
-    /// The largest payload accepted, in bytes.
-    public let maxFrameSize: Int
+    private let limits: FrameLimits
 
-    /// Creates a decoder that refuses payloads above `maxFrameSize` bytes.
+    /// The largest payload accepted now, in bytes.
+    public var maxFrameSize: Int { limits.current }
+
+    /// Creates a decoder that refuses payloads above `maxFrameSize` bytes, with no handshake
+    /// limit.
     public init(maxFrameSize: Int) {
-        self.maxFrameSize = maxFrameSize
+        self.limits = FrameLimits(established: maxFrameSize)
+    }
+
+    /// Creates a decoder whose limit follows `limits`.
+    init(limits: FrameLimits) {
+        self.limits = limits
     }
 
     /// Emits every complete frame in `buffer`.
     public mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
         guard let length = buffer.getInteger(at: buffer.readerIndex, as: UInt32.self) else { return .needMoreData }
-        guard Int(length) <= maxFrameSize else {
-            throw TransportError.frameTooLarge(size: Int(length), limit: maxFrameSize)
+        let limit = limits.current
+        guard Int(length) <= limit else {
+            throw TransportError.frameTooLarge(size: Int(length), limit: limit)
         }
         guard buffer.readableBytes >= 4 + Int(length) else {
-            // Room for the whole frame now: the rest is then copied into place once as it
-            // arrives, not again at every doubling of the buffer.
-            buffer.reserveCapacity(minimumWritableBytes: 4 + Int(length) - buffer.readableBytes)
+            if limits.isEstablished {
+                buffer.reserveCapacity(minimumWritableBytes: 4 + Int(length) - buffer.readableBytes)
+            }
             return .needMoreData
         }
         buffer.moveReaderIndex(forwardBy: 4)

@@ -6,23 +6,27 @@ import PartisanCore
 ///
 /// Sits behind the ``FrameDecoder`` and in front of ``ConnectionHandler``; every inbound frame
 /// until the handshake ends is a handshake message and is not passed on. The exchange (the
-/// dialler is D, the acceptor A):
+/// dialler is D, the acceptor A; see ``HandshakeProof`` for the proofs and `Guides/Security.md`
+/// for why it is built this way):
 ///
 /// ```
-/// D -> A  {hello, 1, D, CreationD, SpecD, NonceD, {Channel, Index}, {Set, Answers}}
-/// A -> D  {hello, 1, A, CreationA, SpecA, NonceA, {Channel, Index}, {Set, Answers}}
-/// A -> D  {challenge_reply, HMAC(Cookie, NonceD ‖ A ‖ 0 ‖ D)}
-/// D -> A  {challenge_reply, HMAC(Cookie, NonceA ‖ D ‖ 0 ‖ A)}
-/// A -> D  established
+/// D -> A  {hello, 2, D, CreationD, SpecD, NonceD, {Channel, Index}, {Set, Answers}, Lane}
+/// A -> D  {hello, 2, A, CreationA, SpecA, NonceA, {Channel, Index}, {Set, Answers}, Lane}
+/// D -> A  {proof, HMAC(Cookie, dialler ‖ Transcript ‖ Binding)}
+/// A -> D  {proof, HMAC(Cookie, acceptor ‖ Transcript ‖ Binding)}     only once D's proof verified
+/// D -> A  established
 /// ```
 ///
-/// Each side checks the other's hello (version, not its own name, the expected peer, a
-/// known channel and index), asks the delegate's ``TransportDelegate/admit(_:)``, answers the
-/// peer's nonce, and verifies the peer's answer to its own nonce in constant time. Any failure
-/// sends `{refused, Reason}` (except when the peer refused or left), logs the reason, fires
-/// ``HandshakeEvent/failed(_:)`` and closes the connection. Success fires
-/// ``HandshakeEvent/established(_:)``. A timer closes a handshake that takes longer than the
-/// configured timeout. All of it runs on the channel's event loop.
+/// Before a peer has proved the cookie, the handler reads at most two small frames from it
+/// (``FrameLimits``), formats none of its bytes into logs or errors, and gives it no proof.
+/// Each side checks the other's hello (version, not its own name, not its own nonce; the
+/// dialler: the expected peer and the echoed channel and index), verifies the peer's proof in
+/// constant time, then checks what the peer asked for (a known channel and index; with TLS,
+/// that the peer's certificate names it) and asks the delegate's
+/// ``TransportDelegate/admit(_:)``. Any failure sends `{refused, Reason}` (except when the peer
+/// refused or left), logs the reason, fires ``HandshakeEvent/failed(_:)`` and closes the
+/// connection. Success fires ``HandshakeEvent/established(_:)``. A timer closes a handshake that
+/// takes longer than the configured timeout. All of it runs on the channel's event loop.
 final class HandshakeHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
@@ -36,27 +40,48 @@ final class HandshakeHandler: ChannelInboundHandler, RemovableChannelHandler {
         case acceptor
     }
 
+    /// A peer whose hello was read, with the transcript of both hellos.
+    private struct Introduced {
+        let hello: HandshakeMessage.Hello
+        let transcript: HandshakeProof
+    }
+
     private enum State {
+        /// Waiting for the peer's hello (the dialler has sent its own).
         case awaitingHello
-        case awaitingReply(ConnectionInfo)
+        /// Acceptor: hellos exchanged, waiting for the dialler's proof.
+        case awaitingDiallerProof(Introduced)
+        /// Dialler: proof sent, waiting for the acceptor's.
+        case awaitingAcceptorProof(Introduced)
+        /// Acceptor: proof sent, waiting for the dialler to confirm.
         case awaitingEstablished(ConnectionInfo)
         case done
     }
 
     private let core: EndpointCore
     private let role: Role
+    private let limits: FrameLimits
     private let nonce = HandshakeMessage.makeNonce()
+    /// The payload of the hello this side sent (part of the transcript).
+    private var ownHello: [UInt8] = []
     private var state = State.awaitingHello
     private var started = false
+    /// This connection's place among the endpoint's handshakes in progress (acceptor only).
+    private var slot: EndpointCore.HandshakeSlot?
     private var timeout: Scheduled<Void>?
 
-    init(core: EndpointCore, role: Role) {
+    init(core: EndpointCore, role: Role, limits: FrameLimits) {
         self.core = core
         self.role = role
+        self.limits = limits
     }
 
     private var direction: ConnectionInfo.Direction {
         if case .dialler = role { .outbound } else { .inbound }
+    }
+
+    private var proofRoles: (own: HandshakeProof.Role, peer: HandshakeProof.Role) {
+        if case .dialler = role { (.dialler, .acceptor) } else { (.acceptor, .dialler) }
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -74,28 +99,28 @@ final class HandshakeHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        fail(.malformedMessage("\(error)"), context: context, tellPeer: true)
+        let what =
+            if case TransportError.frameTooLarge(let size, let limit) = error {
+                "frame of \(size) bytes above the limit of \(limit)"
+            } else {
+                "connection error: \(error)"
+            }
+        fail(.malformedMessage(what), context: context, tellPeer: true)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         if case .done = state { return }
-        let message: HandshakeMessage
+        let payload = unwrapInboundIn(data)
         do {
             let term: Term
-            do { term = try unwrapInboundIn(data).decodeTerm() } catch {
-                throw HandshakeError.malformedMessage("\(error)")
+            do { term = try payload.decodeTerm() } catch {
+                throw HandshakeError.malformedMessage("undecodable term: \(error)")
             }
-            message = try HandshakeMessage(term: term)
-        } catch {
-            fail(error as? HandshakeError ?? .malformedMessage("\(error)"), context: context, tellPeer: true)
-            return
-        }
-        do {
-            try handle(message, context: context)
+            try handle(HandshakeMessage(term: term), payload: payload, context: context)
         } catch let error as HandshakeError {
             fail(error, context: context, tellPeer: true)
         } catch {
-            fail(.malformedMessage("\(error)"), context: context, tellPeer: true)
+            fail(.malformedMessage("\(type(of: error))"), context: context, tellPeer: true)
         }
     }
 
@@ -105,67 +130,90 @@ final class HandshakeHandler: ChannelInboundHandler, RemovableChannelHandler {
         timeout = context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(core.configuration.handshakeTimeout)) {
             self.fail(.timedOut, context: context, tellPeer: true)
         }
-        if case .dialler(let channel, let index, _, let set) = role {
-            send(
-                .hello(ownHello(channel: channel.name, index: index, set: set, on: context.eventLoop)), context: context
-            )
+        switch role {
+        case .acceptor:
+            guard let slot = core.beginHandshake(from: context.remoteAddress) else {
+                fail(.tooManyHandshakes, context: context, tellPeer: true)
+                return
+            }
+            self.slot = slot
+        case .dialler(let channel, let index, _, let set):
+            ownHello = send(
+                .hello(ownHello(channel: channel.name, index: index, set: set, on: context.eventLoop)),
+                context: context)
             context.flush()
         }
     }
 
-    private func handle(_ message: HandshakeMessage, context: ChannelHandlerContext) throws {
+    private func handle(_ message: HandshakeMessage, payload: ByteBuffer, context: ChannelHandlerContext) throws {
         switch (state, message) {
         case (_, .refused(let reason)):
             fail(.refusedByPeer(reason), context: context, tellPeer: false)
         case (.awaitingHello, .hello(let hello)):
-            let info = try validate(hello, remoteAddress: context.remoteAddress, on: context.eventLoop)
-            if case .refuse(let reason) = core.delegate.admit(info) {
-                throw HandshakeError.notAdmitted(info.peer, reason: reason)
-            }
-            if case .acceptor = role {
-                send(
+            guard hello.node != core.node else { throw HandshakeError.ownName(hello.node) }
+            guard hello.nonce != nonce else { throw HandshakeError.malformedMessage("hello with this side's nonce") }
+            switch role {
+            case .acceptor:
+                ownHello = send(
                     .hello(ownHello(channel: hello.channel, index: hello.index, set: hello.set, on: context.eventLoop)),
                     context: context)
-            }
-            let digest = HandshakeMessage.digest(
-                cookie: core.configuration.cookie, nonce: hello.nonce, responder: core.node, challenger: hello.node)
-            send(.challengeReply(digest: digest), context: context)
-            context.flush()
-            state = .awaitingReply(info)
-        case (.awaitingReply(let info), .challengeReply(let digest)):
-            guard
-                HandshakeMessage.verify(
-                    digest, cookie: core.configuration.cookie, nonce: nonce, responder: info.peer, challenger: core.node
-                )
-            else { throw HandshakeError.badCookie }
-            if case .acceptor = role {
-                send(.established, context: context)
                 context.flush()
-                succeed(info, context: context)
-            } else {
-                state = .awaitingEstablished(info)
+                let transcript = HandshakeProof(diallerHello: payload.readableBytesView, acceptorHello: ownHello)
+                state = .awaitingDiallerProof(Introduced(hello: hello, transcript: transcript))
+            case .dialler(let dialled, let index, let expected, _):
+                if let expected, expected != hello.node { throw HandshakeError.unexpectedPeer(expected: expected) }
+                guard hello.channel == dialled.name, hello.index == index else {
+                    throw HandshakeError.malformedMessage("peer answered for another channel or index")
+                }
+                let transcript = HandshakeProof(diallerHello: ownHello, acceptorHello: payload.readableBytesView)
+                _ = send(
+                    .proof(mac: transcript.mac(.dialler, cookie: core.configuration.cookie, binding: [])),
+                    context: context)
+                context.flush()
+                state = .awaitingAcceptorProof(Introduced(hello: hello, transcript: transcript))
             }
+        case (.awaitingDiallerProof(let peer), .proof(let mac)):
+            let info = try authenticate(peer, mac: mac, context: context)
+            _ = send(
+                .proof(mac: peer.transcript.mac(.acceptor, cookie: core.configuration.cookie, binding: [])),
+                context: context)
+            context.flush()
+            state = .awaitingEstablished(info)
+        case (.awaitingAcceptorProof(let peer), .proof(let mac)):
+            let info = try authenticate(peer, mac: mac, context: context)
+            _ = send(.established, context: context)
+            context.flush()
+            succeed(info, context: context)
         case (.awaitingEstablished(let info), .established):
             succeed(info, context: context)
         default:
-            throw HandshakeError.malformedMessage("unexpected \(message.term) in state \(state)")
+            throw HandshakeError.malformedMessage("message out of order")
         }
     }
 
-    /// Checks a peer's hello and describes the connection it would establish.
-    private func validate(
+    /// Verifies the peer's proof, then what the now authenticated peer asked for, and asks the
+    /// delegate to admit it.
+    private func authenticate(_ peer: Introduced, mac: [UInt8], context: ChannelHandlerContext) throws
+        -> ConnectionInfo
+    {
+        guard peer.transcript.verify(mac, from: proofRoles.peer, cookie: core.configuration.cookie, binding: [])
+        else { throw HandshakeError.badCookie }
+        let info = try describe(peer.hello, remoteAddress: context.remoteAddress, on: context.eventLoop)
+        if case .refuse(let reason) = core.delegate.admit(info) {
+            throw HandshakeError.notAdmitted(info.peer, reason: reason)
+        }
+        return info
+    }
+
+    /// Checks what an authenticated peer's hello asks for and describes the connection it
+    /// establishes.
+    private func describe(
         _ hello: HandshakeMessage.Hello, remoteAddress: SocketAddress?, on loop: any EventLoop
     ) throws(HandshakeError) -> ConnectionInfo {
-        guard hello.node != core.node else { throw .ownName(hello.node) }
         let channel: ChannelSpec
         let set: ConnectionSet
         switch role {
-        case .dialler(let dialled, let index, let expected, let dialledSet):
-            if let expected, expected != hello.node { throw .unexpectedPeer(expected: expected, got: hello.node) }
-            guard hello.channel == dialled.name, hello.index == index else {
-                throw .malformedMessage(
-                    "peer answered for \(hello.channel)#\(hello.index), dialled \(dialled.name)#\(index)")
-            }
+        case .dialler(let dialled, _, _, let dialledSet):
             channel = dialled
             set = dialledSet
         case .acceptor:
@@ -189,20 +237,24 @@ final class HandshakeHandler: ChannelInboundHandler, RemovableChannelHandler {
             nonce: nonce, channel: channel, index: index, set: set, lane: core.lane(of: loop))
     }
 
-    private func send(_ message: HandshakeMessage, context: ChannelHandlerContext) {
+    /// Writes `message` and returns its frame's payload (the bytes a transcript covers).
+    @discardableResult
+    private func send(_ message: HandshakeMessage, context: ChannelHandlerContext) -> [UInt8] {
         do {
-            context.write(
-                wrapOutboundOut(try core.encoder.encode(message.term, allocator: context.channel.allocator)),
-                promise: nil)
+            let frame = try core.encoder.encode(message.term, allocator: context.channel.allocator)
+            context.write(wrapOutboundOut(frame), promise: nil)
+            return Array(frame.readableBytesView.dropFirst(4))
         } catch {
             // Our own handshake terms are small and always encodable; a failure here is a bug.
             assertionFailure("cannot encode handshake message: \(error)")
+            return []
         }
     }
 
     private func succeed(_ info: ConnectionInfo, context: ChannelHandlerContext) {
         state = .done
-        timeout?.cancel()
+        end()
+        limits.establish()
         core.configuration.logger.debug("connection established", metadata: ["connection": "\(info)"])
         context.fireUserInboundEventTriggered(HandshakeEvent.established(info))
         context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
@@ -211,7 +263,7 @@ final class HandshakeHandler: ChannelInboundHandler, RemovableChannelHandler {
     private func fail(_ error: HandshakeError, context: ChannelHandlerContext, tellPeer: Bool) {
         if case .done = state { return }
         state = .done
-        timeout?.cancel()
+        end()
         core.configuration.logger.notice(
             "handshake failed, closing connection",
             metadata: [
@@ -227,6 +279,15 @@ final class HandshakeHandler: ChannelInboundHandler, RemovableChannelHandler {
         }
         context.writeAndFlush(wrapOutboundOut(frame)).assumeIsolated().whenComplete { _ in
             context.close(promise: nil)
+        }
+    }
+
+    /// Stops the timer and gives back this connection's place among the handshakes in progress.
+    private func end() {
+        timeout?.cancel()
+        if let slot {
+            self.slot = nil
+            core.endHandshake(slot)
         }
     }
 }

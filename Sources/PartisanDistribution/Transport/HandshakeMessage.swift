@@ -1,27 +1,29 @@
-import Crypto
 import PartisanCore
 
-/// The messages of the handshake, each one ETF term in one frame (see `Guides/Distribution.md`,
-/// "Wire protocol"):
+/// The messages of the handshake, each one ETF term in one frame (see `Guides/Security.md`,
+/// "The handshake"):
 ///
 /// ```
 /// {hello, Version, NodeName, Creation, NodeSpec, Nonce, {Channel, Index}, {Set, Answers}, {Loop, Ports}}
-/// {challenge_reply, Digest}
+/// {proof, Mac}
 /// established
 /// {refused, Reason}
 /// ```
+///
+/// Parsing never formats the peer's bytes into an error: a malformed message is reported by
+/// which field was wrong, not by what it held.
 enum HandshakeMessage: Equatable {
     case hello(Hello)
-    case challengeReply(digest: [UInt8])
+    case proof(mac: [UInt8])
     case established
     case refused(reason: String)
 
     /// The protocol version this build speaks.
-    static let version = 1
+    static let version = 2
     /// Nonce length in bytes.
     static let nonceLength = 32
     /// The most per-loop listener ports a hello may announce.
-    static let maxLanes = 1_024
+    static let maxLanes = 256
 
     /// A node's introduction. The dialler names the channel and connection index it opens,
     /// and the set of connections it belongs to (``ConnectionSet``); the acceptor echoes them.
@@ -55,7 +57,7 @@ enum HandshakeMessage: Equatable {
     var term: Term {
         switch self {
         case .hello(let hello): hello.term
-        case .challengeReply(let digest): .tuple([.atom("challenge_reply"), .binary(digest)])
+        case .proof(let mac): .tuple([.atom("proof"), .binary(mac)])
         case .established: .atom("established")
         case .refused(let reason): .tuple([.atom("refused"), .atom(reason)])
         }
@@ -67,48 +69,55 @@ enum HandshakeMessage: Equatable {
             return
         }
         guard let fields = term.tupleValue, let tag = fields.first?.atomValue else {
-            throw .malformedMessage("expected a handshake tuple, got \(term)")
+            throw .malformedMessage("not a handshake tuple")
         }
         switch (tag, fields.count) {
         case ("hello", 7), ("hello", 8), ("hello", 9):
-            guard let version = fields[1].intValue else { throw .malformedMessage("hello version") }
-            guard version == Self.version else { throw .versionMismatch(ours: Self.version, theirs: version) }
-            guard let name = fields[2].atomValue, let node = Node(name) else {
-                throw .malformedMessage("hello node name")
+            self = .hello(try Self.hello(from: fields))
+        case ("proof", 2):
+            guard let mac = fields[1].binaryValue, mac.count == HandshakeProof.length else {
+                throw .malformedMessage("proof")
             }
-            guard let creation = fields[3].intValue.flatMap(UInt32.init(exactly:)) else {
-                throw .malformedMessage("hello creation")
-            }
-            let spec = try NodeSpec(term: fields[4])
-            guard spec.node == node else { throw .malformedMessage("node spec names \(spec.node), hello \(node)") }
-            guard let nonce = fields[5].binaryValue, nonce.count == Self.nonceLength else {
-                throw .malformedMessage("hello nonce")
-            }
-            guard let target = fields[6].tupleValue, target.count == 2, let channel = target[0].atomValue,
-                let index = target[1].intValue
-            else { throw .malformedMessage("hello channel") }
-            var set = ConnectionSet.unnumbered
-            if fields.count >= 8 {
-                guard let numbers = fields[7].tupleValue, numbers.count == 2,
-                    let number = numbers[0].intValue.flatMap(UInt64.init(exactly:)),
-                    let answers = numbers[1].intValue.flatMap(UInt64.init(exactly:))
-                else { throw .malformedMessage("hello set") }
-                set = ConnectionSet(number: number, answers: answers)
-            }
-            let lane = fields.count == 9 ? try Self.lane(from: fields[8]) : nil
-            self = .hello(
-                Hello(
-                    version: version, node: node, creation: creation, spec: spec, nonce: nonce, channel: channel,
-                    index: index, set: set, lane: lane))
-        case ("challenge_reply", 2):
-            guard let digest = fields[1].binaryValue else { throw .malformedMessage("challenge_reply digest") }
-            self = .challengeReply(digest: digest)
+            self = .proof(mac: mac)
         case ("refused", 2):
             guard let reason = fields[1].atomValue else { throw .malformedMessage("refused reason") }
-            self = .refused(reason: reason)
+            // Only a reason this protocol defines is kept: the peer's atom is never logged.
+            self = .refused(reason: HandshakeError.knownWireReasons.contains(reason) ? reason : "unknown")
         default:
-            throw .malformedMessage("unexpected handshake message \(tag)/\(fields.count)")
+            throw .malformedMessage("unexpected handshake message")
         }
+    }
+
+    /// The fields of a `hello` tuple (7 to 9 of them, the tag first).
+    private static func hello(from fields: [Term]) throws(HandshakeError) -> Hello {
+        guard let version = fields[1].intValue else { throw .malformedMessage("hello version") }
+        guard version == Self.version else { throw .versionMismatch(ours: Self.version, theirs: version) }
+        guard let name = fields[2].atomValue, let node = Node(name) else {
+            throw .malformedMessage("hello node name")
+        }
+        guard let creation = fields[3].intValue.flatMap(UInt32.init(exactly:)) else {
+            throw .malformedMessage("hello creation")
+        }
+        let spec = try NodeSpec(term: fields[4])
+        guard spec.node == node else { throw .malformedMessage("hello node spec names another node") }
+        guard let nonce = fields[5].binaryValue, nonce.count == Self.nonceLength else {
+            throw .malformedMessage("hello nonce")
+        }
+        guard let target = fields[6].tupleValue, target.count == 2, let channel = target[0].atomValue,
+            let index = target[1].intValue
+        else { throw .malformedMessage("hello channel") }
+        var set = ConnectionSet.unnumbered
+        if fields.count >= 8 {
+            guard let numbers = fields[7].tupleValue, numbers.count == 2,
+                let number = numbers[0].intValue.flatMap(UInt64.init(exactly:)),
+                let answers = numbers[1].intValue.flatMap(UInt64.init(exactly:))
+            else { throw .malformedMessage("hello set") }
+            set = ConnectionSet(number: number, answers: answers)
+        }
+        let lane = fields.count == 9 ? try Self.lane(from: fields[8]) : nil
+        return Hello(
+            version: version, node: node, creation: creation, spec: spec, nonce: nonce, channel: channel,
+            index: index, set: set, lane: lane)
     }
 
     /// The `{Loop, Ports}` of a hello: a loop index and at most ``maxLanes`` TCP ports.
@@ -125,29 +134,5 @@ enum HandshakeMessage: Equatable {
     static func makeNonce() -> [UInt8] {
         var generator = SystemRandomNumberGenerator()
         return (0..<nonceLength).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
-    }
-
-    /// The bytes a responder authenticates to answer a challenger's nonce:
-    /// `Nonce ‖ ResponderName ‖ 0 ‖ ChallengerName`. Binding both names stops a reply from being
-    /// replayed for another pair of nodes.
-    static func challengeData(nonce: [UInt8], responder: Node, challenger: Node) -> [UInt8] {
-        nonce + Array(responder.name.utf8) + [0] + Array(challenger.name.utf8)
-    }
-
-    /// `HMAC-SHA256(cookie, challengeData)`.
-    static func digest(cookie: Cookie, nonce: [UInt8], responder: Node, challenger: Node) -> [UInt8] {
-        let code = HMAC<SHA256>.authenticationCode(
-            for: challengeData(nonce: nonce, responder: responder, challenger: challenger),
-            using: SymmetricKey(data: cookie.bytes))
-        return Array(code)
-    }
-
-    /// Whether `digest` answers `nonce` for these nodes under `cookie`; compares in constant time.
-    static func verify(
-        _ digest: [UInt8], cookie: Cookie, nonce: [UInt8], responder: Node, challenger: Node
-    ) -> Bool {
-        HMAC<SHA256>.isValidAuthenticationCode(
-            digest, authenticating: challengeData(nonce: nonce, responder: responder, challenger: challenger),
-            using: SymmetricKey(data: cookie.bytes))
     }
 }

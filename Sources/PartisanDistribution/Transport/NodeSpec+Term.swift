@@ -36,7 +36,7 @@ extension NodeSpec {
             guard let fields = address.mapValue,
                 let host = fields[.atom("host")]?.binaryValue.flatMap({ String(validating: $0, as: UTF8.self) }),
                 let port = fields[.atom("port")]?.intValue, (0...65535).contains(port)
-            else { throw .malformedMessage("bad listen address \(address)") }
+            else { throw .malformedMessage("node spec listen address") }
             listen.append(ListenAddress(host: host, port: port))
         }
         var specs: [ChannelSpec] = []
@@ -44,7 +44,7 @@ extension NodeSpec {
             guard let name = key.atomValue, let fields = value.mapValue,
                 let parallelism = fields[.atom("parallelism")]?.intValue, (1...1024).contains(parallelism),
                 let monotonic = fields[.atom("monotonic")]?.boolValue
-            else { throw .malformedMessage("bad channel \(key)") }
+            else { throw .malformedMessage("node spec channel") }
             specs.append(ChannelSpec(name: name, parallelism: parallelism, monotonic: monotonic))
         }
         let hidden = map[.atom("hidden")].map { $0.boolValue == true } ?? false

@@ -8,8 +8,19 @@ public struct TransportConfiguration: Sendable {
     /// The largest frame payload sent or accepted, in bytes. Default 64 MiB (Partisan's
     /// `max_message_size`).
     public var maxFrameSize: Int
+    /// The largest frame accepted from a peer before it has proved the cookie, in bytes.
+    /// Default 8 KiB: a hello and a proof fit; a peer that has proved nothing can make a
+    /// connection hold no more than this.
+    public var handshakeFrameSize = 8 << 10
     /// How long a handshake may take before the connection is closed. Default 10 s.
     public var handshakeTimeout: Duration
+    /// The most inbound connections in their handshake at once; more are refused
+    /// (``HandshakeError/tooManyHandshakes``) until some finish. Default 1,024. Set after
+    /// creation.
+    public var maxHandshakes = 1_024
+    /// The most inbound connections in their handshake at once from one IP address. Default
+    /// 256 (nodes of one host, or of one test process, share an address). Set after creation.
+    public var maxHandshakesPerAddress = 256
     /// How long an outbound TCP connect may take. Default 5 s.
     public var connectTimeout: Duration
     /// Send queue limits of every connection.

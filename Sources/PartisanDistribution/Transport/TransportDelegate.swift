@@ -12,9 +12,10 @@ import PartisanCore
 /// ``TransportEndpoint/shutdown()``.
 public protocol TransportDelegate: AnyObject, Sendable {
     /// Decides whether a peer may connect: return `.refuse(reason)` for a duplicate name, a
-    /// node being removed, and the like. Called on both sides of each connection once the
-    /// peer's hello is valid, before the cookie challenge is answered, so a peer may still fail
-    /// the challenge afterwards: decide here, record in ``connectionEstablished(_:)``.
+    /// node being removed, and the like. Called on both sides of each connection once the peer
+    /// has proved the cookie (so `connection` describes an authenticated peer), before this side
+    /// completes the handshake; the handshake may still fail afterwards (the peer may refuse, or
+    /// the connection close): decide here, record in ``connectionEstablished(_:)``.
     func admit(_ connection: ConnectionInfo) -> Admission
     /// A handshake succeeded; `connection` can send from now on.
     func connectionEstablished(_ connection: Connection)

@@ -105,7 +105,7 @@ public final class TransportEndpoint: Sendable {
     ///
     /// - Parameters:
     ///   - peer: the node expected to answer; another name fails the handshake with
-    ///     ``HandshakeError/unexpectedPeer(expected:got:)``. `nil` accepts whoever answers.
+    ///     ``HandshakeError/unexpectedPeer(expected:)``. `nil` accepts whoever answers.
     ///   - set: the set of connections it belongs to, as announced to the peer.
     ///   - eventLoop: the loop the connection runs on; the group's next when `nil`.
     /// - Throws: ``TransportError/unknownChannel(_:)`` for a channel or index this node does not
