@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Fuzzes one decoder of the wire with libFuzzer: scripts/fuzz.sh TARGET SECONDS [LIBFUZZER FLAG...]
+#
+# TARGET is etf, incoming or handshake (Tests/Fuzz/README.md). Builds partisan-fuzz in release
+# with libFuzzer and the address sanitizer into its own scratch path (.build-fuzz, or
+# $FUZZ_SCRATCH), then fuzzes for SECONDS from the seed corpus in Tests/Fuzz/Corpus/TARGET,
+# one process, one job. New inputs go to $FUZZ_SCRATCH/corpus/TARGET (not into git); a crash,
+# leak, timeout or out-of-memory input to $FUZZ_SCRATCH/artifacts/TARGET/ and the exit status
+# is non-zero. Prints the executions, their rate and the peak memory at the end.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+usage="usage: scripts/fuzz.sh etf|incoming|handshake SECONDS [LIBFUZZER FLAG...]"
+target=${1:?$usage}
+seconds=${2:?$usage}
+shift 2
+case "$target" in
+etf | incoming) max_len=16384 ;;
+handshake) max_len=24576 ;;
+*)
+    echo "$usage" >&2
+    exit 2
+    ;;
+esac
+
+scratch=${FUZZ_SCRATCH:-.build-fuzz}
+flags=(-c release --product partisan-fuzz --scratch-path "$scratch"
+    -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library -Xswiftc -DFUZZING)
+build_start=$(date +%s)
+swift build "${flags[@]}" 2>&1 | grep -Ev '^\[[0-9]+/[0-9]+\] (Compiling|Write|Emitting|Wrapping)' || true
+bin="$(swift build "${flags[@]}" --show-bin-path)/partisan-fuzz"
+[ -x "$bin" ] || { echo "fuzz.sh: the fuzzer did not build" >&2; exit 1; }
+echo "fuzz.sh: build took $(($(date +%s) - build_start)) s"
+
+corpus="$scratch/corpus/$target"
+artifacts="$scratch/artifacts/$target"
+mkdir -p "$corpus" "$artifacts"
+log="$scratch/fuzz-$target.log"
+
+# The first directory receives new inputs; the seeds are read only.
+set +e
+PARTISAN_FUZZ_TARGET="$target" ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}" "$bin" \
+    "$corpus" "Tests/Fuzz/Corpus/$target" \
+    -max_total_time="$seconds" -max_len="$max_len" -rss_limit_mb=2048 -timeout=10 \
+    -print_final_stats=1 -artifact_prefix="$artifacts/" "$@" >"$log" 2>&1
+status=$?
+set -e
+
+executions=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
+rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
+peak=$(sed -n 's/^stat::peak_rss_mb: *//p' "$log" | tail -1)
+if [ "$status" -ne 0 ]; then
+    tail -60 "$log"
+    echo "fuzz.sh: $target FAILED (exit $status) after ${executions:-?} executions; input in $artifacts/"
+    exit "$status"
+fi
+echo "fuzz.sh: $target: ${executions:-?} executions in $seconds s (${rate:-?}/s), peak RSS ${peak:-?} MB, no crash"
