@@ -106,12 +106,13 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        // Heap measurements for the fuzz targets (the address sanitizer's, or glibc's).
+        // Heap measurements for the fuzz targets (the address sanitizer's, or glibc's), and
+        // libFuzzer's driver for partisan-fuzz.
         .target(name: "CPartisanFuzzSupport"),
         // libFuzzer binary with -D FUZZING (scripts/fuzz.sh), corpus replayer otherwise.
         .executableTarget(
             name: "partisan-fuzz",
-            dependencies: ["PartisanFuzzTargets"],
+            dependencies: ["PartisanFuzzTargets", "CPartisanFuzzSupport"],
             swiftSettings: strict
         ),
         // Shared test helpers: deadlines, waiting for conditions, the Erlang oracle.

@@ -24,8 +24,12 @@ handshake) max_len=24576 ;;
 esac
 
 scratch=${FUZZ_SCRATCH:-.build-fuzz}
+# -parse-as-library: no Swift `main` in library modules. clang links libFuzzer's `main` with
+# -fsanitize=fuzzer and SwiftPM defines one for the executable: both run libFuzzer on
+# LLVMFuzzerTestOneInput (Sources/partisan-fuzz), so the linker may keep either.
 flags=(-c release --product partisan-fuzz --scratch-path "$scratch"
-    -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library -Xswiftc -DFUZZING)
+    -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library -Xswiftc -DFUZZING
+    -Xlinker --allow-multiple-definition)
 build_start=$(date +%s)
 swift build "${flags[@]}" 2>&1 | grep -Ev '^\[[0-9]+/[0-9]+\] (Compiling|Write|Emitting|Wrapping)' || true
 bin="$(swift build "${flags[@]}" --show-bin-path)/partisan-fuzz"

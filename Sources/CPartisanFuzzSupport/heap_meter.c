@@ -1,6 +1,6 @@
 // Heap measurements for the fuzz targets. The sanitizer's functions are weak: a normal build
 // links without them and falls back to mallinfo2, with no peak.
-#include "heap_meter.h"
+#include "fuzz_support.h"
 
 #include <malloc.h>
 #include <stdatomic.h>

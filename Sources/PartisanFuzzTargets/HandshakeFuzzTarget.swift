@@ -13,8 +13,8 @@ import Synchronization
 /// An input is one byte of settings, then the bytes the peer sends. The settings byte's low
 /// bit picks the side this node runs: 0 the acceptor (node ``local``, dialled by
 /// ``peer``), 1 the dialler (node ``peer``, dialling ``local``'s default channel); its
-/// other bits pick how the bytes arrive: in pieces of 1, 2, 3, 5, 8, 64, 512 or 4096 bytes,
-/// or all at once.
+/// other bits pick how the bytes arrive: in pieces of 1, 2, 3, 5, 8, 64, 512 or 4096 bytes
+/// (but at most ``maxPieces`` pieces), or all at once.
 ///
 /// Properties checked on every input:
 /// - the handshake never completes (the peer cannot prove the cookie: the proofs cover this
@@ -34,14 +34,22 @@ enum HandshakeFuzzTarget {
     /// How the peer's bytes arrive, by the settings byte's bits 1 to 3 (and above: at once).
     static let pieceSizes = [1, 2, 3, 5, 8, 64, 512, 4096]
 
+    /// The most pieces an input arrives in.
+    static let maxPieces = 64
+
+    /// The largest frame before the peer proved itself.
+    static let handshakeFrameSize = TransportConfiguration(cookie: cookie).handshakeFrameSize
+
     /// The most bytes a connection may hold beyond its start before its peer proved itself:
-    /// one frame at the handshake's limit being read, the hello kept for the transcript, and
-    /// the buffers' rounding up.
-    static let retainedLimit = 4 * TransportConfiguration(cookie: cookie).handshakeFrameSize + 16 << 10
+    /// one frame at the handshake's limit being read (in a buffer that may have doubled), the
+    /// peer's hello kept for the transcript, and the pipeline's handlers (26 KB measured at
+    /// most).
+    static let retainedLimit = 4 * handshakeFrameSize + 16 << 10
 
     /// The most bytes allocated at once while one piece is read before the peer proved
-    /// itself, including the decoded term of a handshake frame.
-    static let peakLimit = 512 << 10
+    /// itself: decoding a handshake frame makes a ``Term`` of at most one term per byte (a
+    /// list of 8,185 `[]` took 329 KB), and the rest is small.
+    static let peakLimit = MemoryLayout<Term>.stride * handshakeFrameSize + 64 << 10
 
     /// The longest log line allowed.
     static let logLineLimit = 1 << 10
@@ -51,7 +59,9 @@ enum HandshakeFuzzTarget {
         let stream = UnsafeRawBufferPointer(rebasing: input.dropFirst())
         let acceptor = settings & 1 == 0
         let selector = Int(settings >> 1)
-        let pieceSize = selector < pieceSizes.count ? pieceSizes[selector] : max(1, stream.count)
+        let chosen = selector < pieceSizes.count ? pieceSizes[selector] : stream.count
+        // At most `maxPieces` pieces: splitting a long input finer only repeats the same work.
+        let pieceSize = max(1, chosen, (stream.count + maxPieces - 1) / maxPieces)
 
         let observer = Observer()
         let channel = EmbeddedChannel()

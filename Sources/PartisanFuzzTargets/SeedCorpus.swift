@@ -117,7 +117,19 @@ public enum SeedCorpus {
                 seeds.append(("dialler-\(pieces)\(label)", [settings | 1] + toDialler))
             }
         }
+        // A frame at the limit whose term is as large as a frame's can be (one term per
+        // byte), and a frame at the limit that never completes.
+        let limit = HandshakeFuzzTarget.handshakeFrameSize
+        let count = limit - 7
+        let nils: [UInt8] = [ETF.version, 108] + bigEndian(UInt32(count)) + [UInt8](repeating: 106, count: count + 1)
+        seeds.append(("acceptor-frame-of-nils", [16] + bigEndian(UInt32(limit)) + nils))
+        seeds.append(
+            ("acceptor-partial-frame", [10] + bigEndian(UInt32(limit)) + [UInt8](repeating: 0, count: limit - 1)))
         return seeds
+    }
+
+    private static func bigEndian(_ value: UInt32) -> [UInt8] {
+        withUnsafeBytes(of: value.bigEndian, Array.init)
     }
 
     /// Runs a dialler (``HandshakeFuzzTarget/peer``, with `diallerCookie`) against an acceptor

@@ -1,5 +1,5 @@
-#ifndef PARTISAN_HEAP_METER_H
-#define PARTISAN_HEAP_METER_H
+#ifndef PARTISAN_FUZZ_SUPPORT_H
+#define PARTISAN_FUZZ_SUPPORT_H
 
 #include <stddef.h>
 
@@ -14,5 +14,9 @@ int partisan_heap_peak_reset(void);
 /// The most bytes held at once since `partisan_heap_peak_reset`, above what was held then
 /// (0 without the address sanitizer).
 size_t partisan_heap_peak_since_reset(void);
+
+/// libFuzzer's driver, for a program with its own `main` (only the fuzzing build links it):
+/// runs libFuzzer with the command line and calls `callback` with each input.
+int LLVMFuzzerRunDriver(int *argc, char ***argv, int (*callback)(const unsigned char *data, size_t size));
 
 #endif
