@@ -184,15 +184,22 @@ package struct ETFReader {
     }
 
     /// The text of an atom's bytes: Latin-1 for the `atom` tags, UTF-8 for the `_utf8` ones.
+    /// An atom has at most 255 characters, as in Erlang (and as ``ETF/encode(_:options:)``
+    /// writes them): a longer one throws ``ETFError/malformed(_:at:)``.
     private func atomName(_ bytes: UnsafeRawBufferPointer, tag: UInt8, at start: Int) throws(ETFError) -> String {
         if tag == ETFTag.atom || tag == ETFTag.smallAtom {
             // Latin-1: every byte is the code point of the same value.
+            guard bytes.count <= 255 else { throw .malformed("atom of \(bytes.count) characters", at: start) }
             if !bytes.contains(where: { $0 >= 0x80 }) { return String(decoding: bytes, as: UTF8.self) }
             var name = ""
             name.unicodeScalars.append(contentsOf: bytes.map { Unicode.Scalar($0) })
             return name
         }
         guard let name = String(validating: bytes, as: UTF8.self) else { throw .invalidUTF8(at: start) }
+        if bytes.count > 255 {
+            let characters = name.unicodeScalars.count
+            guard characters <= 255 else { throw .malformed("atom of \(characters) characters", at: start) }
+        }
         return name
     }
 
