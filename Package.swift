@@ -24,6 +24,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
     ],
     targets: [
         // Runtime: identities, terms and the wire codec, processes, mailboxes, registry, links, monitors.
@@ -44,6 +47,8 @@ let package = Package(
                 "PartisanCore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOTLS", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "DequeModule", package: "swift-collections"),
@@ -71,10 +76,12 @@ let package = Package(
             dependencies: ["Partisan"],
             swiftSettings: strict
         ),
+        // The scenario benchmarks; the test support makes `--tls`'s certificates at run time.
         .executableTarget(
             name: "partisan-bench",
             dependencies: [
                 "Partisan",
+                "PartisanTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -115,10 +122,17 @@ let package = Package(
             dependencies: ["PartisanFuzzTargets", "CPartisanFuzzSupport"],
             swiftSettings: strict
         ),
-        // Shared test helpers: deadlines, waiting for conditions, the Erlang oracle.
+        // Shared test helpers: deadlines, waiting for conditions, the Erlang oracle, certificates
+        // made at run time.
         .target(
             name: "PartisanTestSupport",
-            dependencies: ["Partisan", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "Partisan",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             path: "Tests/PartisanTestSupport",
             swiftSettings: strict
         ),

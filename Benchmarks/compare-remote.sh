@@ -4,6 +4,7 @@
 #
 #   bash Benchmarks/compare-remote.sh                  # every remote scenario, both executions
 #   SCENARIOS="remote-pingpong hol" bash Benchmarks/compare-remote.sh
+#   TRANSPORTS="tcp tls" bash Benchmarks/compare-remote.sh   # also with mutual TLS (--tls)
 #
 # Writes Benchmarks/results/remote-<UTC stamp>.{jsonl,stderr.log,env,erlang.log}. Needs Erlang
 # (bash scripts/install-erlang.sh) and ../shared/bench/erlang beside the project.
@@ -20,11 +21,16 @@ bench=.build/release/partisan-bench
 available=$("$bench" list)
 scenarios=${SCENARIOS:-"remote-send remote-pingpong remote-pingpong-16 remote-1mib hol erpc-call erpc-call-16 remote-genserver-call"}
 echo "start $(date -u) load $(load)" > "$out.env"
+transports=${TRANSPORTS:-tcp}
 for scenario in $scenarios; do
     grep -qx "$scenario" <<< "$available" || { echo "skip $scenario (not in this build)" >> "$out.env"; continue; }
-    for execution in event-loops global; do
-        echo "$scenario $execution load before: $(load)" >> "$out.env"
-        "$bench" "$scenario" --execution "$execution" >> "$out.jsonl" 2>> "$out.stderr.log"
+    for transport in $transports; do
+        flags=()
+        [ "$transport" = tls ] && flags=(--tls)
+        for execution in event-loops global; do
+            echo "$scenario $execution $transport load before: $(load)" >> "$out.env"
+            "$bench" "$scenario" --execution "$execution" "${flags[@]}" >> "$out.jsonl" 2>> "$out.stderr.log"
+        done
     done
 done
 echo "end $(date -u) load $(load)" >> "$out.env"

@@ -32,6 +32,9 @@ struct PartisanBench: AsyncParsableCommand {
     @Option(help: "Remote scenarios: where the nodes' processes run: `event-loops` (default) or `global`.")
     var execution: ExecutionChoice = .eventLoops
 
+    @Flag(help: "Remote scenarios: mutual TLS on every connection (certificates made at run time).")
+    var tls = false
+
     @Option(help: "Overlay scenarios: how many nodes.")
     var nodes: Int = 64
 
@@ -74,10 +77,24 @@ struct PartisanBench: AsyncParsableCommand {
     @Option(help: .hidden)
     var parallelism: Int = 1
 
+    @Option(name: .customLong("tls-cert"), help: .hidden)
+    var tlsCertificate: String?
+
+    @Option(name: .customLong("tls-key"), help: .hidden)
+    var tlsKey: String?
+
+    @Option(name: .customLong("tls-ca"), help: .hidden)
+    var tlsCA: String?
+
     func run() async throws {
         if scenario == "remote-server" {
+            var tls: TransportTLS?
+            if let tlsCertificate, let tlsKey, let tlsCA {
+                tls = try TransportTLS.mutual(
+                    certificateChainFile: tlsCertificate, privateKeyFile: tlsKey, trustRootsFile: tlsCA)
+            }
             try await ServerProcess.serverMain(
-                cookie: cookie, parallelism: parallelism, sharing: sharing, execution: execution)
+                cookie: cookie, parallelism: parallelism, sharing: sharing, execution: execution, tls: tls)
             return
         }
         if scenario == "list" {
@@ -90,6 +107,7 @@ struct PartisanBench: AsyncParsableCommand {
         var settings = BenchSettings(seconds: seconds, runs: max(1, runs), scheduler: scheduler)
         settings.inProcess = inProcess
         settings.execution = execution
+        settings.tls = tls ? try BenchTLS.make() : nil
         settings.overlay = OverlaySettings(
             nodes: nodes, overlay: overlay, transport: transport, sharing: sharing, speedUp: max(1, speedUp),
             seed: seed, graphOut: graphOut, broadcast: broadcast, lazyTick: .milliseconds(Int64(lazyTick * 1000)))
@@ -97,6 +115,7 @@ struct PartisanBench: AsyncParsableCommand {
         result.details.append(("scheduler", .text(scheduler.rawValue)))
         if found.name.hasPrefix("remote") || found.name.hasPrefix("erpc") || found.name == "hol" {
             result.details.append(("execution", .text(execution.rawValue)))
+            result.details.append(("transport", .text(tls ? "tls" : "tcp")))
         }
         print(result.json())
     }
@@ -114,6 +133,8 @@ struct BenchSettings: Sendable {
     var inProcess = false
     /// Remote scenarios: where the nodes' processes run.
     var execution: ExecutionChoice = .eventLoops
+    /// Remote scenarios: mutual TLS between the nodes; plain TCP when `nil`.
+    var tls: BenchTLS?
     /// Overlay scenarios: size, overlay, transport, seed.
     var overlay = OverlaySettings()
 

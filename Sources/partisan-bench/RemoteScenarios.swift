@@ -152,7 +152,11 @@ enum RemoteScenarios {
         let cookie = "bench-\(getpid())-\(n)"
         let pair: Pair
         let channels = channels(parallelism: parallelism)
-        let configure: (inout TransportConfiguration) -> Void = { $0.connectionSharing = sharing.sharing }
+        let tls = try settings.tls?.settings()
+        let configure: (inout TransportConfiguration) -> Void = {
+            $0.connectionSharing = sharing.sharing
+            $0.tls = tls
+        }
         if settings.inProcess {
             let server = try await PartisanNode.start(
                 name: Node(validating: "s\(n)@127.0.0.1"), cookie: Cookie(cookie), channels: channels,
@@ -166,7 +170,8 @@ enum RemoteScenarios {
             pair = Pair(client: client, server: server.name, local: server, child: nil)
         } else {
             let child = try ServerProcess.launch(
-                cookie: cookie, parallelism: parallelism, sharing: sharing, execution: settings.execution)
+                cookie: cookie, parallelism: parallelism, sharing: sharing, execution: settings.execution,
+                tls: settings.tls)
             do {
                 let client = try await PartisanNode.start(
                     name: Node(validating: "c\(n)_\(getpid())@127.0.0.1"), cookie: Cookie(cookie), channels: channels,
@@ -451,19 +456,22 @@ final class ServerProcess: @unchecked Sendable {
         self.address = address
     }
 
-    /// Starts the child and waits for its `listening HOST:PORT` line.
+    /// Starts the child (with `tls`'s files when given) and waits for its `listening HOST:PORT`
+    /// line.
     static func launch(
-        cookie: String, parallelism: Int, sharing: SharingChoice, execution: ExecutionChoice
+        cookie: String, parallelism: Int, sharing: SharingChoice, execution: ExecutionChoice, tls: BenchTLS?
     ) throws -> ServerProcess {
         let process = Foundation.Process()
         let executable =
             (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
             ?? CommandLine.arguments[0]
         process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = [
-            "remote-server", "--cookie", cookie, "--parallelism", "\(parallelism)", "--execution", execution.rawValue,
-            "--sharing", sharing.rawValue,
-        ]
+        process.arguments =
+            [
+                "remote-server", "--cookie", cookie, "--parallelism", "\(parallelism)", "--execution",
+                execution.rawValue,
+                "--sharing", sharing.rawValue,
+            ] + (tls?.arguments ?? [])
         let input = Pipe()
         let output = Pipe()
         process.standardInput = input
@@ -500,15 +508,18 @@ final class ServerProcess: @unchecked Sendable {
         process.waitUntilExit()
     }
 
-    /// `partisan-bench remote-server`: starts the server side, prints `listening HOST:PORT`
-    /// and serves until stdin closes.
+    /// `partisan-bench remote-server`: starts the server side (with `tls` when given), prints
+    /// `listening HOST:PORT` and serves until stdin closes.
     static func serverMain(
-        cookie: String, parallelism: Int, sharing: SharingChoice, execution: ExecutionChoice
+        cookie: String, parallelism: Int, sharing: SharingChoice, execution: ExecutionChoice, tls: TransportTLS?
     ) async throws {
         let node = try await PartisanNode.start(
             name: Node(validating: "bench_server_\(getpid())@127.0.0.1"), cookie: Cookie(cookie),
             channels: RemoteScenarios.channels(parallelism: parallelism), execution: execution.execution
-        ) { $0.connectionSharing = sharing.sharing }
+        ) {
+            $0.connectionSharing = sharing.sharing
+            $0.tls = tls
+        }
         try await RemoteScenarios.serve(on: node)
         let address = node.listenAddress!
         var line = "listening \(address.host):\(address.port)\n"

@@ -9,6 +9,21 @@ enum CommandLineValues {
     static let unreachable = ExitCode(1)
     /// The node refused the handshake: the cookies differ.
     static let refused = ExitCode(2)
+    /// No usable cookie (a cookie file that is missing, empty or open to group or others, an
+    /// empty `PARTISAN_COOKIE`), or a weak cookie on an address that is not loopback
+    /// (`EX_CONFIG`).
+    static let configuration = ExitCode(78)
+
+    /// The cookie `options` resolve to; on failure prints why (one line, never the cookie)
+    /// and throws ``configuration``.
+    static func cookie(_ options: CookieOptions) throws -> Cookie {
+        do {
+            return try options.resolve()
+        } catch {
+            printError(error.description)
+            throw configuration
+        }
+    }
 
     /// `HOST:PORT` (`[IPv6]:PORT` for IPv6 literals).
     static func address(_ text: String, option: String) throws -> ListenAddress {
@@ -71,6 +86,10 @@ enum CommandLineValues {
         if let error = error as? QueryError {
             printError(error.description)
             return ExitCode(error.exitCode)
+        }
+        if case TransportError.weakCookie = error {
+            printError("\(error)")
+            return configuration
         }
         printError("\(error)")
         return unreachable

@@ -88,11 +88,11 @@ enum QueryError: Error, CustomStringConvertible {
 enum HiddenClient {
     /// The target's live members, from its `partisan_info` process.
     static func members(
-        at address: ListenAddress, cookie: String, host: String, channels: [ChannelSpec],
+        at address: ListenAddress, cookie: Cookie, host: String, channels: [ChannelSpec], tls: TransportTLS?,
         timeout: Duration, logger: Logger
     ) async throws -> [String] {
         try await withConnection(
-            to: address, cookie: cookie, host: host, channels: channels, timeout: timeout, logger: logger
+            to: address, cookie: cookie, host: host, channels: channels, tls: tls, timeout: timeout, logger: logger
         ) { client, target in
             InfoService.registerTypes(on: client)
             let reply = try await client.withProcess { me -> MembersReply? in
@@ -106,18 +106,20 @@ enum HiddenClient {
     }
 
     /// Starts the client, connects it to the node at `address`, runs `body` with the client
-    /// and the target's name, and shuts the client down (also when `body` throws).
+    /// and the target's name, and shuts the client down (also when `body` throws). With `tls`,
+    /// the client's connections (and the node's dial-back to it) run TLS.
     static func withConnection<T: Sendable>(
-        to address: ListenAddress, cookie: String, host: String, channels: [ChannelSpec],
+        to address: ListenAddress, cookie: Cookie, host: String, channels: [ChannelSpec], tls: TransportTLS?,
         timeout: Duration, logger: Logger, _ body: (PartisanNode, Node) async throws -> T
     ) async throws -> T {
         let name = try Node(validating: "partisan-cli-\(getpid())-\(UInt32.random(in: 0...UInt32.max))@\(host)")
         let client = try await PartisanNode.start(
-            name: name, host: host, port: 0, cookie: Cookie(cookie), channels: channels, logger: logger
+            name: name, host: host, port: 0, cookie: cookie, channels: channels, logger: logger
         ) {
             $0.connectTimeout = timeout
             $0.handshakeTimeout = timeout
             $0.hidden = true  // the node's nodes() and node monitors leave the client out
+            $0.tls = tls
         }
         client.membership?.stop()
         do {

@@ -11,7 +11,13 @@ struct NodeCommand: AsyncParsableCommand {
         abstract: "Run a node in the foreground; SIGTERM/SIGINT make it leave the cluster and exit 0.",
         discussion: """
             Prints `listening NAME@HOST HOST:PORT` (the real port when --listen asks for 0) once \
-            it accepts connections, then joins the --join contacts.
+            it accepts connections, then joins the --join contacts. The cookie comes from \
+            --cookie-file (or --cookie), else PARTISAN_COOKIE, else ~/.partisan.cookie (created \
+            with a random secret and mode 0600 on first use); a cookie file open to group or \
+            others is refused. On an address other than loopback, an empty or well-known cookie \
+            is refused (exit 78). With --tls-cert, --tls-key \
+            and --tls-ca every connection runs mutual TLS: peers and clients must present a \
+            certificate from the same CA.
             """
     )
 
@@ -24,8 +30,8 @@ struct NodeCommand: AsyncParsableCommand {
     @Option(help: "A node of the cluster to join, HOST:PORT (repeatable).")
     var join: [String] = []
 
-    @Option(help: "The shared secret every node and client must present.")
-    var cookie: String = "partisan"
+    @OptionGroup(title: "Cookie (the secret shared by the cluster's nodes and clients)")
+    var cookie: CookieOptions
 
     @Option(help: "Extra channels, NAME:PARALLELISM,... (default and membership are always there).")
     var channels: String?
@@ -38,6 +44,8 @@ struct NodeCommand: AsyncParsableCommand {
 
     @Option(help: "Log level (trace, debug, info, notice, warning, error, critical); the log goes to stderr.")
     var logLevel: String = "warning"
+
+    @OptionGroup var tls: TLSOptions
 
     func validate() throws {
         guard Node(name) != nil else { throw ValidationError("--name must be NAME@HOST, got '\(name)'") }
@@ -53,15 +61,24 @@ struct NodeCommand: AsyncParsableCommand {
         let logger = CommandLineValues.bootstrapLogging(level: .init(rawValue: logLevel) ?? .warning)
         let events = Self.events()
         let address = try CommandLineValues.address(listen, option: "--listen")
+        let cookie = try CommandLineValues.cookie(self.cookie)
+        let tls = try self.tls.settings()
         let node: PartisanNode
         do {
             node = try await PartisanNode.start(
-                name: Node(validating: name), host: address.host, port: address.port, cookie: Cookie(cookie),
+                name: Node(validating: name), host: address.host, port: address.port, cookie: cookie,
                 channels: try CommandLineValues.channels(channels), logger: logger,
                 membership: MembershipConfiguration(
                     gossipInterval: .milliseconds(Int(gossipInterval * 1000)),
-                    suspectAfter: .milliseconds(Int(suspectAfter * 1000))))
+                    suspectAfter: .milliseconds(Int(suspectAfter * 1000)))
+            ) { $0.tls = tls }
             try InfoService.start(on: node)
+        } catch TransportError.weakCookie(let host) {
+            CommandLineValues.printError(
+                "cannot start \(name) on \(listen): refusing to listen on \(host), which is not a loopback address, "
+                    + "with an empty or well-known cookie: use a secret one (--cookie-file, \(CookieOptions.environmentVariable) "
+                    + "or ~/\(CookieOptions.defaultFileName), which is made for you when none is given)")
+            throw CommandLineValues.configuration
         } catch {
             CommandLineValues.printError("cannot start \(name) on \(listen): \(CommandLineValues.describe(error))")
             throw CommandLineValues.unreachable
@@ -82,7 +99,13 @@ struct NodeCommand: AsyncParsableCommand {
         }
         for await event in events.stream {
             if case .joinFailed(let contact, let error) = event {
-                CommandLineValues.printError("cannot join \(contact): \(CommandLineValues.describe(error))")
+                if case TransportError.handshake(.refusedByPeer(AdmissionRefusal.duplicateName.wireReason)) = error {
+                    CommandLineValues.printError(
+                        "cannot join \(contact): another node named \(node.name) is connected to it "
+                            + "(is \(node.name) running already? a name is let in again once its node is gone)")
+                } else {
+                    CommandLineValues.printError("cannot join \(contact): \(CommandLineValues.describe(error))")
+                }
                 await node.shutdown()
                 throw CommandLineValues.unreachable
             }

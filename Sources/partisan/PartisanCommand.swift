@@ -4,7 +4,8 @@ import ArgumentParser
 ///
 /// Exit codes (every command): 0 success; 1 the node could not be reached or did not answer
 /// (`ping` prints `pang`), or a node failed to start or join; 2 the node refused the handshake
-/// (wrong cookie); 3 (`rpc`) the call failed on the node; 64 bad usage.
+/// (wrong cookie); 3 (`rpc`) the call failed on the node; 64 bad usage; 78 no usable cookie, or
+/// a weak one on an address that is not loopback (see ``CookieOptions``).
 @main
 struct PartisanCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -13,7 +14,9 @@ struct PartisanCommand: AsyncParsableCommand {
         discussion: """
             Exit codes: 0 success; 1 node unreachable, no answer (ping prints pang), or a node \
             failed to start or join; 2 handshake refused (wrong cookie); 3 (rpc) the call \
-            failed on the node; 64 bad usage.
+            failed on the node; 64 bad usage; 78 no usable cookie (a cookie file missing, \
+            empty or open to group/others; an empty PARTISAN_COOKIE), or an empty or well-known \
+            one on an address that is not loopback.
             """,
         subcommands: [NodeCommand.self, MembersCommand.self, PingCommand.self, RPCCommand.self]
     )

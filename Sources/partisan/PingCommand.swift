@@ -9,15 +9,16 @@ struct PingCommand: AsyncParsableCommand {
         discussion: """
             A round trip to the node's partisan_info process through a hidden client: the \
             handshake (cookie) and the node's processes both work. Exit codes: 0 pong; 1 pang; \
-            2 handshake refused (wrong cookie), after pang.
+            2 handshake refused (wrong cookie), after pang; 78 no usable cookie (nothing sent).
             """
     )
 
     @OptionGroup var client: ClientOptions
 
     func run() async throws {
+        let cookie = try CommandLineValues.cookie(client.cookie)
         do {
-            _ = try await client.members()
+            _ = try await client.members(cookie: cookie)
             CommandLineValues.printLine("pong")
         } catch {
             CommandLineValues.printLine("pang")

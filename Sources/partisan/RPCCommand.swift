@@ -14,7 +14,8 @@ struct RPCCommand: AsyncParsableCommand {
             passed as maps, strings as binaries. Exit codes: 0 success; 1 node unreachable, \
             connection lost or no answer in time; 2 handshake refused (wrong cookie); 3 the \
             call failed (unknown function, bad arguments, the function threw or was killed, \
-            node overloaded); 64 bad usage (including JSON-ARGS that is not JSON).
+            node overloaded); 64 bad usage (including JSON-ARGS that is not JSON); 78 no usable \
+            cookie.
             """
     )
 
@@ -44,11 +45,13 @@ struct RPCCommand: AsyncParsableCommand {
         let address = try CommandLineValues.address(client.node, option: "--node")
         let timeout = Duration.milliseconds(Int(client.timeout * 1000))
         let arguments = try Self.parse(self.arguments).term
+        let cookie = try CommandLineValues.cookie(client.cookie)
         let outcome: Result<Term, RPCError>
         do {
             outcome = try await HiddenClient.withConnection(
-                to: address, cookie: client.cookie, host: client.host,
-                channels: try CommandLineValues.channels(client.channels), timeout: timeout, logger: logger
+                to: address, cookie: cookie, host: client.host,
+                channels: try CommandLineValues.channels(client.channels), tls: try client.tls.settings(),
+                timeout: timeout, logger: logger
             ) { node, target in
                 do throws(RPCError) {
                     return .success(

@@ -157,7 +157,7 @@ import Testing
     }
 
     @Test func garbage_bytes_close_only_that_connection_and_the_listener_keeps_serving() async throws {
-        let (b, bRecorder) = try await startEndpoint("hs-gb@127.0.0.1") { $0.handshakeTimeout = .seconds(2) }
+        let (b, bRecorder) = try await startEndpoint("hs-gb@127.0.0.1")
         let (a, _) = try await startEndpoint("hs-ga@127.0.0.1")
         defer {
             Task {

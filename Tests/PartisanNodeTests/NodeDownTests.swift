@@ -33,9 +33,11 @@ import Testing
         }
     }
 
-    /// A peer that comes back as a new incarnation (same name, new creation) before its old
-    /// one was seen to go: the old session ends with `noconnection` for everything tied to it,
-    /// and the new incarnation takes its place.
+    /// A peer that comes back as a new incarnation (same name, new creation) right after its
+    /// old one stopped: the old session ends with `noconnection` for everything tied to it,
+    /// and the new incarnation takes its place. (While the old incarnation's session lives the
+    /// new one is refused as a duplicate, see `IncarnationTests`: it connects again until this
+    /// node has seen the old connections close.)
     @Test func a_restarted_peer_replaces_its_old_incarnation() async throws {
         let a = try await PartisanNode.start(name: "rs-a@127.0.0.1", cookie: "restart")
         let old = try await PartisanNode.start(name: "rs-b@127.0.0.1", cookie: "restart", creation: 1)
@@ -51,7 +53,15 @@ import Testing
         let (down, nodeDown, reached) = try await a.withProcess { me in
             let ref = me.monitor(remote)
             me.monitorNode(old.name)
-            _ = try await new.connect(to: a.listenAddress!)  // old is still connected
+            await old.shutdown()  // a may not have seen its connections close yet
+            try await eventually("the new incarnation gets in") {
+                do {
+                    try await new.connect(to: a.listenAddress!)
+                    return true
+                } catch TransportError.handshake(.refusedByPeer(AdmissionRefusal.duplicateName.wireReason)) {
+                    return false
+                }
+            }
             let down = try await me.receive(DownMessage.self, timeout: .seconds(10)) { $0.ref == ref }
             let nodeDown = try await me.receive(NodeDown.self, timeout: .seconds(10))
             try new.register(

@@ -55,17 +55,24 @@ public final class PartisanNode: Sendable {
     /// port; ``listenAddress`` reports it). Peers must present the same `cookie`; connect to
     /// them with ``connect(to:)``.
     ///
+    /// The cookie is the only thing that keeps strangers who can reach the port out: on any
+    /// `host` but loopback (127.0.0.0/8, `::1`, `localhost`) the node refuses to start with an
+    /// empty cookie or a well-known one (``Cookie/wellKnown``, such as `"partisan"`). On
+    /// loopback any cookie works.
+    ///
     /// - Parameters:
     ///   - channels: the channels of every peer connection (`default` is added if missing:
     ///     process traffic travels on it).
     ///   - overlay: which overlay decides who connects to whom (full mesh by default; see
     ///     ``Overlay``). Changing it needs no other change to the application.
     ///   - membership: the overlay's timings (gossip interval, failure detection, reconnection).
-    ///   - configuration: adjusts the transport's settings (frame and queue limits, timeouts);
-    ///     the cookie and logger are set from the other arguments first.
+    ///   - configuration: adjusts the transport's settings (frame and queue limits, timeouts,
+    ///     TLS: `{ $0.tls = tls }` with a ``TransportTLS`` made beforehand runs every connection
+    ///     over TLS); the cookie and logger are set from the other arguments first.
     ///   - execution: where the node's processes run; by default on the transport's event
     ///     loops (see ``ProcessExecution``).
-    /// - Throws: the listener's error (for example, the port is taken).
+    /// - Throws: ``TransportError/weakCookie(host:)`` for a weak cookie on a non-loopback
+    ///   `host` (nothing is bound), or the listener's error (for example, the port is taken).
     public static func start(
         name: Node,
         host: String = "127.0.0.1",

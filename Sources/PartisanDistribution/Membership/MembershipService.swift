@@ -124,17 +124,44 @@ public final class MembershipService: Sendable {
     /// and returns once the contact's gossip lists this node's peers as members (the rest of
     /// the cluster follows by gossip). Partisan's `join/1`.
     ///
-    /// - Throws: the transport's error when the contact cannot be reached, or
+    /// A contact that refuses this node because another incarnation of its name is connected
+    /// to it (`duplicate_name`, see ``NetKernel``, "Incarnations") is asked again, with the
+    /// reconnection backoff, until the join timeout: a restart that races the contact seeing
+    /// the old incarnation's connections close, or its failure detection dropping a hung one,
+    /// gets in; a duplicate of a live node fails with the refusal.
+    ///
+    /// - Throws: the transport's error when the contact cannot be reached or refuses this node
+    ///   (``TransportError/handshake(_:)`` with ``HandshakeError/refusedByPeer(_:)``), or
     ///   ``MembershipError/joinTimedOut(_:)``.
     public func join(_ address: ListenAddress) async throws {
         guard !state.withLock({ $0.stopped }) else { throw MembershipError.stopped }
-        let contact = try await kernel.connect(to: address)
-        perform { $0.join(NodeSpec(node: contact, listenAddresses: [address])) }
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: configuration.joinTimeout)
+        let contact = try await connectRetryingDuplicate(address, until: deadline)
+        perform { $0.join(NodeSpec(node: contact, listenAddresses: [address])) }
         while !members().contains(where: { $0.node == contact }) {
             guard clock.now < deadline else { throw MembershipError.joinTimedOut(contact) }
             try await Task.sleep(for: .milliseconds(5))
+        }
+    }
+
+    /// Connects to `address`, again after a backoff while it refuses this node as a duplicate
+    /// name, until `deadline`; then throws the refusal.
+    private func connectRetryingDuplicate(_ address: ListenAddress, until deadline: ContinuousClock.Instant)
+        async throws -> Node
+    {
+        var backoff = configuration.reconnectInitialBackoff
+        while true {
+            do {
+                return try await kernel.connect(to: address)
+            } catch TransportError.handshake(.refusedByPeer(AdmissionRefusal.duplicateName.wireReason)) {
+                let wait = min(backoff, deadline - .now)
+                guard wait > .zero, !state.withLock({ $0.stopped }) else {
+                    throw TransportError.handshake(.refusedByPeer(AdmissionRefusal.duplicateName.wireReason))
+                }
+                try await Task.sleep(for: wait)
+                backoff = min(backoff * 2, configuration.reconnectMaxBackoff)
+            }
         }
     }
 

@@ -4,9 +4,6 @@ import PartisanCore
 /// The kernel's side of the transport: sessions open with the first connection either way,
 /// end when a connection this node dialled closes, and carry ``ControlMessage``s.
 extension NetKernel: TransportDelegate {
-    /// How many replaced incarnations of a peer are remembered.
-    static let replacedIncarnationsKept = 4
-
     /// One connection of a channel: its name and index.
     struct ChannelKey: Hashable {
         let name: String
@@ -21,12 +18,42 @@ extension NetKernel: TransportDelegate {
         let aim: ListenAddress?
     }
 
+    /// Refuses a peer whose name has a session with another incarnation (see ``NetKernel``,
+    /// "Incarnations"): ``AdmissionRefusal/duplicateName``, logged once per incarnation
+    /// refused while that session lives. Admits everyone else.
+    public func admit(_ connection: ConnectionInfo) -> Admission {
+        let refusal = state.withLock { s -> (connected: UInt32, firstTime: Bool)? in
+            guard let session = s.sessions[connection.peer], session.creation != connection.peerCreation else {
+                return nil
+            }
+            let firstTime = s.refusedIncarnations[connection.peer] != connection.peerCreation
+            s.refusedIncarnations[connection.peer] = connection.peerCreation
+            return (session.creation, firstTime)
+        }
+        guard let refusal else { return .accept }
+        if refusal.firstTime {
+            logger.warning(
+                "refusing a second incarnation of \(connection.peer) while the first is connected",
+                metadata: [
+                    "connected": "\(refusal.connected)", "refused": "\(connection.peerCreation)",
+                    "remote": "\(connection.remoteAddress.map { "\($0)" } ?? "unknown")",
+                ])
+        }
+        return .refuse(.duplicateName)
+    }
+
     public func connectionEstablished(_ connection: Connection) {
         let info = connection.info
-        guard admitIncarnation(of: connection), admitSet(of: connection) else { return }
+        guard admitSet(of: connection) else { return }
         switch answer(connection) {
         case .none:
             break
+        case .otherIncarnation:
+            // Admitted while no session was in place, then another incarnation's opened first.
+            logger.notice(
+                "closing a connection of a second incarnation: another is connected",
+                metadata: ["connection": "\(info)", "creation": "\(info.peerCreation)"])
+            connection.channel.close(promise: nil)
         case .dialBack(let lanes):
             let address = info.peerSpec.listenAddresses.first
             let channels = Set(info.peerSpec.channels.map(\.name))
@@ -48,6 +75,8 @@ extension NetKernel: TransportDelegate {
     private enum Answer {
         /// Nothing to do (yet).
         case none
+        /// The peer's name has a session with another incarnation: close the connection.
+        case otherIncarnation
         /// Dial back, each connection on the event loop of the peer's of the same key, aimed at
         /// the peer's listener of the loop its end of that connection runs on.
         case dialBack([ChannelKey: DialBackLane])
@@ -61,6 +90,7 @@ extension NetKernel: TransportDelegate {
         let info = connection.info
         return state.withLock { s -> Answer in
             guard !s.shuttingDown else { return .none }
+            if let session = s.sessions[info.peer], session.creation != info.peerCreation { return .otherIncarnation }
             // A set this node dials back belongs to the session it answers; its establishing
             // decides (a late one must not open a session of its own).
             if info.direction == .outbound, info.set.answers != 0 { return .none }
@@ -72,9 +102,6 @@ extension NetKernel: TransportDelegate {
                     id: s.nextSessionID(), creation: info.peerCreation, type: info.peerSpec.hidden ? .hidden : .visible,
                     dialBack: info.direction == .inbound && info.set.answers == 0 ? .waiting : .notNeeded)
             }
-            // A connection of an incarnation other than the session's is left alone (its
-            // own session begins once the one in place has ended).
-            guard s.sessions[info.peer]!.creation == info.peerCreation else { return .none }
             guard info.direction == .inbound else {
                 // This node is connecting on its own: nothing to answer.
                 if s.sessions[info.peer]!.dialBack == .waiting { s.sessions[info.peer]!.dialBack = .notNeeded }
@@ -140,37 +167,6 @@ extension NetKernel: TransportDelegate {
             logger.info("peer opened a new session", metadata: ["peer": "\(info.peer)", "set": "\(info.set)"])
             // Another connection of the new set may have replaced it already.
             nodeDown(info.peer, reason: .connectionClosed, creation: creation) { $0.peerSet == set }
-            return true
-        }
-    }
-
-    /// Checks the incarnation (creation) of a new connection's peer against the session in
-    /// place. A new incarnation (the peer restarted before this node saw the old one go) ends
-    /// the old session first, with everything that depended on it; a connection of an
-    /// incarnation that was replaced is closed. Returns whether the connection may proceed.
-    private func admitIncarnation(of connection: Connection) -> Bool {
-        let info = connection.info
-        enum Incarnation {
-            case current, replaced
-            case newer(than: UInt32)
-        }
-        let incarnation = state.withLock { s -> Incarnation in
-            if s.replaced[info.peer]?.contains(info.peerCreation) == true { return .replaced }
-            guard let creation = s.sessions[info.peer]?.creation, creation != info.peerCreation else { return .current }
-            s.replaced[info.peer, default: []].append(creation)
-            s.replaced[info.peer]!.removeFirst(max(0, s.replaced[info.peer]!.count - Self.replacedIncarnationsKept))
-            return .newer(than: creation)
-        }
-        switch incarnation {
-        case .current:
-            return true
-        case .replaced:
-            logger.notice("closing a connection of a replaced incarnation", metadata: ["connection": "\(info)"])
-            connection.channel.close(promise: nil)
-            return false
-        case .newer(let stale):
-            logger.info("peer restarted", metadata: ["peer": "\(info.peer)", "creation": "\(info.peerCreation)"])
-            nodeDown(info.peer, reason: .connectionClosed, creation: stale)
             return true
         }
     }

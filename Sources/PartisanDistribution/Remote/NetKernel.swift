@@ -31,12 +31,33 @@ import Synchronization
 /// processes fires `DOWN(noconnection)`, monitors the peer's processes held on local ones are
 /// dropped, node monitors get ``NodeDown``, and the remaining connections to the peer are
 /// closed (so the peer sees the session end too).
+///
+/// **Incarnations.** A node name has one session at a time, with one incarnation (the
+/// peer's creation). While a session with incarnation X of a name is in place (connecting
+/// or up), a connection from any other incarnation Y of that name is refused during its
+/// handshake (``admit(_:)``, either side dialling): Y is told `duplicate_name`
+/// (``AdmissionRefusal/duplicateName``) and this node logs one warning, "refusing a second
+/// incarnation of N while the first is connected"; Y logs "peer refused: another node named N
+/// is connected to it". X's session is never touched. Once X is gone — its connections
+/// closed (a process that exits or dies closes them at once), ``disconnect(_:)``, or declared
+/// down by the overlay's failure detection (``NodeDownReason/heartbeatTimeout``) — the next
+/// attempt of Y (the overlay's reconnection, a join's retries) opens a session; from then on
+/// X is the one refused, until Y is gone in turn. Nothing is remembered beyond the session in
+/// place: no incarnation is refused for good, and a real restart (the old process died) is
+/// let in as soon as its old connections are seen to close. Late connections of an
+/// incarnation whose session ended are refused the same way while another's lives. A peer
+/// that is not a member of the overlay gets no heartbeats: a hung one holds its name until its
+/// connections close or ``disconnect(_:)`` ends its session.
 public final class NetKernel: Sendable {
     struct State {
         var sessions: [Node: PeerSession] = [:]
-        /// Incarnations of each peer that a newer one replaced (the last few): their late
-        /// connections are closed, not taken for yet another restart.
-        var replaced: [Node: [UInt32]] = [:]
+        /// Per peer, the other incarnation last refused while the session lives (see
+        /// ``NetKernel/admit(_:)``), so that its refusals are logged once; cleared when the
+        /// session ends.
+        var refusedIncarnations: [Node: UInt32] = [:]
+        /// The addresses that refused this node because another incarnation of its name is
+        /// connected there, so that the refusal is logged once, until a connect there succeeds.
+        var refusedAsDuplicate: Set<ListenAddress> = []
         /// `monitor_node` watchers per node; a watcher may appear more than once.
         var nodeMonitors: [Node: [Pid]] = [:]
         /// `monitor_nodes` subscribers.
@@ -96,6 +117,9 @@ public final class NetKernel: Sendable {
     /// Starts a transport endpoint for `runtime`'s node on `host`:`port` (0 picks a free
     /// port) and attaches the kernel as the runtime's ``RemoteRouter``. Process traffic needs
     /// the `default` channel: it is added to `channels` when missing.
+    ///
+    /// - Throws: ``TransportError/weakCookie(host:)`` for an empty or well-known cookie on a
+    ///   `host` that is not loopback, or the listener's error.
     public static func start(
         runtime: ProcessRuntime,
         host: String = "127.0.0.1",
@@ -153,10 +177,18 @@ public final class NetKernel: Sendable {
         let set = reserveSet()
         do {
             let connections = try await endpoint.connect(to: address, set: ConnectionSet(number: set))
+            state.withLock { _ = $0.refusedAsDuplicate.remove(address) }
             try establish(connections, set: set)
             return connections.peer
         } catch {
             releaseSet(set)
+            if case TransportError.handshake(.refusedByPeer(AdmissionRefusal.duplicateName.wireReason)) = error,
+                state.withLock({ $0.refusedAsDuplicate.insert(address).inserted })
+            {
+                logger.warning(
+                    "peer refused: another node named \(runtime.node) is connected to it",
+                    metadata: ["address": "\(address)", "creation": "\(runtime.creation)"])
+            }
             throw error
         }
     }
@@ -348,6 +380,7 @@ public final class NetKernel: Sendable {
             guard let current = s.sessions[peer], creation.map({ $0 == current.creation }) ?? true, condition(current)
             else { return nil }
             guard let session = s.sessions.removeValue(forKey: peer) else { return nil }
+            s.refusedIncarnations[peer] = nil
             s.liveSets.subtract(session.ownSets)
             var watchers = s.nodeMonitors.removeValue(forKey: peer) ?? []
             if session.isUp { watchers += s.nodesWatchers(of: session.type) }

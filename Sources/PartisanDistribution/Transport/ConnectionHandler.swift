@@ -7,7 +7,8 @@ import PartisanCore
 /// channel becomes writable, and reports the close.
 ///
 /// Runs on the channel's event loop. It owns the promise of an outbound `connect` and
-/// completes it exactly once: with the connection, or with the handshake's failure.
+/// completes it exactly once: with the connection, or with the handshake's failure (or, when
+/// TLS failed first, with ``TransportError/tls(_:)``).
 final class ConnectionHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
 
@@ -16,6 +17,13 @@ final class ConnectionHandler: ChannelInboundHandler {
     private var promise: EventLoopPromise<Connection>?
     private var connection: Connection?
     private var closeError: TransportError?
+    /// Why TLS closed the connection, if it did (see ``TLSFailureHandler``).
+    private var tlsFailure: TLSFailure?
+
+    /// The error a failed `connect` reports: TLS's when TLS failed, else the handshake's.
+    private func connectError(_ handshake: HandshakeError) -> TransportError {
+        tlsFailure.map(TransportError.tls) ?? .handshake(handshake)
+    }
 
     init(core: EndpointCore, direction: ConnectionInfo.Direction, promise: EventLoopPromise<Connection>?) {
         self.core = core
@@ -24,6 +32,11 @@ final class ConnectionHandler: ChannelInboundHandler {
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let failure = event as? TLSFailure {
+            tlsFailure = failure
+            if connection != nil { closeError = closeError ?? .tls(failure) }
+            return
+        }
         switch event as? HandshakeEvent {
         case .established(let info):
             let connection = Connection(
@@ -34,7 +47,7 @@ final class ConnectionHandler: ChannelInboundHandler {
             promise = nil
         case .failed(let error):
             core.delegate.handshakeFailed(error, direction: direction, remoteAddress: context.remoteAddress)
-            promise?.fail(TransportError.handshake(error))
+            promise?.fail(connectError(error))
             promise = nil
         case nil:
             context.fireUserInboundEventTriggered(event)
@@ -98,7 +111,7 @@ final class ConnectionHandler: ChannelInboundHandler {
                 metadata: ["connection": "\(connection.info)", "error": "\(closeError.map { "\($0)" } ?? "none")"])
             core.delegate.connectionClosed(connection, error: closeError)
         }
-        promise?.fail(TransportError.handshake(.connectionClosed))
+        promise?.fail(connectError(.connectionClosed))
         promise = nil
         context.fireChannelInactive()
     }

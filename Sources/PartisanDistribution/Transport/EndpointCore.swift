@@ -10,18 +10,22 @@ final class EndpointCore: Sendable {
         var lanePorts: [Int] = []
         var open: [ObjectIdentifier: any Channel] = [:]
         var shutDown = false
-        /// Inbound connections in their handshake: in all, and by the peer's IP address.
-        var handshakes = 0
-        var handshakesByAddress: [String: Int] = [:]
-        /// When a refusal for too many handshakes was last logged.
-        var lastRefusalLogged: ContinuousClock.Instant?
+        /// Inbound connections in their handshake.
+        var handshakes: PendingHandshakes<any Channel>
+        /// When a displacement for too many handshakes was last logged.
+        var lastDisplacementLogged: ContinuousClock.Instant?
     }
 
     /// An inbound connection's place among the handshakes in progress: the peer's IP address
-    /// (empty when unknown).
+    /// (empty when unknown) and the place's number.
     struct HandshakeSlot {
         let address: String
+        let id: UInt64
     }
+
+    /// Tells a connection's ``HandshakeHandler`` (as a user inbound event) that a newer
+    /// connection displaced its handshake (see ``PendingHandshakes``).
+    struct HandshakeDisplaced: Sendable {}
 
     let node: Node
     let creation: UInt32
@@ -42,7 +46,11 @@ final class EndpointCore: Sendable {
         self.configuration = configuration
         self.delegate = delegate
         self.encoder = FrameEncoder(maxFrameSize: configuration.maxFrameSize, options: configuration.encoding)
-        self.state = Mutex(State(spec: spec))
+        self.state = Mutex(
+            State(
+                spec: spec,
+                handshakes: PendingHandshakes(
+                    limit: configuration.maxHandshakes, limitPerAddress: configuration.maxHandshakesPerAddress)))
     }
 
     /// The spec this node announces.
@@ -66,59 +74,57 @@ final class EndpointCore: Sendable {
     /// This node's channel named `name`.
     func channel(named name: String) -> ChannelSpec? { spec.channel(named: name) }
 
-    /// Installs the connection pipeline on a new channel: frame decoder, handshake, connection.
-    /// Throws ``TransportError/shutDown`` once the endpoint is shut down.
+    /// Installs the connection pipeline on a new channel: the TLS handlers (or, on plain TCP,
+    /// the detector of a peer that speaks TLS; see ``tlsHandlers(for:)``), then frame decoder,
+    /// handshake, connection. Throws ``TransportError/shutDown`` once the endpoint is shut down.
     func configure(
         _ channel: any Channel, role: HandshakeHandler.Role, promise: EventLoopPromise<Connection>?
     ) throws {
         try track(channel)
         let direction: ConnectionInfo.Direction = if case .dialler = role { .outbound } else { .inbound }
         let limits = FrameLimits(handshake: configuration.handshakeFrameSize, established: configuration.maxFrameSize)
-        try channel.pipeline.syncOperations.addHandlers([
-            ByteToMessageHandler(FrameDecoder(limits: limits)),
-            HandshakeHandler(core: self, role: role, limits: limits),
-            ConnectionHandler(core: self, direction: direction, promise: promise),
-        ])
+        try channel.pipeline.syncOperations.addHandlers(
+            tlsHandlers(for: direction) + [
+                ByteToMessageHandler(FrameDecoder(limits: limits)),
+                HandshakeHandler(core: self, role: role, limits: limits),
+                ConnectionHandler(core: self, direction: direction, promise: promise),
+            ])
     }
 
-    /// Takes a place among the inbound handshakes in progress for a peer at `address`, or
-    /// returns `nil` when the endpoint already runs ``TransportConfiguration/maxHandshakes`` of
-    /// them, or ``TransportConfiguration/maxHandshakesPerAddress`` for that IP address.
-    func beginHandshake(from address: SocketAddress?) -> HandshakeSlot? {
-        let slot = HandshakeSlot(address: address?.ipAddress ?? "")
-        let (admitted, logRefusal) = state.withLock { state -> (Bool, Bool) in
-            let fromAddress = state.handshakesByAddress[slot.address, default: 0]
-            guard state.handshakes < configuration.maxHandshakes,
-                fromAddress < configuration.maxHandshakesPerAddress
-            else {
-                // One log line a second at most: a flood must not become a flood of log lines.
-                let now = ContinuousClock.now
-                let log = state.lastRefusalLogged.map { now - $0 >= .seconds(1) } ?? true
-                if log { state.lastRefusalLogged = now }
-                return (false, log)
+    /// Takes a place among the inbound handshakes in progress for `channel`, from a peer at
+    /// `address`. When the endpoint already runs ``TransportConfiguration/maxHandshakes`` of
+    /// them, or ``TransportConfiguration/maxHandshakesPerAddress`` for that IP address, the
+    /// oldest handshake of the address holding the most is displaced: its connection is
+    /// refused (`busy`) and closed.
+    func beginHandshake(from address: SocketAddress?, channel: any Channel) -> HandshakeSlot {
+        let address = address?.ipAddress ?? ""
+        let (id, displaced, log) = state.withLock { state in
+            let (id, displaced) = state.handshakes.add(from: address, channel)
+            guard displaced != nil else { return (id, displaced, false) }
+            // One log line a second at most: a flood must not become a flood of log lines.
+            let now = ContinuousClock.now
+            let log = state.lastDisplacementLogged.map { now - $0 >= .seconds(1) } ?? true
+            if log { state.lastDisplacementLogged = now }
+            return (id, displaced, log)
+        }
+        if let displaced {
+            displaced.pipeline.fireUserInboundEventTriggered(HandshakeDisplaced())
+            if log {
+                configuration.logger.warning(
+                    "too many handshakes in progress, closing the oldest",
+                    metadata: [
+                        "remote": "\(address)", "limit": "\(configuration.maxHandshakes)",
+                        "per_address": "\(configuration.maxHandshakesPerAddress)",
+                    ])
             }
-            state.handshakes += 1
-            state.handshakesByAddress[slot.address] = fromAddress + 1
-            return (true, false)
         }
-        if logRefusal {
-            configuration.logger.warning(
-                "too many handshakes in progress, refusing connections",
-                metadata: [
-                    "remote": "\(slot.address)", "limit": "\(configuration.maxHandshakes)",
-                    "per_address": "\(configuration.maxHandshakesPerAddress)",
-                ])
-        }
-        return admitted ? slot : nil
+        return HandshakeSlot(address: address, id: id)
     }
 
-    /// Gives back a place taken by ``beginHandshake(from:)``.
+    /// Gives back a place taken by ``beginHandshake(from:channel:)`` (nothing if it was
+    /// displaced).
     func endHandshake(_ slot: HandshakeSlot) {
-        state.withLock { state in
-            state.handshakes -= 1
-            let left = state.handshakesByAddress[slot.address, default: 1] - 1
-            state.handshakesByAddress[slot.address] = left > 0 ? left : nil
-        }
+        state.withLock { $0.handshakes.remove(slot.id, from: slot.address) }
     }
 
     /// Remembers `channel` until it closes.

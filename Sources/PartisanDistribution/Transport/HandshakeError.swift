@@ -19,20 +19,24 @@ public enum HandshakeError: Error, Hashable, Sendable, CustomStringConvertible {
     case ownName(Node)
     /// We dialled `expected` but another node answered.
     case unexpectedPeer(expected: Node)
-    /// The layer above refused the peer (for instance, a node of that name is already
-    /// connected); `reason` is what it said. Asked only once the peer has proved the cookie.
-    case notAdmitted(Node, reason: String)
+    /// The layer above refused the peer (for instance, another incarnation of that name is
+    /// connected: ``AdmissionRefusal/duplicateName``); `reason` is what it said. Asked only once
+    /// the peer has proved the cookie.
+    case notAdmitted(Node, reason: AdmissionRefusal)
     /// The dialler asked for a channel this node does not have, or a connection index outside
     /// the channel's parallelism.
     case unknownChannel(String, index: Int)
     /// With TLS: the peer's certificate does not name the node its hello claims (see
-    /// ``TransportConfiguration``'s TLS settings).
-    case certificateMismatch(Node)
-    /// Too many connections are in their handshake (on this node, or from the peer's address);
-    /// the connection was closed without a handshake.
+    /// ``TransportTLS``). The claimed name is not reported: it was not proved.
+    case certificateMismatch
+    /// Too many connections were in their handshake (on this node, or from the peer's
+    /// address): a newer connection displaced this one's handshake, the oldest of the address
+    /// holding the most (see ``TransportConfiguration/maxHandshakes``).
     case tooManyHandshakes
     /// The peer refused the handshake and said why (one of this enum's wire reasons, such as
-    /// `bad_cookie` or `not_admitted`; `unknown` for a reason this protocol does not define).
+    /// `bad_cookie`, `not_admitted` or `duplicate_name`: the peer is connected to another node
+    /// of this node's name, see ``AdmissionRefusal/wireReason``; `unknown` for a reason this
+    /// protocol does not define).
     case refusedByPeer(String)
     /// The handshake did not finish within the configured timeout.
     case timedOut
@@ -47,7 +51,7 @@ public enum HandshakeError: Error, Hashable, Sendable, CustomStringConvertible {
         case .versionMismatch: "version_mismatch"
         case .ownName: "own_name"
         case .unexpectedPeer: "unexpected_peer"
-        case .notAdmitted: "not_admitted"
+        case .notAdmitted(_, let reason): reason.wireReason
         case .unknownChannel: "unknown_channel"
         case .certificateMismatch: "bad_certificate"
         case .tooManyHandshakes: "busy"
@@ -61,6 +65,7 @@ public enum HandshakeError: Error, Hashable, Sendable, CustomStringConvertible {
     static let knownWireReasons: Set<String> = [
         "bad_cookie", "malformed", "version_mismatch", "own_name", "unexpected_peer", "not_admitted",
         "unknown_channel", "bad_certificate", "busy", "refused", "timeout", "closed",
+        AdmissionRefusal.duplicateName.wireReason,
     ]
 
     public var description: String {
@@ -72,8 +77,10 @@ public enum HandshakeError: Error, Hashable, Sendable, CustomStringConvertible {
         case .unexpectedPeer(let expected): "dialled \(expected) but another node answered"
         case .notAdmitted(let node, let reason): "peer \(node) not admitted: \(reason)"
         case .unknownChannel(let name, let index): "unknown channel \(name) or connection index \(index)"
-        case .certificateMismatch(let node): "the peer's certificate does not name \(node)"
+        case .certificateMismatch: "the peer's certificate does not name the node its hello claims"
         case .tooManyHandshakes: "too many handshakes in progress"
+        case .refusedByPeer(AdmissionRefusal.duplicateName.wireReason):
+            "peer refused the handshake: another node of this name is connected to it (duplicate_name)"
         case .refusedByPeer(let reason): "peer refused the handshake: \(reason)"
         case .timedOut: "handshake timed out"
         case .connectionClosed: "connection closed during the handshake"

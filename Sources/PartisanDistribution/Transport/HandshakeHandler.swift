@@ -40,10 +40,15 @@ final class HandshakeHandler: ChannelInboundHandler, RemovableChannelHandler {
         case acceptor
     }
 
-    /// A peer whose hello was read, with the transcript of both hellos.
+    /// A peer whose hello was read, with the transcript of both hellos and what TLS says of
+    /// the connection (`nil` on plain TCP).
     private struct Introduced {
         let hello: HandshakeMessage.Hello
         let transcript: HandshakeProof
+        let tls: TLSChannelInfo?
+
+        /// The channel binding the proofs cover: empty on plain TCP.
+        var binding: [UInt8] { tls?.binding ?? [] }
     }
 
     private enum State {
@@ -108,6 +113,14 @@ final class HandshakeHandler: ChannelInboundHandler, RemovableChannelHandler {
         fail(.malformedMessage(what), context: context, tellPeer: true)
     }
 
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is EndpointCore.HandshakeDisplaced {
+            fail(.tooManyHandshakes, context: context, tellPeer: true)
+        } else {
+            context.fireUserInboundEventTriggered(event)
+        }
+    }
+
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         if case .done = state { return }
         let payload = unwrapInboundIn(data)
@@ -132,11 +145,7 @@ final class HandshakeHandler: ChannelInboundHandler, RemovableChannelHandler {
         }
         switch role {
         case .acceptor:
-            guard let slot = core.beginHandshake(from: context.remoteAddress) else {
-                fail(.tooManyHandshakes, context: context, tellPeer: true)
-                return
-            }
-            self.slot = slot
+            slot = core.beginHandshake(from: context.remoteAddress, channel: context.channel)
         case .dialler(let channel, let index, _, let set):
             ownHello = send(
                 .hello(ownHello(channel: channel.name, index: index, set: set, on: context.eventLoop)),
@@ -159,23 +168,30 @@ final class HandshakeHandler: ChannelInboundHandler, RemovableChannelHandler {
                     context: context)
                 context.flush()
                 let transcript = HandshakeProof(diallerHello: payload.readableBytesView, acceptorHello: ownHello)
-                state = .awaitingDiallerProof(Introduced(hello: hello, transcript: transcript))
+                state = .awaitingDiallerProof(
+                    Introduced(hello: hello, transcript: transcript, tls: core.tlsInfo(of: context.channel)))
             case .dialler(let dialled, let index, let expected, _):
                 if let expected, expected != hello.node { throw HandshakeError.unexpectedPeer(expected: expected) }
                 guard hello.channel == dialled.name, hello.index == index else {
                     throw HandshakeError.malformedMessage("peer answered for another channel or index")
                 }
-                let transcript = HandshakeProof(diallerHello: ownHello, acceptorHello: payload.readableBytesView)
+                let peer = Introduced(
+                    hello: hello,
+                    transcript: HandshakeProof(diallerHello: ownHello, acceptorHello: payload.readableBytesView),
+                    tls: core.tlsInfo(of: context.channel))
+                // With TLS the dialler proves itself only to a peer whose certificate names it.
+                if let tls = peer.tls, !tls.certificate(names: hello.node) { throw HandshakeError.certificateMismatch }
                 _ = send(
-                    .proof(mac: transcript.mac(.dialler, cookie: core.configuration.cookie, binding: [])),
+                    .proof(
+                        mac: peer.transcript.mac(.dialler, cookie: core.configuration.cookie, binding: peer.binding)),
                     context: context)
                 context.flush()
-                state = .awaitingAcceptorProof(Introduced(hello: hello, transcript: transcript))
+                state = .awaitingAcceptorProof(peer)
             }
         case (.awaitingDiallerProof(let peer), .proof(let mac)):
             let info = try authenticate(peer, mac: mac, context: context)
             _ = send(
-                .proof(mac: peer.transcript.mac(.acceptor, cookie: core.configuration.cookie, binding: [])),
+                .proof(mac: peer.transcript.mac(.acceptor, cookie: core.configuration.cookie, binding: peer.binding)),
                 context: context)
             context.flush()
             state = .awaitingEstablished(info)
@@ -196,8 +212,10 @@ final class HandshakeHandler: ChannelInboundHandler, RemovableChannelHandler {
     private func authenticate(_ peer: Introduced, mac: [UInt8], context: ChannelHandlerContext) throws
         -> ConnectionInfo
     {
-        guard peer.transcript.verify(mac, from: proofRoles.peer, cookie: core.configuration.cookie, binding: [])
+        guard
+            peer.transcript.verify(mac, from: proofRoles.peer, cookie: core.configuration.cookie, binding: peer.binding)
         else { throw HandshakeError.badCookie }
+        if let tls = peer.tls, !tls.certificate(names: peer.hello.node) { throw HandshakeError.certificateMismatch }
         let info = try describe(peer.hello, remoteAddress: context.remoteAddress, on: context.eventLoop)
         if case .refuse(let reason) = core.delegate.admit(info) {
             throw HandshakeError.notAdmitted(info.peer, reason: reason)

@@ -9,17 +9,19 @@ public struct TransportConfiguration: Sendable {
     /// `max_message_size`).
     public var maxFrameSize: Int
     /// The largest frame accepted from a peer before it has proved the cookie, in bytes.
-    /// Default 8 KiB: a hello and a proof fit; a peer that has proved nothing can make a
+    /// Default 4 KiB: a hello and a proof fit; a peer that has proved nothing can make a
     /// connection hold no more than this.
-    public var handshakeFrameSize = 8 << 10
+    public var handshakeFrameSize = 4 << 10
     /// How long a handshake may take before the connection is closed. Default 10 s.
     public var handshakeTimeout: Duration
-    /// The most inbound connections in their handshake at once; more are refused
-    /// (``HandshakeError/tooManyHandshakes``) until some finish. Default 1,024. Set after
-    /// creation.
+    /// The most inbound connections in their handshake at once. A connection beyond it
+    /// displaces the oldest handshake of the remote address that holds the most (refused
+    /// `busy`, ``HandshakeError/tooManyHandshakes``), so idle connections cannot lock peers
+    /// from other addresses out. Default 1,024. Set after creation.
     public var maxHandshakes = 1_024
-    /// The most inbound connections in their handshake at once from one IP address. Default
-    /// 256 (nodes of one host, or of one test process, share an address). Set after creation.
+    /// The most inbound connections in their handshake at once from one IP address; a
+    /// connection beyond it displaces that address's oldest. Default 256 (nodes of one host,
+    /// or of one test process, share an address). Set after creation.
     public var maxHandshakesPerAddress = 256
     /// How long an outbound TCP connect may take. Default 5 s.
     public var connectTimeout: Duration
@@ -42,6 +44,10 @@ public struct TransportConfiguration: Sendable {
     /// lands on the loop of the connection it answers. Default `true`; each costs a socket, so
     /// thousands of nodes in one OS process may turn it off. Set after creation.
     public var listenerPerLoop = true
+    /// TLS on every connection of the node, in both directions (see ``TransportTLS``); `nil`,
+    /// the default, runs plain TCP. Peers must agree: a TLS node refuses a plain-TCP dialler,
+    /// and a plain node a TLS one. Set after creation.
+    public var tls: TransportTLS? = nil
 
     /// Creates a configuration; every setting but the cookie has a default.
     public init(

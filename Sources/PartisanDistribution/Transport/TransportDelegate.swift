@@ -11,11 +11,13 @@ import PartisanCore
 /// (admit everyone, ignore the rest). The endpoint holds its delegate strongly until
 /// ``TransportEndpoint/shutdown()``.
 public protocol TransportDelegate: AnyObject, Sendable {
-    /// Decides whether a peer may connect: return `.refuse(reason)` for a duplicate name, a
-    /// node being removed, and the like. Called on both sides of each connection once the peer
-    /// has proved the cookie (so `connection` describes an authenticated peer), before this side
-    /// completes the handshake; the handshake may still fail afterwards (the peer may refuse, or
-    /// the connection close): decide here, record in ``connectionEstablished(_:)``.
+    /// Decides whether a peer may connect: return `.refuse(.duplicateName)` when another
+    /// incarnation of its name is connected, `.refuse("reason")` for a node being removed and
+    /// the like. Called on both sides of each connection once the peer has proved the cookie
+    /// (so `connection` describes an authenticated peer), before this side completes the
+    /// handshake; the peer is sent the refusal's ``AdmissionRefusal/wireReason``. The handshake
+    /// may still fail afterwards (the peer may refuse, or the connection close): decide here,
+    /// record in ``connectionEstablished(_:)``.
     func admit(_ connection: ConnectionInfo) -> Admission
     /// A handshake succeeded; `connection` can send from now on.
     func connectionEstablished(_ connection: Connection)
@@ -38,8 +40,37 @@ public enum Admission: Sendable, Hashable {
     /// Let the peer connect.
     case accept
     /// Close the connection; `reason` is logged and reported as
-    /// ``HandshakeError/notAdmitted(_:reason:)``.
-    case refuse(String)
+    /// ``HandshakeError/notAdmitted(_:reason:)``, and the peer is told its
+    /// ``AdmissionRefusal/wireReason``.
+    case refuse(AdmissionRefusal)
+}
+
+/// Why ``TransportDelegate/admit(_:)`` refused a peer. A string literal is an ``other(_:)``.
+public enum AdmissionRefusal: Sendable, Hashable, CustomStringConvertible, ExpressibleByStringLiteral {
+    /// Another incarnation (same name, another creation) of the peer is connected to this
+    /// node; the peer is told `duplicate_name`. See ``NetKernel``, "Incarnations".
+    case duplicateName
+    /// Any other reason, in words; the peer is told `not_admitted`.
+    case other(String)
+
+    /// A refusal for `value`: ``other(_:)``.
+    public init(stringLiteral value: String) { self = .other(value) }
+
+    /// The atom the peer receives in `{refused, Reason}`, and sees as
+    /// ``HandshakeError/refusedByPeer(_:)``: `duplicate_name` or `not_admitted`.
+    public var wireReason: String {
+        switch self {
+        case .duplicateName: "duplicate_name"
+        case .other: "not_admitted"
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .duplicateName: "another incarnation of this node name is connected"
+        case .other(let reason): reason
+        }
+    }
 }
 
 extension TransportDelegate {

@@ -15,7 +15,7 @@ import Synchronization
 /// connections it dialled (``connect(to:expecting:)`` opens one per channel × parallelism) and
 /// receives on those its peers dialled, though either side of a ``Connection`` may send.
 public final class TransportEndpoint: Sendable {
-    private let core: EndpointCore
+    let core: EndpointCore
     private let servers: [any Channel]
     private let group: any EventLoopGroup
     /// The group's loops, which connections are dialled on in turn.
@@ -50,6 +50,9 @@ public final class TransportEndpoint: Sendable {
     ///   - channels: the channels this node opens and accepts; names must be unique.
     ///   - delegate: decides admissions and receives events and terms.
     ///   - group: the event loops connections run on.
+    /// - Throws: ``TransportError/weakCookie(host:)`` when `host` is not a loopback address
+    ///   and the cookie is empty or well known (``Cookie/isWeak``); the socket error of a
+    ///   failed bind.
     public static func start(
         node: Node,
         creation: UInt32,
@@ -60,6 +63,9 @@ public final class TransportEndpoint: Sendable {
         delegate: any TransportDelegate,
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) async throws -> TransportEndpoint {
+        guard !configuration.cookie.isWeak || ListenAddress.isLoopback(host: host) else {
+            throw TransportError.weakCookie(host: host)
+        }
         let spec = NodeSpec(
             node: node, listenAddresses: [ListenAddress(host: host, port: port)], channels: channels,
             hidden: configuration.hidden)
@@ -224,9 +230,8 @@ public final class TransportEndpoint: Sendable {
     public func shutdown() async {
         let open = core.beginShutdown()
         for server in servers { try? await server.close() }
-        for channel in open {
-            channel.close(promise: nil)
-            try? await channel.closeFuture.get()
-        }
+        // All at once: a TLS close waits for the peer's close_notify (see TransportTLS).
+        for channel in open { channel.close(promise: nil) }
+        for channel in open { try? await channel.closeFuture.get() }
     }
 }

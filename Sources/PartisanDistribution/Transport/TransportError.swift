@@ -21,8 +21,15 @@ public enum TransportError: Error, Hashable, Sendable, CustomStringConvertible {
     case handshake(HandshakeError)
     /// A socket error closed the connection.
     case io(String)
+    /// TLS refused the connection or closed it (see ``TransportConfiguration/tls``).
+    case tls(TLSFailure)
     /// The endpoint is shut down.
     case shutDown
+    /// The node would listen on `host`, which is not a loopback address, with an empty or
+    /// well-known cookie (``Cookie/isWeak``): anyone who can reach the port could prove it.
+    /// Thrown by ``TransportEndpoint/start(node:creation:host:port:channels:configuration:delegate:group:)``
+    /// before anything is bound.
+    case weakCookie(host: String)
 
     public var description: String {
         switch self {
@@ -34,7 +41,11 @@ public enum TransportError: Error, Hashable, Sendable, CustomStringConvertible {
         case .malformedFrame(let error): "malformed frame: \(error)"
         case .handshake(let error): "handshake failed: \(error)"
         case .io(let what): "socket error: \(what)"
+        case .tls(let failure): "TLS: \(failure)"
         case .shutDown: "transport endpoint shut down"
+        case .weakCookie(let host):
+            "refusing to listen on \(host), which is not a loopback address, with an empty or well-known cookie: "
+                + "choose a secret cookie"
         }
     }
 }

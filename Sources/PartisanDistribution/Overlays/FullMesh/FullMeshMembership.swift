@@ -7,7 +7,11 @@ import PartisanCore
 /// Gossip: the state goes to every member on join, whenever a message changes it, and on
 /// every tick; a node whose state a message did not fully contain gets the merged state back,
 /// so two nodes converge in one round trip. A node that finds itself in the set with another
-/// incarnation's entry (it restarted) writes its own entry again, replacing the old one.
+/// incarnation's entry (it restarted) writes its own entry again, replacing the old one. A
+/// node that finds its entry removed stays removed, unless the gossip also brings writes of
+/// an incarnation of its name it had not seen: that incarnation took its name while this one
+/// was taken for dead (a hung node, see ``NetKernel``, "Incarnations") and removed the name
+/// when it left, so this node writes its entry back.
 ///
 /// Wire messages (on the `membership` channel): `{membership_state, State}` with `State` as
 /// in ``MembershipSet/term``.
@@ -80,9 +84,13 @@ public struct FullMeshMembership: PeerServiceManager {
             state.entries(of: node).contains(where: { $0.creation != creation }) || state.entry(of: node) == nil
         {
             // Another incarnation's entry of this node, or this node was removed while it was
-            // a member: a restarted node replaces its old entry; a removed one stays removed
-            // (it sees its removal and disconnects).
-            if state.entry(of: node) != nil { state.add(.init(spec: localSpec, creation: creation), by: replica) }
+            // a member: a restarted node replaces its old entry; so does one whose name another
+            // incarnation took, then gave up, while this one was out of reach; a removed one
+            // stays removed (it sees its removal and disconnects).
+            let twins = state.replicas(of: node).subtracting(before.replicas(of: node)).subtracting([replica])
+            if state.entry(of: node) != nil || !twins.isEmpty {
+                state.add(.init(spec: localSpec, creation: creation), by: replica)
+            }
         }
         let membersAfter = Set(peers.map(\.node))
         var update: PeerServiceUpdate

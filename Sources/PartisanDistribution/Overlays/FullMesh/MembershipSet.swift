@@ -138,6 +138,14 @@ public struct MembershipSet: Hashable, Sendable {
     /// The member names, sorted.
     public var nodes: [Node] { dots.keys.sorted() }
 
+    /// The replicas (`name#creation`) of `node`'s incarnations whose writes the causal context
+    /// holds, live or removed.
+    func replicas(of node: Node) -> Set<String> {
+        let prefix = "\(node.name)#"
+        return Set(seenThrough.keys.filter { $0.hasPrefix(prefix) })
+            .union(seenBeyond.lazy.map(\.replica).filter { $0.hasPrefix(prefix) })
+    }
+
     /// Equality of the replicated state.
     public static func == (a: MembershipSet, b: MembershipSet) -> Bool {
         a.dots == b.dots && a.seenThrough == b.seenThrough && a.seenBeyond == b.seenBeyond
