@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Fuzzes one decoder of the wire with libFuzzer: scripts/fuzz.sh TARGET SECONDS [LIBFUZZER FLAG...]
 #
-# TARGET is etf, incoming or handshake (Tests/Fuzz/README.md). Builds partisan-fuzz in release
-# with libFuzzer and the address sanitizer into its own scratch path (.build-fuzz, or
+# TARGET is etf, incoming or handshake (Tests/Fuzz/README.md). Builds partisan-fuzz with
+# libFuzzer and the address sanitizer, in release (or $FUZZ_CONFIGURATION=debug, quicker to
+# build, slower to run) into its own scratch path (.build-fuzz or .build-fuzz-debug, or
 # $FUZZ_SCRATCH), then fuzzes for SECONDS from the seed corpus in Tests/Fuzz/Corpus/TARGET,
 # one process, one job. New inputs go to $FUZZ_SCRATCH/corpus/TARGET (not into git); a crash,
 # leak, timeout or out-of-memory input to $FUZZ_SCRATCH/artifacts/TARGET/ and the exit status
@@ -16,24 +17,36 @@ seconds=${2:?$usage}
 shift 2
 case "$target" in
 etf | incoming) max_len=16384 ;;
-handshake) max_len=24576 ;;
+handshake) max_len=12288 ;;
 *)
     echo "$usage" >&2
     exit 2
     ;;
 esac
 
-scratch=${FUZZ_SCRATCH:-.build-fuzz}
+configuration=${FUZZ_CONFIGURATION:-release}
+case "$configuration" in
+release) scratch=${FUZZ_SCRATCH:-.build-fuzz} ;;
+debug) scratch=${FUZZ_SCRATCH:-.build-fuzz-debug} ;;
+*)
+    echo "fuzz.sh: FUZZ_CONFIGURATION is release or debug" >&2
+    exit 2
+    ;;
+esac
+mkdir -p "$scratch"
 # -parse-as-library: no Swift `main` in library modules. clang links libFuzzer's `main` with
 # -fsanitize=fuzzer and SwiftPM defines one for the executable: both run libFuzzer on
 # LLVMFuzzerTestOneInput (Sources/partisan-fuzz), so the linker may keep either.
-flags=(-c release --product partisan-fuzz --scratch-path "$scratch"
+flags=(-c "$configuration" --product partisan-fuzz --scratch-path "$scratch"
     -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library -Xswiftc -DFUZZING
     -Xlinker --allow-multiple-definition)
 build_start=$(date +%s)
-swift build "${flags[@]}" 2>&1 | grep -Ev '^\[[0-9]+/[0-9]+\] (Compiling|Write|Emitting|Wrapping)' || true
+if ! swift build "${flags[@]}" >"$scratch/build.log" 2>&1; then
+    grep -E 'error|warning' "$scratch/build.log" | head -40
+    echo "fuzz.sh: the fuzzer did not build (log: $scratch/build.log)" >&2
+    exit 1
+fi
 bin="$(swift build "${flags[@]}" --show-bin-path)/partisan-fuzz"
-[ -x "$bin" ] || { echo "fuzz.sh: the fuzzer did not build" >&2; exit 1; }
 echo "fuzz.sh: build took $(($(date +%s) - build_start)) s"
 
 corpus="$scratch/corpus/$target"

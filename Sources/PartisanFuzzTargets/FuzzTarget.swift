@@ -25,11 +25,11 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     }
 
     /// The largest input worth trying: larger ones only repeat what smaller ones reach (a
-    /// handshake frame is at most 8 KiB before authentication).
+    /// handshake frame is at most 4 KiB before authentication).
     public var maxInputLength: Int {
         switch self {
         case .etf, .incoming: 16 << 10
-        case .handshake: 24 << 10
+        case .handshake: 12 << 10
         }
     }
 }
