@@ -16,6 +16,7 @@ let package = Package(
         .executable(name: "partisan-bench", targets: ["partisan-bench"]),
         .executable(name: "partisan-kv-example", targets: ["partisan-kv-example"]),
         .executable(name: "partisan-plumdb-example", targets: ["partisan-plumdb-example"]),
+        .executable(name: "partisan-fuzz", targets: ["partisan-fuzz"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
@@ -33,6 +34,7 @@ let package = Package(
             name: "PartisanCore",
             dependencies: [
                 .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "HeapModule", package: "swift-collections"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -97,6 +99,27 @@ let package = Package(
             name: "partisan-plumdb-example",
             dependencies: ["Partisan", .product(name: "Logging", package: "swift-log")],
             path: "Examples/partisan-plumdb-example",
+            swiftSettings: strict
+        ),
+        // The fuzz targets of the wire's decoders (ETF, incoming messages, frame decoder and
+        // handshake), the seed corpus and the corpus replayer (Tests/Fuzz/README.md).
+        .target(
+            name: "PartisanFuzzTargets",
+            dependencies: [
+                "PartisanCore", "PartisanDistribution", "CPartisanFuzzSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // Heap measurements for the fuzz targets (the address sanitizer's, or glibc's), and
+        // libFuzzer's driver for partisan-fuzz.
+        .target(name: "CPartisanFuzzSupport"),
+        // libFuzzer binary with -D FUZZING (scripts/fuzz.sh), corpus replayer otherwise.
+        .executableTarget(
+            name: "partisan-fuzz",
+            dependencies: ["PartisanFuzzTargets", "CPartisanFuzzSupport"],
             swiftSettings: strict
         ),
         // Shared test helpers: deadlines, waiting for conditions, the Erlang oracle, certificates

@@ -80,6 +80,21 @@ import Testing
         #expect(throws: ETFError.invalidUTF8(at: 3)) { try ETF.decode([131, 119, 1, 0xFF]) }
     }
 
+    @Test func rejects_atoms_over_255_characters_as_erlang_does() throws {
+        // Found by the etf fuzz target: such an atom decoded, and its term could not be
+        // encoded again (Tests/Fuzz/Corpus/etf/crash-atom-over-255-characters).
+        let latin1 = [UInt8](repeating: UInt8(ascii: "a"), count: 256)
+        #expect(throws: ETFError.malformed("atom of 256 characters", at: 4)) {
+            try ETF.decode([131, 100, 1, 0] + latin1)
+        }
+        #expect(try ETF.decode([131, 100, 0, 255] + latin1.dropLast()) == .atom(String(repeating: "a", count: 255)))
+        let accented = Array(String(repeating: "é", count: 255).utf8)
+        #expect(try ETF.decode([131, 118, 1, 254] + accented) == .atom(String(repeating: "é", count: 255)))
+        #expect(throws: ETFError.malformed("atom of 256 characters", at: 4)) {
+            try ETF.decode([131, 118, 2, 0] + accented + Array("é".utf8))
+        }
+    }
+
     @Test func flattens_lists_whose_tail_is_a_list() throws {
         // [1 | [2]] written as LIST_EXT 1 with a STRING_EXT tail.
         #expect(try ETF.decode([131, 108, 0, 0, 0, 1, 97, 1, 107, 0, 1, 2]) == [1, 2])

@@ -71,6 +71,13 @@ struct ErlangInteropTests {
                 source: "#{1 => a, 1.0 => b, z => c, <<\"k\">> => d, {t} => e, [l] => f, 2 => g}",
                 term: [1: "a", 1.0: "b", "z": "c", .string("k"): "d", .tuple(["t"]): "e", ["l"]: "f", 2: "g"]),
             Row(source: "maps:from_list([{I, I} || I <- lists:seq(0, 39)])", term: bigMap, sameBytes: false),
+            Row(
+                source: "#{#{b => 1} => x, #{a => #{c => 1}} => y, #{a => 1} => z, #{1.5 => a} => w, #{1 => a} => v,"
+                    + " #{[#{a => 2}] => 1} => u, #{[#{a => 1} | t] => 1} => s}",
+                term: [
+                    ["b": 1]: "x", ["a": ["c": 1]]: "y", ["a": 1]: "z", [1.5: "a"]: "w", [1: "a"]: "v",
+                    [[["a": 2]]: 1]: "u", [.improperList([["a": 1]], tail: "t"): 1]: "s",
+                ]),
             Row(source: "list_to_pid(\"<0.85.0>\")", term: .pid(pid)),
             Row(
                 source: "binary_to_term(<<131,90,0,3,100,0,13,\"nonode@nohost\",0:32,1:32,2:32,3:32>>)", term: .ref(ref)
@@ -101,6 +108,43 @@ struct ErlangInteropTests {
 
     @Test func matches_term_to_binary_with_utf8_atoms_both_ways() async throws {
         try await check(Self.rows, minorVersion: 2, options: .init(atomEncoding: .utf8))
+    }
+
+    @Test func random_terms_print_as_erlang_source_and_sort_and_encode_as_erlang_does() async throws {
+        var rng = ETFRobustnessTests.SeededGenerator(state: 11)
+        var rows: [Row] = []
+        for _ in 0..<150 {
+            // Our description as the source: Erlang must read back the same term (and, maps
+            // being small, write the same bytes: keys in the same order at every level).
+            let term = RandomTerm.make(depth: 4, using: &rng)
+            rows.append(Row(source: term.description(limit: .max), term: term))
+            // lists:sort/1 against our sort: `binary_to_term(ours) =:= lists:sort(...)`.
+            let terms = (0..<6).map { _ in RandomTerm.make(depth: 3, using: &rng) }
+            let source = "lists:sort([" + terms.map { $0.description(limit: .max) }.joined(separator: ", ") + "])"
+            rows.append(Row(source: source, term: .list(terms.sorted()), sameBytes: false))
+        }
+        try await check(rows, minorVersion: nil, options: .init())
+    }
+
+    @Test func decodes_chained_list_tails_as_erlang_does() async throws {
+        let oracle = try #require(ErlangOracle.find())
+        // 600 one-element lists, each the tail of the one before: deeper than the nesting limit.
+        var seq: [UInt8] = [131]
+        for i in 1...600 { seq += [108, 0, 0, 0, 1, 98, 0, 0, UInt8(i >> 8), UInt8(i & 255)] }
+        seq.append(106)
+        let chains: [(source: String, bytes: [UInt8])] = [
+            ("[1, 2, 99]", [131, 108, 0, 0, 0, 1, 97, 1, 108, 0, 0, 0, 1, 97, 2, 107, 0, 1, 99]),
+            ("[1, 2 | x]", [131, 108, 0, 0, 0, 1, 97, 1, 108, 0, 0, 0, 1, 97, 2, 100, 0, 1, 120]),
+            ("5", [131, 108, 0, 0, 0, 0, 97, 5]),
+            ("[1]", [131, 108, 0, 0, 0, 1, 97, 1, 108, 0, 0, 0, 0, 106]),
+            ("lists:seq(1, 600)", seq),
+        ]
+        let answers = try await oracle.ask(chains.map { ErlangOracle.Question(source: $0.source, ours: $0.bytes) })
+        for (chain, answer) in zip(chains, answers) {
+            let answer = try answer.get()
+            #expect(answer.decodesOursExactly, "binary_to_term(chain) =:= \(chain.source)")
+            #expect(try ETF.decode(chain.bytes) == ETF.decode(answer.termToBinary), "\(chain.source)")
+        }
     }
 
     @Test func encodes_a_codable_struct_as_the_erlang_map_literal() async throws {

@@ -53,6 +53,19 @@ import Testing
         #expect(Term.binary([1]) < Term.binary([1, 0]))
     }
 
+    @Test func equal_lists_compare_equal_and_sort_as_map_keys() throws {
+        // Comparing two equal lists used to recurse until the stack overflowed, so encoding
+        // or printing a map whose keys share a list crashed.
+        #expect(Term.compare([1, 2], [1, 2]) == 0)
+        #expect(Term.compare(.improperList([1], tail: "t"), .improperList([1], tail: "t")) == 0)
+        #expect(Term.compare([], []) == 0)
+        let map: Term = [.tuple([[1], "b"]): 2, .tuple([[1], "a"]): 1]
+        #expect(
+            try ETF.encode(map) == [131, 116, 0, 0, 0, 2] + [104, 2, 107, 0, 1, 1, 100, 0, 1, 97, 97, 1]
+                + [104, 2, 107, 0, 1, 1, 100, 0, 1, 98, 97, 2])
+        #expect(map.description == "#{{[1],a} => 1,{[1],b} => 2}")
+    }
+
     @Test func prints_erlang_syntax() {
         #expect(Term.tuple(["ok", [1, 2]]).description == "{ok,[1,2]}")
         #expect(Term.string("abc").description == "<<\"abc\">>")

@@ -71,8 +71,24 @@ extension BigInteger: Comparable {
 }
 
 extension BigInteger: CustomStringConvertible {
-    /// The value in decimal, as Erlang prints it: `-1267650600228229401496703205376`.
-    public var description: String {
+    /// The largest magnitude, in bytes, that ``description`` prints in decimal (2048 bits,
+    /// 617 digits). Converting to decimal costs the square of the size; hexadecimal costs the
+    /// size.
+    public static let decimalDescriptionLimit = 256
+
+    /// The value as Erlang source: in decimal, as Erlang prints it
+    /// (`-1267650600228229401496703205376`), up to ``decimalDescriptionLimit`` bytes of
+    /// magnitude; in hexadecimal above, in Erlang's `16#` notation (`-16#1F00…`), so that
+    /// printing an integer from the network costs time in proportion to its size.
+    public var description: String { description(maxDigits: .max) }
+
+    /// ``description``, or its first `maxDigits` digits or more (a hexadecimal text is made
+    /// only as far as asked).
+    func description(maxDigits: Int) -> String {
+        magnitude.count <= Self.decimalDescriptionLimit ? decimal : hexadecimal(maxDigits: maxDigits)
+    }
+
+    private var decimal: String {
         // Little-endian base-10^9 limbs, built by repeated multiply-add over the bytes.
         var limbs: [UInt32] = [0]
         for byte in magnitude.reversed() {
@@ -94,5 +110,20 @@ extension BigInteger: CustomStringConvertible {
             text += String(repeating: "0", count: 9 - digits.count) + digits
         }
         return text
+    }
+
+    private func hexadecimal(maxDigits: Int) -> String {
+        let digits = Array("0123456789ABCDEF".utf8)
+        var text: [UInt8] = Array((isNegative ? "-16#" : "16#").utf8)
+        // The magnitude has no trailing zero byte, so only its last (most significant) byte
+        // may start with a zero digit, which is skipped.
+        let limit = min(maxDigits, 2 * magnitude.count)
+        text.reserveCapacity(text.count + limit)
+        for (i, byte) in magnitude.reversed().enumerated() {
+            if text.count >= limit + 4 { break }
+            if i > 0 || byte >= 16 { text.append(digits[Int(byte >> 4)]) }
+            text.append(digits[Int(byte & 15)])
+        }
+        return String(decoding: text, as: UTF8.self)
     }
 }

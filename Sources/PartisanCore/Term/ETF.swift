@@ -42,10 +42,16 @@ public enum ETF {
         /// Decoding recurses once per level, so keep this within what a thread's stack can
         /// hold (the default, 512, needs well under 256 KiB).
         public var maxDepth: Int
+        /// The most map keys a term may sit inside (a map key holding a map whose key holds a
+        /// map...); deeper input throws ``ETFError/mapKeysNestedTooDeep(limit:)``. Inserting a
+        /// key into its map hashes the whole key, so a term inside N keys is hashed N times:
+        /// this bound keeps decoding linear in the input. Real terms rarely put a map in a key.
+        public var maxMapKeyNesting: Int
 
         /// Creates decoding options.
-        public init(maxDepth: Int = 512) {
+        public init(maxDepth: Int = 512, maxMapKeyNesting: Int = 8) {
             self.maxDepth = maxDepth
+            self.maxMapKeyNesting = maxMapKeyNesting
         }
     }
 
@@ -89,7 +95,7 @@ public enum ETF {
     public static func decode(_ buffer: UnsafeRawBufferPointer, options: DecodingOptions = .init()) throws(ETFError)
         -> Term
     {
-        var reader = ETFReader(buffer: buffer, maxDepth: options.maxDepth)
+        var reader = ETFReader(buffer: buffer, options: options)
         guard let first = reader.peekByte() else { throw .badVersion(nil) }
         guard first == version else { throw .badVersion(first) }
         reader.offset = 1

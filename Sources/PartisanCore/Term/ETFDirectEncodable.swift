@@ -138,10 +138,10 @@ extension Dictionary: ETFDirectEncodable where Key: Encodable, Value: Encodable 
         var byTerm: [Term: Value] = [:]
         byTerm.reserveCapacity(count)
         for (key, value) in self { byTerm[try boxer.box(key)] = value }
-        let pairs = byTerm.sorted { Term.mapKeyOrder($0.key, $1.key) < 0 }
+        let pairs = OrderedTerm.sortedEntries(of: byTerm)
         encoder.bytes.append(ETFTag.map)
         encoder.appendUInt32(UInt32(truncatingIfNeeded: pairs.count))
-        for (key, value) in pairs {
+        for (key, value, _) in pairs {
             try encoder.appendTerm(key)
             try encoder.encodeValue(value, at: TermIndexKey(stringValue: key.description))
         }

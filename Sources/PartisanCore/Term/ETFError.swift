@@ -18,6 +18,9 @@ public enum ETFError: Error, Hashable, Sendable, CustomStringConvertible {
     case lengthTooLarge(Int, at: Int)
     /// Terms nested deeper than the configured limit.
     case nestingTooDeep(limit: Int)
+    /// A term inside more map keys than the configured limit
+    /// (``ETF/DecodingOptions/maxMapKeyNesting``).
+    case mapKeysNestedTooDeep(limit: Int)
     /// An atom whose bytes are not valid UTF-8.
     case invalidUTF8(at: Int)
     /// A pid or reference whose node atom is not a valid ``Node`` name (`name@host`).
@@ -44,6 +47,7 @@ public enum ETFError: Error, Hashable, Sendable, CustomStringConvertible {
         case .unsupportedTag(let tag, let name, let at): "unsupported ETF tag \(tag) (\(name)) at byte \(at)"
         case .lengthTooLarge(let length, let at): "ETF length \(length) at byte \(at) exceeds the remaining input"
         case .nestingTooDeep(let limit): "ETF term nested deeper than \(limit) levels"
+        case .mapKeysNestedTooDeep(let limit): "ETF term inside more than \(limit) map keys"
         case .invalidUTF8(let at): "invalid UTF-8 in ETF atom at byte \(at)"
         case .invalidNode(let name, let at):
             "invalid node name (\(name.utf8.count) bytes) in ETF pid or reference at byte \(at)"

@@ -7,7 +7,7 @@ extension ETFReader {
     ///
     /// - Throws: ``ETFError/badVersion(_:)`` when `buffer` does not start with the version byte.
     package init(term buffer: UnsafeRawBufferPointer, options: ETF.DecodingOptions) throws(ETFError) {
-        self.init(buffer: buffer, maxDepth: options.maxDepth)
+        self.init(buffer: buffer, options: options)
         guard let first = peekByte() else { throw .badVersion(nil) }
         guard first == ETF.version else { throw .badVersion(first) }
         offset = 1

@@ -5,12 +5,16 @@
 package struct ETFReader {
     let buffer: UnsafeRawBufferPointer
     let maxDepth: Int
+    let maxMapKeyNesting: Int
     /// Where the next read starts.
     package var offset = 0
+    /// How many map keys the term being read sits inside.
+    private var mapKeyNesting = 0
 
-    init(buffer: UnsafeRawBufferPointer, maxDepth: Int) {
+    init(buffer: UnsafeRawBufferPointer, options: ETF.DecodingOptions) {
         self.buffer = buffer
-        self.maxDepth = maxDepth
+        self.maxDepth = options.maxDepth
+        self.maxMapKeyNesting = options.maxMapKeyNesting
     }
 
     var remaining: Int { buffer.count - offset }
@@ -39,11 +43,8 @@ package struct ETFReader {
             return .binary(Array(UnsafeRawBufferPointer(rebasing: buffer[start..<offset])))
         case ETFTag.nilList: return .list([])
         case ETFTag.string:
-            let count = try readLength(Int(try readUInt16()), minimumBytesEach: 1)
             var elements: [Term] = []
-            elements.reserveCapacity(count)
-            for i in offset..<offset + count { elements.append(.integer(Int64(buffer[i]))) }
-            offset += count
+            try appendStringBody(to: &elements, count: try readUInt16())
             return .list(elements)
         case ETFTag.list: return try readList(depth: depth)
         case ETFTag.smallTuple: return try readTuple(count: Int(try readUInt8()), depth: depth)
@@ -64,28 +65,51 @@ package struct ETFReader {
         if depth >= maxDepth { throw .nestingTooDeep(limit: maxDepth) }
     }
 
+    /// `LIST_EXT`: elements and a tail. A tail that is itself a list (`[1 | [2 | [3]]]`, as no
+    /// encoder writes but Erlang accepts) is read in the same loop and its elements appended, so
+    /// a chain of N such lists costs O(N) and no recursion, as Erlang builds it: flattened into
+    /// one proper list, or an improper list when the chain ends in another term.
     private mutating func readList(depth: Int) throws(ETFError) -> Term {
         try enter(depth)
-        // N elements and a tail: at least N + 1 bytes.
-        let count = try readLength(Int(try readUInt32()), minimumBytesEach: 1, extra: 1)
         var elements: [Term] = []
-        elements.reserveCapacity(count)
-        for _ in 0..<count { elements.append(try readTerm(depth: depth + 1)) }
-        if peekByte() == ETFTag.nilList {
-            offset += 1
-            return .list(elements)
+        while true {
+            // N elements and a tail: at least N + 1 bytes.
+            let count = try readLength(Int(try readUInt32()), minimumBytesEach: 1, extra: 1)
+            Self.reserve(count, more: &elements)
+            for _ in 0..<count { elements.append(try readTerm(depth: depth + 1)) }
+            switch peekByte() {
+            case ETFTag.nilList:
+                offset += 1
+                return .list(elements)
+            case ETFTag.list:
+                offset += 1
+            case ETFTag.string:
+                offset += 1
+                try appendStringBody(to: &elements, count: try readUInt16())
+                return .list(elements)
+            default:
+                let tail = try readTerm(depth: depth + 1)
+                // Only `LIST_EXT`, `STRING_EXT` and `NIL_EXT` read as lists, and all three were
+                // taken above: the tail is not a list.
+                if elements.isEmpty { return tail }
+                return .improperList(elements, tail: tail)
+            }
         }
-        let tail = try readTerm(depth: depth + 1)
-        switch tail {
-        case .list(let rest):
-            // A non-canonical list whose tail is itself a proper list: flatten as Erlang does.
-            return .list(elements + rest)
-        case .improperList(let rest, let innerTail):
-            return .improperList(elements + rest, tail: innerTail)
-        default:
-            if elements.isEmpty { return tail }
-            return .improperList(elements, tail: tail)
-        }
+    }
+
+    /// Appends the code points of a `STRING_EXT` body of `declared` bytes to `elements`.
+    private mutating func appendStringBody(to elements: inout [Term], count declared: UInt16) throws(ETFError) {
+        let count = try readLength(Int(declared), minimumBytesEach: 1)
+        Self.reserve(count, more: &elements)
+        for i in offset..<offset + count { elements.append(.integer(Int64(buffer[i]))) }
+        offset += count
+    }
+
+    /// Makes room for `count` more elements, at least doubling the capacity when it grows (an
+    /// exact `reserveCapacity` per segment of a list chain would copy the whole every time).
+    private static func reserve(_ count: Int, more elements: inout [Term]) {
+        let needed = elements.count + count
+        if needed > elements.capacity { elements.reserveCapacity(max(needed, 2 * elements.capacity)) }
     }
 
     private mutating func readTuple(count declared: Int, depth: Int) throws(ETFError) -> Term {
@@ -104,7 +128,10 @@ package struct ETFReader {
         map.reserveCapacity(count)
         for _ in 0..<count {
             let keyOffset = offset
+            if mapKeyNesting >= maxMapKeyNesting { throw .mapKeysNestedTooDeep(limit: maxMapKeyNesting) }
+            mapKeyNesting += 1
             let key = try readTerm(depth: depth + 1)
+            mapKeyNesting -= 1
             let value = try readTerm(depth: depth + 1)
             if map.updateValue(value, forKey: key) != nil { throw .duplicateMapKey(at: keyOffset) }
         }
@@ -157,15 +184,22 @@ package struct ETFReader {
     }
 
     /// The text of an atom's bytes: Latin-1 for the `atom` tags, UTF-8 for the `_utf8` ones.
+    /// An atom has at most 255 characters, as in Erlang (and as ``ETF/encode(_:options:)``
+    /// writes them): a longer one throws ``ETFError/malformed(_:at:)``.
     private func atomName(_ bytes: UnsafeRawBufferPointer, tag: UInt8, at start: Int) throws(ETFError) -> String {
         if tag == ETFTag.atom || tag == ETFTag.smallAtom {
             // Latin-1: every byte is the code point of the same value.
+            guard bytes.count <= 255 else { throw .malformed("atom of \(bytes.count) characters", at: start) }
             if !bytes.contains(where: { $0 >= 0x80 }) { return String(decoding: bytes, as: UTF8.self) }
             var name = ""
             name.unicodeScalars.append(contentsOf: bytes.map { Unicode.Scalar($0) })
             return name
         }
         guard let name = String(validating: bytes, as: UTF8.self) else { throw .invalidUTF8(at: start) }
+        if bytes.count > 255 {
+            let characters = name.unicodeScalars.count
+            guard characters <= 255 else { throw .malformed("atom of \(characters) characters", at: start) }
+        }
         return name
     }
 

@@ -60,27 +60,54 @@ package struct ETFWriter {
             for element in elements { try write(element, depth: depth + 1) }
             try write(tail, depth: depth + 1)
         case .tuple(let elements):
-            try checkDepth(depth)
-            if elements.count <= 255 {
-                bytes.append(ETFTag.smallTuple)
-                bytes.append(UInt8(elements.count))
-            } else {
-                try checkLength(elements.count, "tuple")
-                bytes.append(ETFTag.largeTuple)
-                appendUInt32(UInt32(elements.count))
-            }
+            try writeTupleHeader(elements.count, depth: depth)
             for element in elements { try write(element, depth: depth + 1) }
         case .map(let map):
             try checkDepth(depth)
             try checkLength(map.count, "map")
             bytes.append(ETFTag.map)
             appendUInt32(UInt32(map.count))
-            for (key, value) in map.sorted(by: { Term.mapKeyOrder($0.key, $1.key) < 0 }) {
+            // Each key is written from its prepared form: a map inside it is not sorted again.
+            for (_, value, key) in OrderedTerm.sortedEntries(of: map) {
                 try write(key, depth: depth + 1)
                 try write(value, depth: depth + 1)
             }
         case .pid(let pid): try writePid(pid)
         case .ref(let ref): try writeRef(ref)
+        }
+    }
+
+    /// Appends a term from its prepared form: the same bytes as writing the term itself.
+    private mutating func write(_ term: OrderedTerm, depth: Int) throws(ETFError) {
+        switch term {
+        case .plain(let term):
+            try write(term, depth: depth)
+        case .tuple(let elements):
+            try writeTupleHeader(elements.count, depth: depth)
+            for element in elements { try write(element, depth: depth + 1) }
+        case .list(let elements, let tail):
+            // A list with a map inside is never a `STRING_EXT`; the checks are the Term path's.
+            if tail != nil, elements.isEmpty { throw .unencodable("improper list without elements") }
+            switch tail {
+            case .plain(.list)?, .plain(.improperList)?, .list?:
+                throw .unencodable("improper list whose tail is a list")
+            default: break
+            }
+            try checkDepth(depth)
+            try checkLength(elements.count, "list")
+            bytes.append(ETFTag.list)
+            appendUInt32(UInt32(elements.count))
+            for element in elements { try write(element, depth: depth + 1) }
+            if let tail { try write(tail, depth: depth + 1) } else { bytes.append(ETFTag.nilList) }
+        case .map(let entries):
+            try checkDepth(depth)
+            try checkLength(entries.count, "map")
+            bytes.append(ETFTag.map)
+            appendUInt32(UInt32(entries.count))
+            for entry in entries {
+                try write(entry.key, depth: depth + 1)
+                try write(entry.value, depth: depth + 1)
+            }
         }
     }
 
@@ -102,6 +129,18 @@ package struct ETFWriter {
         appendUInt32(ref.words.0)
         appendUInt32(ref.words.1)
         appendUInt32(ref.words.2)
+    }
+
+    private mutating func writeTupleHeader(_ count: Int, depth: Int) throws(ETFError) {
+        try checkDepth(depth)
+        if count <= 255 {
+            bytes.append(ETFTag.smallTuple)
+            bytes.append(UInt8(count))
+        } else {
+            try checkLength(count, "tuple")
+            bytes.append(ETFTag.largeTuple)
+            appendUInt32(UInt32(count))
+        }
     }
 
     private mutating func writeList(_ elements: [Term], depth: Int) throws(ETFError) {

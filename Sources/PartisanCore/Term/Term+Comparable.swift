@@ -23,7 +23,7 @@ extension Term: Comparable {
         compare(lhs, rhs, mapKeys: true)
     }
 
-    private var typeRank: Int {
+    var typeRank: Int {
         switch self {
         case .integer, .bigInteger, .float: 0
         case .atom: 1
@@ -37,7 +37,8 @@ extension Term: Comparable {
         }
     }
 
-    private static func compare(_ lhs: Term, _ rhs: Term, mapKeys: Bool) -> Int {
+    /// Three-way term order; `mapKeys` sorts every integer before every float, as inside a map.
+    static func compare(_ lhs: Term, _ rhs: Term, mapKeys: Bool) -> Int {
         let (l, r) = (lhs.typeRank, rhs.typeRank)
         if l != r { return l < r ? -1 : 1 }
         switch (lhs, rhs) {
@@ -48,14 +49,19 @@ extension Term: Comparable {
         case (.tuple(let a), .tuple(let b)):
             if a.count != b.count { return a.count < b.count ? -1 : 1 }
             return compareElements(a, b, mapKeys: mapKeys)
-        case (.map(let a), .map(let b)):
-            return compareMaps(a, b)
+        case (.map, .map):
+            // Both sides' maps, and the maps inside them, sorted once each.
+            return OrderedTerm.compare(OrderedTerm(lhs), OrderedTerm(rhs), mapKeys: mapKeys)
         case (.pid(let a), .pid(let b)):
             return order((a.serial, a.id), (b.serial, b.id)) ?? order(a.node, b.node) ?? order(a.creation, b.creation)
                 ?? 0
         case (.ref(let a), .ref(let b)):
             return order(a.node, b.node) ?? order(a.creation, b.creation)
                 ?? order((a.words.2, a.words.1, a.words.0), (b.words.2, b.words.1, b.words.0)) ?? 0
+        case (.list(let a), .list(let b)) where a.isEmpty && b.isEmpty:
+            // Two `[]`: the end of two equal lists (as cons cells, `[]` would compare its tail
+            // `[]` with the other's forever).
+            return 0
         default:
             if l == 0 { return compareNumbers(lhs, rhs, mapKeys: mapKeys) }
             return compareLists(lhs, rhs, mapKeys: mapKeys)
@@ -80,21 +86,6 @@ extension Term: Comparable {
             if c != 0 { return c }
         }
         return a.count == b.count ? 0 : (a.count < b.count ? -1 : 1)
-    }
-
-    private static func compareMaps(_ a: [Term: Term], _ b: [Term: Term]) -> Int {
-        if a.count != b.count { return a.count < b.count ? -1 : 1 }
-        let sortedA = a.sorted { mapKeyOrder($0.key, $1.key) < 0 }
-        let sortedB = b.sorted { mapKeyOrder($0.key, $1.key) < 0 }
-        for (x, y) in zip(sortedA, sortedB) {
-            let c = mapKeyOrder(x.key, y.key)
-            if c != 0 { return c }
-        }
-        for (x, y) in zip(sortedA, sortedB) {
-            let c = compare(x.value, y.value, mapKeys: false)
-            if c != 0 { return c }
-        }
-        return 0
     }
 
     /// Lists, improper lists and `[]`, compared as cons cells: head by head, then tails.

@@ -1,61 +1,47 @@
 extension Term: CustomStringConvertible {
     /// The term in Erlang syntax, as `io:format("~w")` would print it but with printable
-    /// charlists as strings: `{ok,[1,2]}`, `<<"abc">>`, `#{a => 1}`, `'EXIT'`, `"hi"`.
+    /// charlists as strings: `{ok,[1,2]}`, `<<"abc">>`, `#{a => 1}`, `'EXIT'`, `"hi"`; at most
+    /// ``descriptionLimit`` bytes of it (see ``description(limit:)``).
     ///
     /// Numbers, atoms, binaries, lists, tuples and maps print as valid Erlang source. Pids and
     /// references carry their node, so they print as `<a@host.ID.SERIAL.CREATION>` and
     /// `#Ref<a@host.CREATION.W0.W1.W2>`, which Erlang cannot read back.
-    public var description: String {
-        var out = ""
-        write(to: &out)
-        return out
+    public var description: String { description(limit: Term.descriptionLimit) }
+
+    /// How many UTF-8 bytes of a term ``description`` shows: terms from other nodes end up in
+    /// log lines and error texts, and printing one must not cost what the term's size costs.
+    public static let descriptionLimit = 4096
+
+    /// The term in Erlang syntax (as ``description``), cut after at most `limit` UTF-8 bytes.
+    ///
+    /// A cut text ends with `…` and a note of what the whole is:
+    /// `[1,2,3,4,5… (cut at 10 bytes; the whole is a list of 100000 elements)`. The printing
+    /// stops at the limit, so its cost follows `limit`, not the size of the term (but for one
+    /// pass over each binary, list and map it reaches, to tell how Erlang would print it).
+    /// Integers of more than ``BigInteger/decimalDescriptionLimit`` bytes print in hexadecimal
+    /// (see ``BigInteger/description``). Pass `Int.max` for the whole text.
+    public func description(limit: Int) -> String {
+        var printer = TermPrinter(limit: limit)
+        printer.write(self)
+        guard printer.truncated else { return printer.out }
+        return printer.out + "… (cut at \(limit) bytes; the whole is \(sizeNote))"
     }
 
-    private func write(to out: inout String) {
+    /// What the term is and how large, in words: `a list of 3 elements`, `a binary of 5 bytes`.
+    var sizeNote: String {
         switch self {
-        case .atom(let name): out += Term.quotedAtom(name)
-        case .integer(let value): out += String(value)
-        case .bigInteger(let big): out += big.description
-        case .float(let value): out += Term.erlangFloat(value)
-        case .binary(let bytes): Term.writeBinary(bytes, to: &out)
-        case .list(let elements):
-            if let text = Term.printableCharlist(elements) {
-                out += "\"" + text + "\""
-            } else {
-                Term.writeSequence(elements, open: "[", close: "]", to: &out)
-            }
-        case .improperList(let elements, let tail):
-            out += "["
-            for (i, element) in elements.enumerated() {
-                if i > 0 { out += "," }
-                element.write(to: &out)
-            }
-            out += "|"
-            tail.write(to: &out)
-            out += "]"
-        case .tuple(let elements): Term.writeSequence(elements, open: "{", close: "}", to: &out)
-        case .map(let map):
-            out += "#{"
-            for (i, pair) in map.sorted(by: { Term.mapKeyOrder($0.key, $1.key) < 0 }).enumerated() {
-                if i > 0 { out += "," }
-                pair.key.write(to: &out)
-                out += " => "
-                pair.value.write(to: &out)
-            }
-            out += "}"
-        case .pid(let pid): out += "<\(pid.node.name).\(pid.id).\(pid.serial).\(pid.creation)>"
-        case .ref(let ref):
-            out += "#Ref<\(ref.node.name).\(ref.creation).\(ref.words.0).\(ref.words.1).\(ref.words.2)>"
+        case .atom(let name): "an atom of \(name.utf8.count) bytes"
+        case .integer: "an integer"
+        case .bigInteger(let big): "an integer of \(big.magnitude.count) bytes"
+        case .float: "a float"
+        case .binary(let bytes): "a binary of \(bytes.count) bytes"
+        case .list(let elements): "a list of \(elements.count) elements"
+        case .improperList(let elements, _): "an improper list of \(elements.count) elements and a tail"
+        case .tuple(let elements): "a tuple of \(elements.count) elements"
+        case .map(let map): "a map of \(map.count) entries"
+        case .pid: "a pid"
+        case .ref: "a reference"
         }
-    }
-
-    private static func writeSequence(_ elements: [Term], open: String, close: String, to out: inout String) {
-        out += open
-        for (i, element) in elements.enumerated() {
-            if i > 0 { out += "," }
-            element.write(to: &out)
-        }
-        out += close
     }
 
     private static let reservedWords: Set<String> = [
@@ -81,52 +67,10 @@ extension Term: CustomStringConvertible {
         return "'" + escaped(name, quote: "'") + "'"
     }
 
-    private static func escaped(_ text: String, quote: Character) -> String {
+    private static func escaped(_ text: String, quote: Unicode.Scalar) -> String {
         var out = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case "\r": out += "\\r"
-            default:
-                if Character(scalar) == quote {
-                    out += "\\" + String(quote)
-                } else if scalar.value < 0x20 || scalar.value == 0x7F {
-                    out += "\\x{" + String(scalar.value, radix: 16) + "}"
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
+        for scalar in text.unicodeScalars { out += TermPrinter.escaped(scalar, quote: quote) }
         return out
-    }
-
-    private static func writeBinary(_ bytes: [UInt8], to out: inout String) {
-        if !bytes.isEmpty, bytes.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) {
-            out += "<<\"" + escaped(String(decoding: bytes, as: UTF8.self), quote: "\"") + "\">>"
-        } else if !bytes.isEmpty, bytes.contains(where: { $0 >= 0x80 }),
-            let text = String(validating: bytes, as: UTF8.self),
-            text.unicodeScalars.allSatisfy({
-                $0.value >= 0x20 && $0.value != 0x7F && !$0.properties.isNoncharacterCodePoint
-            })
-        {
-            out += "<<\"" + escaped(text, quote: "\"") + "\"/utf8>>"
-        } else {
-            out += "<<" + bytes.map { String($0) }.joined(separator: ",") + ">>"
-        }
-    }
-
-    /// The text of a non-empty list of printable ASCII code points, which Erlang prints as a
-    /// string.
-    private static func printableCharlist(_ elements: [Term]) -> String? {
-        guard !elements.isEmpty else { return nil }
-        var text = ""
-        for element in elements {
-            guard case .integer(let code) = element, code >= 0x20, code < 0x7F else { return nil }
-            text.unicodeScalars.append(Unicode.Scalar(UInt8(code)))
-        }
-        return escaped(text, quote: "\"")
     }
 
     /// A float as Erlang source: always a digit on both sides of the point, exponent without

@@ -17,7 +17,7 @@ import PartisanCore
 ///
 /// In each, the first pid named (`From`, `Watcher`, or `Target` of a `down`) is the sender, on
 /// the sending node; the other is on the receiving node.
-enum ControlMessage: Hashable, Sendable {
+package enum ControlMessage: Hashable, Sendable {
     case send(to: Pid, from: Pid, payload: Term)
     case sendName(String, from: Pid, payload: Term)
     case sendAlias(Alias, from: Pid, payload: Term)
@@ -44,7 +44,7 @@ enum ControlMessage: Hashable, Sendable {
     }
 
     /// The wire form.
-    var term: Term {
+    package var term: Term {
         switch self {
         case .send(let to, let from, let payload):
             .tuple([.atom(tag), .pid(to), .pid(from), payload])
@@ -68,7 +68,7 @@ enum ControlMessage: Hashable, Sendable {
     }
 
     /// Parses a wire form; `nil` for a term that is none of them.
-    init?(term: Term) {
+    package init?(term: Term) {
         guard case .tuple(let e) = term, let tag = e.first?.atomValue else { return nil }
         switch (tag, e.count) {
         case ("send", 4):
@@ -105,7 +105,7 @@ enum ControlMessage: Hashable, Sendable {
 
     /// The process on the sending node: the ordering key, and the pid that must belong to
     /// the node the message came from.
-    var sender: Pid {
+    package var sender: Pid {
         switch self {
         case .send(_, let from, _), .sendName(_, let from, _), .sendAlias(_, let from, _): from
         case .link(let from, _), .unlink(let from, _), .exit(let from, _, _, _): from
@@ -115,7 +115,7 @@ enum ControlMessage: Hashable, Sendable {
     }
 
     /// The process on the receiving node, when the message names one.
-    var recipient: Pid? {
+    package var recipient: Pid? {
         switch self {
         case .send(let to, _, _), .link(_, let to), .unlink(_, let to), .exit(_, let to, _, _): to
         case .sendAlias(let alias, _, _): alias.pid

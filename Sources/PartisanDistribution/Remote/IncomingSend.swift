@@ -4,20 +4,20 @@ import PartisanCore
 /// the hot path of a node's incoming traffic. It reads a ``ControlMessage/send(to:from:payload:)``
 /// or ``ControlMessage/sendAlias(_:from:payload:)`` without building their terms, and compares
 /// the pids' node names with the two it expects instead of decoding them.
-struct IncomingSend {
+package struct IncomingSend {
     /// Where the message goes.
-    enum Target {
+    package enum Target: Hashable {
         case pid(Pid)
         case alias(Alias)
     }
 
-    let target: Target
-    let message: any Sendable
+    package let target: Target
+    package let message: any Sendable
 
     /// Reads `frame` (an ETF term, version byte first) as a send from a process of `peer` to a
     /// pid or alias of `local`. `nil` for any other frame, well formed or not: the caller then
     /// decodes it as a ``ControlMessage`` term, which says what is wrong with it.
-    static func read(
+    package static func read(
         _ frame: UnsafeRawBufferPointer, from peer: Node, to local: Node, codec: MessageCodec,
         options: ETF.DecodingOptions = .init()
     ) -> IncomingSend? {

@@ -1,0 +1,64 @@
+import PartisanCore
+import PartisanDistribution
+
+/// The reader of incoming process messages (``IncomingSend``, with ``MessageCodec``'s
+/// payload reader) on arbitrary frames from peer ``peer`` to node ``local``.
+///
+/// Properties checked on every input:
+/// - when the reader takes a frame, the generic decoding of the same frame (``ETF``, then
+///   ``ControlMessage``, then ``MessageCodec/decode(_:)``, as a node decodes any other
+///   frame) takes it too, as a `send` or `send_alias` from a pid of the peer to a pid or alias
+///   of this node, with the same target and a message whose payload term is the same;
+/// - the generic decoding of any frame never traps.
+enum IncomingMessageFuzzTarget {
+    static let local: Node = "a@127.0.0.1"
+    static let peer: Node = "b@127.0.0.1"
+
+    /// A codec with the common types and two of the probe types registered, so that frames
+    /// reach the registered, the unknown and the raw-term payloads.
+    static let codec: MessageCodec = {
+        let codec = MessageCodec()
+        codec.register(ETFFuzzTarget.Probe.self, manifest: "probe")
+        codec.register(ETFFuzzTarget.Probe.Command.self, manifest: "command")
+        return codec
+    }()
+
+    static func run(_ frame: UnsafeRawBufferPointer) {
+        let fast = IncomingSend.read(frame, from: peer, to: local, codec: codec)
+        let message = (try? ETF.decode(frame)).flatMap(ControlMessage.init(term:))
+        guard let fast else {
+            if let message { _ = payload(of: message).map(codec.decode) }
+            return
+        }
+        guard let message else { fuzzFailure("the reader took a frame the generic decoding refuses") }
+        fuzzCheck(message.sender.node == peer, "the reader took a message from another node")
+        fuzzCheck(message.recipient?.node == local, "the reader took a message to another node")
+        switch (fast.target, message) {
+        case (.pid(let pid), .send(let to, _, _)):
+            fuzzCheck(pid == to, "the reader and the generic decoding disagree on the target pid")
+        case (.alias(let alias), .sendAlias(let to, _, _)):
+            fuzzCheck(alias == to, "the reader and the generic decoding disagree on the target alias")
+        default:
+            fuzzFailure("the reader and the generic decoding disagree on the kind of message")
+        }
+        guard let payload = payload(of: message) else { fuzzFailure("a send without payload") }
+        let generic = codec.decode(payload)
+        fuzzCheck(
+            sameTerm(fast.message, generic),
+            "the reader and the generic decoding disagree on the message (\(type(of: fast.message)), "
+                + "\(type(of: generic)))")
+    }
+
+    private static func payload(of message: ControlMessage) -> Term? {
+        switch message {
+        case .send(_, _, let payload), .sendName(_, _, let payload), .sendAlias(_, _, let payload): payload
+        default: nil
+        }
+    }
+
+    /// Whether two messages have the same payload term (the codec's wire form of each).
+    private static func sameTerm(_ a: any Sendable, _ b: any Sendable) -> Bool {
+        guard let ta = try? codec.encode(a), let tb = try? codec.encode(b) else { return false }
+        return ta == tb
+    }
+}
