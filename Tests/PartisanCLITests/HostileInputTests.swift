@@ -271,6 +271,28 @@ struct HostileInputTests {
         try await target.expectUnharmed()
     }
 
+    /// Runs the `cap` attack with `arguments` until the attacker holds its connections, checks
+    /// that a client from 127.0.0.1 completes a handshake meanwhile, and returns the report.
+    private func pingWhileCapHeld(
+        _ target: HostileTarget, _ arguments: [String], source: String? = nil, ready: Duration
+    ) async throws -> AttackReport {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("partisan-cap-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let readyFile = directory.appendingPathComponent("ready")
+        let attacker = try Attacker(
+            "cap", ["--node", target.a.address, "--hold", "3", "--ready-file", readyFile.path] + arguments,
+            source: source, deadline: .seconds(30))
+        try await eventually(timeout: ready, "the attacker holds its connections") {
+            FileManager.default.fileExists(atPath: readyFile.path) || !attacker.isRunning
+        }
+        #expect(attacker.isRunning)
+        expectAnswered([try await target.ping(target.a)])
+        let report = try await attacker.report()
+        expectNothingGained(report)
+        return report
+    }
+
     @Test(.enabled(if: Attacker.loopbacks(5) != nil, "needs five more loopback addresses"))
     func test_idle_handshakes_from_many_addresses_filling_the_node_cap_do_not_lock_a_new_client_out()
         async throws
@@ -278,27 +300,16 @@ struct HostileInputTests {
         try CLITests.requireBinary()
         let target = try await HostileTarget.start()
         defer { target.stop() }
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("partisan-cap-\(UUID())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let readyFile = directory.appendingPathComponent("ready")
-        let (limit, count) = (1_024, 1_100)
-        let attacker = try Attacker(
-            "cap",
-            [
-                "--node", target.a.address, "--count", "\(count)", "--limit", "\(limit)", "--hold", "3",
-                "--sources", Attacker.loopbacks(5)!.joined(separator: ","), "--ready-file", readyFile.path,
-            ],
-            deadline: .seconds(30))
-        try await eventually(timeout: .seconds(15), "the attacker holds its connections") {
-            FileManager.default.fileExists(atPath: readyFile.path) || !attacker.isRunning
-        }
         // 1,024 idle handshakes from five addresses fill the node's cap; a client from
         // 127.0.0.1 displaces the oldest of them and completes its handshake.
-        #expect(attacker.isRunning)
-        expectAnswered([try await target.ping(target.a)])
-        let report = try await attacker.report()
-        expectNothingGained(report)
+        let (limit, count) = (1_024, 1_100)
+        let report = try await pingWhileCapHeld(
+            target,
+            [
+                "--count", "\(count)", "--limit", "\(limit)", "--sources",
+                Attacker.loopbacks(5)!.joined(separator: ","),
+            ],
+            ready: .seconds(15))
         #expect((report.busy ?? 0) >= count - limit, "\(String(describing: report.tags))")
         try await target.expectUnharmed()
     }
@@ -310,28 +321,12 @@ struct HostileInputTests {
         try CLITests.requireBinary()
         let target = try await HostileTarget.start()
         defer { target.stop() }
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("partisan-cap-\(UUID())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let readyFile = directory.appendingPathComponent("ready")
-        let perAddress = 256
-        let count = perAddress + 44
-        let attacker = try Attacker(
-            "cap",
-            [
-                "--node", target.a.address, "--count", "\(count)", "--per-address", "\(perAddress)", "--hold", "3",
-                "--ready-file", readyFile.path,
-            ],
-            source: source, deadline: .seconds(30))
-        try await eventually(timeout: .seconds(10), "the attacker holds its connections") {
-            FileManager.default.fileExists(atPath: readyFile.path) || !attacker.isRunning
-        }
         // While 256 silent connections from the attacker's address hold their places, a client
         // from 127.0.0.1 completes its handshake.
-        #expect(attacker.isRunning)
-        expectAnswered([try await target.ping(target.a)])
-        let report = try await attacker.report()
-        expectNothingGained(report)
+        let perAddress = 256
+        let count = perAddress + 44
+        let report = try await pingWhileCapHeld(
+            target, ["--count", "\(count)", "--per-address", "\(perAddress)"], source: source, ready: .seconds(10))
         #expect(report.busy == count - perAddress, "\(String(describing: report.tags))")
         #expect(report.waitingUntouched == perAddress)
         // Their places are given back when they close.

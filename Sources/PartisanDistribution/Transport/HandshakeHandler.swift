@@ -85,8 +85,9 @@ final class HandshakeHandler: ChannelInboundHandler, RemovableChannelHandler {
         if case .dialler = role { .outbound } else { .inbound }
     }
 
-    private var proofRoles: (own: HandshakeProof.Role, peer: HandshakeProof.Role) {
-        if case .dialler = role { (.dialler, .acceptor) } else { (.acceptor, .dialler) }
+    /// The role whose proof the peer gives.
+    private var peerProofRole: HandshakeProof.Role {
+        if case .dialler = role { .acceptor } else { .dialler }
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -213,7 +214,7 @@ final class HandshakeHandler: ChannelInboundHandler, RemovableChannelHandler {
         -> ConnectionInfo
     {
         guard
-            peer.transcript.verify(mac, from: proofRoles.peer, cookie: core.configuration.cookie, binding: peer.binding)
+            peer.transcript.verify(mac, from: peerProofRole, cookie: core.configuration.cookie, binding: peer.binding)
         else { throw HandshakeError.badCookie }
         if let tls = peer.tls, !tls.certificate(names: peer.hello.node) { throw HandshakeError.certificateMismatch }
         let info = try describe(peer.hello, remoteAddress: context.remoteAddress, on: context.eventLoop)
