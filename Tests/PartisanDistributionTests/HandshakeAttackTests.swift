@@ -60,10 +60,14 @@ import Testing
         let attacker = try await RawPeer.connect(to: a.listenAddress)
         try attacker.send(hello("oracle-x@127.0.0.1", nonce: Array(repeating: 0, count: HandshakeMessage.nonceLength)))
         try await attacker.waitClosed()
-        // Its hello, then the refusal: nothing computed from the cookie.
+        // Its hello, then the refusal: nothing computed from the cookie. (On a loaded machine the
+        // timeout may come before the attacker's hello is read: then the refusal alone.)
         let messages = try attacker.frames.map { try HandshakeMessage(term: ETF.decode($0)) }
-        #expect(messages.count == 2)
-        if case .hello = messages.first {} else { Issue.record("expected a hello first, got \(messages)") }
+        #expect(messages.count == 2 || messages.count == 1, "\(messages)")
+        if messages.count == 2, case .hello = messages[0] {
+        } else if messages.count == 2 {
+            Issue.record("expected a hello first, got \(messages)")
+        }
         #expect(messages.last == .refused(reason: "timeout"))
         #expect(aRecorder.failures == [.timedOut])
     }
@@ -165,7 +169,11 @@ import Testing
     }
 
     @Test func handshakes_in_progress_from_one_address_are_capped_and_the_node_keeps_serving() async throws {
-        let (b, bRecorder) = try await startEndpoint("busy-b@127.0.0.1") { $0.maxHandshakesPerAddress = 2 }
+        // Only displacement may close the silent connections here, not the handshake timeout.
+        let (b, bRecorder) = try await startEndpoint("busy-b@127.0.0.1") {
+            $0.maxHandshakesPerAddress = 2
+            $0.handshakeTimeout = .seconds(120)
+        }
         let (a, _) = try await startEndpoint("busy-a@127.0.0.1")
         defer {
             Task {
