@@ -93,6 +93,26 @@ import Testing
         #expect(throws: ETFError.self) { try ETF.decode([131, 118, 255, 255, 1]) }
     }
 
+    @Test func nested_headers_cannot_each_reserve_the_rest_of_the_input() throws {
+        // Found by the handshake fuzz target (Tests/Fuzz/Corpus/handshake/crash-nested-tuple-headers):
+        // tuples of arity 104 nested 60 deep, each of whose arity the remaining bytes could
+        // hold alone, made a 297-byte frame reserve 245 KB. The inner header must leave room
+        // for the 103 elements the outer one still has to read.
+        let nested: [UInt8] = [131] + [UInt8](repeating: 104, count: 120) + [UInt8](repeating: 97, count: 110)
+        #expect(throws: ETFError.lengthTooLarge(104, at: 7)) { try ETF.decode(nested) }
+        // A list of 5 elements, or a map of 3 pairs, first in a list of 3: 7 bytes are left,
+        // of which the outer list still needs 3.
+        for (inner, count): ([UInt8], Int) in [([108, 0, 0, 0, 5], 5), ([116, 0, 0, 0, 3], 3)] {
+            #expect(throws: ETFError.lengthTooLarge(count, at: 11)) {
+                try ETF.decode([131, 108, 0, 0, 0, 3] + inner + [97, 1, 97, 1, 97, 1, 106])
+            }
+        }
+        // What fits decodes: a tuple of 2 whose first element is a tuple of 2.
+        #expect(try ETF.decode([131, 104, 2, 104, 2, 97, 1, 97, 2, 97, 3]) == .tuple([.tuple([1, 2]), 3]))
+        let sample = try ETF.encode(Self.sample)
+        #expect(try ETF.decode(sample) == Self.sample)
+    }
+
     @Test func deep_nesting_throws_nestingTooDeep() {
         let depth = 100_000
         let lists = [UInt8](repeating: 108, count: 1) + [0, 0, 0, 1]

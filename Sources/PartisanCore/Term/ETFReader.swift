@@ -1,7 +1,12 @@
 /// Reads ETF terms from a byte buffer with bounds, length and depth checks on every step.
 ///
 /// Lengths from the input are checked against the remaining bytes before anything is
-/// allocated: a list or tuple of N elements needs at least N bytes, a map of N pairs 2N.
+/// allocated: a list or tuple of N elements needs at least N bytes, a map of N pairs 2N, and
+/// those bytes must also be left over by the containers still open around it (the elements
+/// they have yet to read need bytes of their own). So the room reserved for all the open
+/// containers together never exceeds one element per remaining byte: nested headers that each
+/// declare as many elements as the rest of the input (`{{{...}}}` of arity 255) are refused at
+/// once instead of each reserving that much.
 package struct ETFReader {
     let buffer: UnsafeRawBufferPointer
     let maxDepth: Int
@@ -10,6 +15,9 @@ package struct ETFReader {
     package var offset = 0
     /// How many map keys the term being read sits inside.
     private var mapKeyNesting = 0
+    /// The bytes the open containers still need at least, for the elements they have yet to
+    /// read (beyond the one being read).
+    private var committed = 0
 
     init(buffer: UnsafeRawBufferPointer, options: ETF.DecodingOptions) {
         self.buffer = buffer
@@ -75,8 +83,13 @@ package struct ETFReader {
         while true {
             // N elements and a tail: at least N + 1 bytes.
             let count = try readLength(Int(try readUInt32()), minimumBytesEach: 1, extra: 1)
+            committed += count + 1
             Self.reserve(count, more: &elements)
-            for _ in 0..<count { elements.append(try readTerm(depth: depth + 1)) }
+            for _ in 0..<count {
+                committed -= 1
+                elements.append(try readTerm(depth: depth + 1))
+            }
+            committed -= 1
             switch peekByte() {
             case ETFTag.nilList:
                 offset += 1
@@ -115,18 +128,24 @@ package struct ETFReader {
     private mutating func readTuple(count declared: Int, depth: Int) throws(ETFError) -> Term {
         try enter(depth)
         let count = try readLength(declared, minimumBytesEach: 1)
+        committed += count
         var elements: [Term] = []
         elements.reserveCapacity(count)
-        for _ in 0..<count { elements.append(try readTerm(depth: depth + 1)) }
+        for _ in 0..<count {
+            committed -= 1
+            elements.append(try readTerm(depth: depth + 1))
+        }
         return .tuple(elements)
     }
 
     private mutating func readMap(depth: Int) throws(ETFError) -> Term {
         try enter(depth)
         let count = try readLength(Int(try readUInt32()), minimumBytesEach: 2)
+        committed += 2 * count
         var map: [Term: Term] = [:]
         map.reserveCapacity(count)
         for _ in 0..<count {
+            committed -= 2
             let keyOffset = offset
             if mapKeyNesting >= maxMapKeyNesting { throw .mapKeysNestedTooDeep(limit: maxMapKeyNesting) }
             mapKeyNesting += 1
@@ -269,11 +288,11 @@ package struct ETFReader {
     // MARK: Primitive reads
 
     /// Checks that `count` items of at least `minimumBytesEach` bytes (plus `extra`) fit in the
-    /// remaining input, and returns `count`.
+    /// remaining input, beside what the open containers still need, and returns `count`.
     // `mutating` so that `self` is read after the length argument (itself a read) is evaluated.
     mutating func readLength(_ count: Int, minimumBytesEach: Int, extra: Int = 0) throws(ETFError) -> Int {
         let (product, overflow) = count.multipliedReportingOverflow(by: minimumBytesEach)
-        if overflow || product > remaining - extra { throw .lengthTooLarge(count, at: offset) }
+        if overflow || product > remaining - extra - committed { throw .lengthTooLarge(count, at: offset) }
         return count
     }
 
