@@ -67,9 +67,10 @@ set -e
 executions=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
 rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
 peak=$(sed -n 's/^stat::peak_rss_mb: *//p' "$log" | tail -1)
+elapsed=$(sed -n 's/^Done [0-9]* runs in \([0-9]*\) second.*/\1/p' "$log" | tail -1)
 if [ "$status" -ne 0 ]; then
     tail -60 "$log"
     echo "fuzz.sh: $target FAILED (exit $status) after ${executions:-?} executions; input in $artifacts/"
     exit "$status"
 fi
-echo "fuzz.sh: $target: ${executions:-?} executions in $seconds s (${rate:-?}/s), peak RSS ${peak:-?} MB, no crash"
+echo "fuzz.sh: $target: ${executions:-?} executions in ${elapsed:-$seconds} s (${rate:-?}/s), peak RSS ${peak:-?} MB, no crash"
