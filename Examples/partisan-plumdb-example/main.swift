@@ -19,12 +19,12 @@ let broadcast = PlumtreeConfiguration(tickInterval: .milliseconds(100), exchange
 
 var nodes: [PartisanNode] = []
 for i in 0..<6 {
-    var logger = Logger(label: "plumdb\(i)")
-    logger.logLevel = .warning
-    nodes.append(
-        try await PartisanNode.start(
-            name: Node(validating: "plumdb\(i)@127.0.0.1"), cookie: "plumdb", logger: logger,
-            overlay: .hyParView(views), membership: timings))
+    var configuration = PartisanNode.Configuration(name: try Node(validating: "plumdb\(i)@127.0.0.1"), cookie: "plumdb")
+    configuration.distribution?.overlay = .hyParView(views)
+    configuration.distribution?.membership = timings
+    configuration.logging.logger = Logger(label: "plumdb\(i)")
+    configuration.logging.logger?.logLevel = .warning
+    nodes.append(try await PartisanNode.start(configuration))
 }
 let maps = try nodes.map { try $0.startReplicatedMap("plumdb", configuration: broadcast) }
 for node in nodes.dropFirst() { try await node.join(nodes[0].listenAddress!) }

@@ -222,17 +222,15 @@ enum OverlayScenarios {
         logger.logLevel = .error
         var nodes: [PartisanNode] = []
         for i in 0..<settings.nodes {
-            nodes.append(
-                try await PartisanNode.start(
-                    name: Node(validating: "bench\(i)@127.0.0.1"), cookie: "overlay-bench",
-                    channels: ChannelSpec.standard,
-                    logger: logger, overlay: try overlay(settings, index: i, tcp: true),
-                    membership: tcpTimings(speedUp: settings.speedUp)
-                ) {
-                    $0.connectionSharing = settings.sharing.sharing
-                    // A thousand nodes in one process: two listeners less each (descriptors).
-                    $0.listenerPerLoop = false
-                })
+            var configuration = PartisanNode.Configuration(
+                name: try Node(validating: "bench\(i)@127.0.0.1"), cookie: "overlay-bench")
+            configuration.logging.logger = logger
+            configuration.distribution?.overlay = try overlay(settings, index: i, tcp: true)
+            configuration.distribution?.membership = tcpTimings(speedUp: settings.speedUp)
+            configuration.distribution?.transport.connectionSharing = settings.sharing.sharing
+            // A thousand nodes in one process: two listeners less each (descriptors).
+            configuration.distribution?.transport.listenerPerLoop = false
+            nodes.append(try await PartisanNode.start(configuration))
         }
         progress("overlay-converge: \(settings.nodes) \(settings.overlay) nodes started over TCP, joining")
         let clock = ContinuousClock()

@@ -144,6 +144,19 @@ enum RemoteScenarios {
 
     private static let serial = Atomic<Int>(0)
 
+    /// The settings of a benchmark node: `channels`, `sharing`, `execution`, and `tls` when given.
+    static func nodeConfiguration(
+        name: String, cookie: String, channels: [ChannelSpec], sharing: SharingChoice, execution: ExecutionChoice,
+        tls: TransportTLS?
+    ) throws -> PartisanNode.Configuration {
+        var configuration = PartisanNode.Configuration(name: try Node(validating: name), cookie: Cookie(cookie))
+        configuration.execution = execution.execution
+        configuration.distribution?.channels = channels
+        configuration.distribution?.transport.connectionSharing = sharing.sharing
+        configuration.distribution?.tls = tls
+        return configuration
+    }
+
     static func withPair<T: Sendable>(
         _ settings: BenchSettings, parallelism: Int = 1, sharing: SharingChoice = .separate,
         _ body: (Pair) async throws -> T
@@ -153,18 +166,15 @@ enum RemoteScenarios {
         let pair: Pair
         let channels = channels(parallelism: parallelism)
         let tls = try settings.tls?.settings()
-        let configure: (inout TransportConfiguration) -> Void = {
-            $0.connectionSharing = sharing.sharing
-            $0.tls = tls
+        let configuration = { (name: String) throws -> PartisanNode.Configuration in
+            try nodeConfiguration(
+                name: name, cookie: cookie, channels: channels, sharing: sharing, execution: settings.execution,
+                tls: tls)
         }
         if settings.inProcess {
-            let server = try await PartisanNode.start(
-                name: Node(validating: "s\(n)@127.0.0.1"), cookie: Cookie(cookie), channels: channels,
-                execution: settings.execution.execution, configuration: configure)
+            let server = try await PartisanNode.start(configuration("s\(n)@127.0.0.1"))
             try await serve(on: server)
-            let client = try await PartisanNode.start(
-                name: Node(validating: "c\(n)@127.0.0.1"), cookie: Cookie(cookie), channels: channels,
-                execution: settings.execution.execution, configuration: configure)
+            let client = try await PartisanNode.start(configuration("c\(n)@127.0.0.1"))
             registerTypes(client)
             _ = try await client.connect(to: server.listenAddress!)
             pair = Pair(client: client, server: server.name, local: server, child: nil)
@@ -173,9 +183,7 @@ enum RemoteScenarios {
                 cookie: cookie, parallelism: parallelism, sharing: sharing, execution: settings.execution,
                 tls: settings.tls)
             do {
-                let client = try await PartisanNode.start(
-                    name: Node(validating: "c\(n)_\(getpid())@127.0.0.1"), cookie: Cookie(cookie), channels: channels,
-                    execution: settings.execution.execution, configuration: configure)
+                let client = try await PartisanNode.start(configuration("c\(n)_\(getpid())@127.0.0.1"))
                 registerTypes(client)
                 let name = try await client.connect(to: child.address)
                 pair = Pair(client: client, server: name, local: nil, child: child)
@@ -514,12 +522,10 @@ final class ServerProcess: @unchecked Sendable {
         cookie: String, parallelism: Int, sharing: SharingChoice, execution: ExecutionChoice, tls: TransportTLS?
     ) async throws {
         let node = try await PartisanNode.start(
-            name: Node(validating: "bench_server_\(getpid())@127.0.0.1"), cookie: Cookie(cookie),
-            channels: RemoteScenarios.channels(parallelism: parallelism), execution: execution.execution
-        ) {
-            $0.connectionSharing = sharing.sharing
-            $0.tls = tls
-        }
+            RemoteScenarios.nodeConfiguration(
+                name: "bench_server_\(getpid())@127.0.0.1", cookie: cookie,
+                channels: RemoteScenarios.channels(parallelism: parallelism), sharing: sharing, execution: execution,
+                tls: tls))
         try await RemoteScenarios.serve(on: node)
         let address = node.listenAddress!
         var line = "listening \(address.host):\(address.port)\n"

@@ -113,14 +113,16 @@ enum HiddenClient {
         timeout: Duration, logger: Logger, _ body: (PartisanNode, Node) async throws -> T
     ) async throws -> T {
         let name = try Node(validating: "partisan-cli-\(getpid())-\(UInt32.random(in: 0...UInt32.max))@\(host)")
-        let client = try await PartisanNode.start(
-            name: name, host: host, port: 0, cookie: cookie, channels: channels, logger: logger
-        ) {
-            $0.connectTimeout = timeout
-            $0.handshakeTimeout = timeout
-            $0.hidden = true  // the node's nodes() and node monitors leave the client out
-            $0.tls = tls
-        }
+        var configuration = PartisanNode.Configuration(name: name, cookie: cookie)
+        configuration.logging.logger = logger
+        configuration.distribution?.listenHost = host
+        configuration.distribution?.channels = channels
+        configuration.distribution?.tls = tls
+        configuration.distribution?.transport.connectTimeout = timeout
+        configuration.distribution?.transport.handshakeTimeout = timeout
+        // The node's nodes() and node monitors leave the client out.
+        configuration.distribution?.transport.hidden = true
+        let client = try await PartisanNode.start(configuration)
         client.membership?.stop()
         do {
             let target: Node

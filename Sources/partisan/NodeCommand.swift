@@ -65,13 +65,15 @@ struct NodeCommand: AsyncParsableCommand {
         let tls = try self.tls.settings()
         let node: PartisanNode
         do {
-            node = try await PartisanNode.start(
-                name: Node(validating: name), host: address.host, port: address.port, cookie: cookie,
-                channels: try CommandLineValues.channels(channels), logger: logger,
-                membership: MembershipConfiguration(
-                    gossipInterval: .milliseconds(Int(gossipInterval * 1000)),
-                    suspectAfter: .milliseconds(Int(suspectAfter * 1000)))
-            ) { $0.tls = tls }
+            var configuration = PartisanNode.Configuration(name: try Node(validating: name), cookie: cookie)
+            configuration.logging.logger = logger
+            configuration.distribution?.listenHost = address.host
+            configuration.distribution?.listenPort = address.port
+            configuration.distribution?.channels = try CommandLineValues.channels(channels)
+            configuration.distribution?.tls = tls
+            configuration.distribution?.membership.gossipInterval = .milliseconds(Int(gossipInterval * 1000))
+            configuration.distribution?.membership.suspectAfter = .milliseconds(Int(suspectAfter * 1000))
+            node = try await PartisanNode.start(configuration)
             try InfoService.start(on: node)
         } catch TransportError.weakCookie(let host) {
             CommandLineValues.printError(

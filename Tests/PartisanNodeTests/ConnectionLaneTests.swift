@@ -11,9 +11,10 @@ import Testing
 
     private func start(_ role: String, perLoop: Bool = true) async throws -> PartisanNode {
         let serial = Self.serial.wrappingAdd(1, ordering: .relaxed).oldValue
-        return try await PartisanNode.start(
-            name: Node(validating: "lane\(serial)\(role)@127.0.0.1"), cookie: "lanes", channels: Self.channels
-        ) { $0.listenerPerLoop = perLoop }
+        return try await startNode(Node(validating: "lane\(serial)\(role)@127.0.0.1"), cookie: "lanes") {
+            $0.channels = Self.channels
+            $0.transport.listenerPerLoop = perLoop
+        }
     }
 
     /// For every channel connection of `node`'s session with `peer`: the loop of the one it

@@ -10,9 +10,9 @@ import Testing
 
     private func start(_ role: String, sharing: ConnectionSharing) async throws -> PartisanNode {
         let serial = Self.serial.wrappingAdd(1, ordering: .relaxed).oldValue
-        return try await PartisanNode.start(
-            name: Node(validating: "share\(serial)\(role)@127.0.0.1"), cookie: "sharing"
-        ) { $0.connectionSharing = sharing }
+        return try await startNode(Node(validating: "share\(serial)\(role)@127.0.0.1"), cookie: "sharing") {
+            $0.transport.connectionSharing = sharing
+        }
     }
 
     @Test(arguments: [

@@ -7,7 +7,7 @@ import Testing
 @Suite struct HiddenNodeTests {
     @Test func a_hidden_node_is_left_out_of_nodes_and_default_node_monitoring() async throws {
         let visible = try await PartisanNode.start(name: "hid-v@127.0.0.1", cookie: "hidden")
-        let hidden = try await PartisanNode.start(name: "hid-h@127.0.0.1", cookie: "hidden") { $0.hidden = true }
+        let hidden = try await startNode("hid-h@127.0.0.1", cookie: "hidden") { $0.transport.hidden = true }
         defer {
             Task {
                 await hidden.shutdown()

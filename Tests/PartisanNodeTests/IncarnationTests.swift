@@ -14,9 +14,8 @@ import Testing
     static func nodes() async throws -> (a: PartisanNode, b: PartisanNode, twin: PartisanNode) {
         let id = serial.wrappingAdd(1, ordering: .relaxed).oldValue
         let a = try await PartisanNode.start(name: Node(validating: "inc\(id)-a@127.0.0.1"), cookie: "incarnation")
-        let b = try await PartisanNode.start(
-            name: Node(validating: "inc\(id)-b@127.0.0.1"), cookie: "incarnation", creation: 1)
-        let twin = try await PartisanNode.start(name: b.name, cookie: "incarnation", creation: 2)
+        let b = try await startNode(Node(validating: "inc\(id)-b@127.0.0.1"), cookie: "incarnation", creation: 1)
+        let twin = try await startNode(b.name, cookie: "incarnation", creation: 2)
         return (a, b, twin)
     }
 
@@ -63,12 +62,14 @@ import Testing
     /// at its timeout, and gets in as soon as the other incarnation is gone.
     @Test func a_join_asks_again_while_refused_as_a_duplicate() async throws {
         let (a, b, _) = try await Self.nodes()
-        let hasty = try await PartisanNode.start(
-            name: b.name, cookie: "incarnation", creation: 2,
-            membership: MembershipConfiguration(reconnectInitialBackoff: .milliseconds(20), joinTimeout: .seconds(1)))
-        let patient = try await PartisanNode.start(
-            name: b.name, cookie: "incarnation", creation: 3,
-            membership: MembershipConfiguration(reconnectInitialBackoff: .milliseconds(20), joinTimeout: .seconds(30)))
+        let hasty = try await startNode(b.name, cookie: "incarnation", creation: 2) {
+            $0.membership = MembershipConfiguration(
+                reconnectInitialBackoff: .milliseconds(20), joinTimeout: .seconds(1))
+        }
+        let patient = try await startNode(b.name, cookie: "incarnation", creation: 3) {
+            $0.membership = MembershipConfiguration(
+                reconnectInitialBackoff: .milliseconds(20), joinTimeout: .seconds(30))
+        }
         defer {
             Task {
                 for node in [a, b, hasty, patient] { await node.shutdown() }

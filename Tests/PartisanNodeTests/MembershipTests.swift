@@ -14,11 +14,13 @@ import Testing
         reconnectMaxBackoff: .milliseconds(400))
 
     static func start(_ name: String, port: Int = 0) async throws -> PartisanNode {
-        var logger = Logger(label: "partisan.test")
-        logger.logLevel = .warning
-        return try await PartisanNode.start(
-            name: Node(validating: "\(name)@127.0.0.1"), port: port, cookie: "membership", logger: logger,
-            membership: timings)
+        var configuration = PartisanNode.Configuration(
+            name: try Node(validating: "\(name)@127.0.0.1"), cookie: "membership")
+        configuration.logging.logger = Logger(label: "partisan.test")
+        configuration.logging.logger?.logLevel = .warning
+        configuration.distribution?.listenPort = port
+        configuration.distribution?.membership = timings
+        return try await PartisanNode.start(configuration)
     }
 
     /// Starts `count` nodes and joins each to the first; waits until all agree on the members
@@ -74,8 +76,7 @@ import Testing
         // Still a member (full mesh keeps failed members and retries them).
         #expect(nodes[0].members().contains(victim.name))
 
-        let restarted = try await PartisanNode.start(
-            name: victim.name, cookie: "membership", membership: Self.timings)
+        let restarted = try await startNode(victim.name, cookie: "membership") { $0.membership = Self.timings }
         #expect(restarted.listenAddress != victim.listenAddress)
         try await restarted.join(nodes[1].listenAddress!)
         let cluster = [nodes[0], nodes[1], restarted]

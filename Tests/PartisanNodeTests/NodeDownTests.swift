@@ -40,8 +40,8 @@ import Testing
     /// node has seen the old connections close.)
     @Test func a_restarted_peer_replaces_its_old_incarnation() async throws {
         let a = try await PartisanNode.start(name: "rs-a@127.0.0.1", cookie: "restart")
-        let old = try await PartisanNode.start(name: "rs-b@127.0.0.1", cookie: "restart", creation: 1)
-        let new = try await PartisanNode.start(name: "rs-b@127.0.0.1", cookie: "restart", creation: 2)
+        let old = try await startNode("rs-b@127.0.0.1", cookie: "restart", creation: 1)
+        let new = try await startNode("rs-b@127.0.0.1", cookie: "restart", creation: 2)
         defer {
             Task {
                 for node in [a, old, new] { await node.shutdown() }

@@ -43,11 +43,11 @@ struct Greeting: Codable, Sendable, Hashable {
     /// A node with fewer channels (a tool, a client) can connect to one with more: the bigger
     /// node dials back only the channels both have.
     @Test func a_node_with_a_subset_of_the_channels_connects_and_talks() async throws {
-        let big = try await PartisanNode.start(
-            name: "sub-big@127.0.0.1", cookie: "subset",
-            channels: [
+        let big = try await startNode("sub-big@127.0.0.1", cookie: "subset") {
+            $0.channels = [
                 ChannelSpec(name: "default", parallelism: 3), ChannelSpec(name: "bulk", parallelism: 2), .membership,
-            ])
+            ]
+        }
         let small = try await PartisanNode.start(name: "sub-small@127.0.0.1", cookie: "subset")
         defer {
             Task {

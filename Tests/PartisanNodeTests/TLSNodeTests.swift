@@ -30,7 +30,7 @@ import Testing
         let serial = Self.serial.wrappingAdd(1, ordering: .relaxed).oldValue
         let name = try Node(validating: "tls\(serial)\(role)@127.0.0.1")
         let settings = try tls(name)
-        return try await PartisanNode.start(name: name, cookie: "tls-cookie") { $0.tls = settings }
+        return try await startNode(name, cookie: "tls-cookie") { $0.tls = settings }
     }
 
     @Test func two_nodes_over_mutual_tls_exchange_messages_and_a_genserver_call() async throws {

@@ -6,12 +6,12 @@ import Testing
 @Suite struct WeakCookieNodeTests {
     @Test func a_node_with_a_weak_cookie_starts_on_loopback_only() async throws {
         await #expect(throws: TransportError.weakCookie(host: "0.0.0.0")) {
-            try await PartisanNode.start(name: "weak-a@127.0.0.1", host: "0.0.0.0", cookie: "partisan")
+            try await PartisanNode.start(name: "weak-a@127.0.0.1", cookie: "partisan", host: "0.0.0.0")
         }
         await #expect(throws: TransportError.weakCookie(host: "0.0.0.0")) {
-            try await PartisanNode.start(name: "weak-b@127.0.0.1", host: "0.0.0.0", cookie: "")
+            try await PartisanNode.start(name: "weak-b@127.0.0.1", cookie: "", host: "0.0.0.0")
         }
-        let node = try await PartisanNode.start(name: "weak-c@127.0.0.1", host: "127.0.0.1", cookie: "partisan")
+        let node = try await PartisanNode.start(name: "weak-c@127.0.0.1", cookie: "partisan", host: "127.0.0.1")
         #expect(node.listenAddress != nil)
         await node.shutdown()
     }

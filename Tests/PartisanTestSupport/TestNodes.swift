@@ -11,12 +11,14 @@ public func startNodes(
 ) async throws -> [PartisanNode] {
     var nodes: [PartisanNode] = []
     for index in 0..<count {
-        var logger = Logger(label: "partisan.test")
-        logger.logLevel = TestLogLevel.fromEnvironment
-        nodes.append(
-            try await PartisanNode.start(
-                name: Node(validating: "\(prefix)n\(index)@127.0.0.1"), cookie: cookie, channels: channels,
-                logger: logger, overlay: overlay(index), membership: membership))
+        var configuration = PartisanNode.Configuration(
+            name: try Node(validating: "\(prefix)n\(index)@127.0.0.1"), cookie: cookie)
+        configuration.logging.logger = Logger(label: "partisan.test")
+        configuration.logging.logger?.logLevel = TestLogLevel.fromEnvironment
+        configuration.distribution?.channels = channels
+        configuration.distribution?.overlay = overlay(index)
+        configuration.distribution?.membership = membership
+        nodes.append(try await PartisanNode.start(configuration))
     }
     return nodes
 }
@@ -45,4 +47,16 @@ public func echoRoundTrip(from: PartisanNode, to: PartisanNode) async throws -> 
         me.send(me.pid, to: echo)
         return try await me.receive(String.self, timeout: .seconds(10))
     }
+}
+
+/// Starts a distributed node `name` proving `cookie`, on 127.0.0.1 with an ephemeral port,
+/// with `creation` when given and its distribution settings changed by `change`.
+public func startNode(
+    _ name: Node, cookie: Cookie, creation: UInt32? = nil,
+    _ change: (inout PartisanNode.Configuration.Distribution) throws -> Void = { _ in }
+) async throws -> PartisanNode {
+    var configuration = PartisanNode.Configuration(name: name, cookie: cookie)
+    configuration.creation = creation
+    try change(&configuration.distribution!)
+    return try await PartisanNode.start(configuration)
 }

@@ -219,8 +219,9 @@ import Testing
 
     @Test func every_restart_writes_a_log_line() async throws {
         let lines = Journal()
-        let logged = try await PartisanNode.start(
-            name: "logged@127.0.0.1", logger: Logger(label: "test") { _ in RecordingLogHandler(lines: lines) })
+        var configuration = PartisanNode.Configuration(name: "logged@127.0.0.1")
+        configuration.logging.logger = Logger(label: "test") { _ in RecordingLogHandler(lines: lines) }
+        let logged = try await PartisanNode.start(configuration)
         let sup = try await logged.startSupervisor(
             SupervisorFlags(intensity: 5, period: .seconds(60)), children: [.probe("a", journal)],
             options: events.options)

@@ -2,7 +2,8 @@
 /// `net_kernel`. On a node started without networking there are no peers: queries answer
 /// empty, node monitors get ``NodeDown`` at once, and ``connect(to:)`` throws.
 extension PartisanNode {
-    /// Where the node listens; `nil` without networking.
+    /// Where peers dial the node (its advertised host, see
+    /// ``Configuration/Distribution/advertisedHost``, and bound port); `nil` without networking.
     public var listenAddress: ListenAddress? { kernel?.listenAddress }
 
     /// What the node announces to peers (Partisan's `node_spec()`); `nil` without networking.

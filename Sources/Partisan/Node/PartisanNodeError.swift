@@ -1,6 +1,6 @@
 /// Why a node operation failed.
 public enum PartisanNodeError: Error, Hashable, Sendable, CustomStringConvertible {
-    /// The node was started without networking (``PartisanNode/start(name:creation:logger:)``).
+    /// The node was started without networking (``PartisanNode/start(name:)``).
     case notDistributed
     /// A broadcast of this name already runs on the node (``PartisanNode/startPlumtreeBroadcast(_:handler:configuration:)``).
     case broadcastAlreadyStarted(String)

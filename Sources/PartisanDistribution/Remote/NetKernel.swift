@@ -115,8 +115,9 @@ public final class NetKernel: Sendable {
     }
 
     /// Starts a transport endpoint for `runtime`'s node on `host`:`port` (0 picks a free
-    /// port) and attaches the kernel as the runtime's ``RemoteRouter``. Process traffic needs
-    /// the `default` channel: it is added to `channels` when missing.
+    /// port), announcing `advertisedHost` (or `host` when `nil`) to peers, and attaches the
+    /// kernel as the runtime's ``RemoteRouter``. Process traffic needs the `default` channel:
+    /// it is added to `channels` when missing.
     ///
     /// - Throws: ``TransportError/weakCookie(host:)`` for an empty or well-known cookie on a
     ///   `host` that is not loopback, or the listener's error.
@@ -124,6 +125,7 @@ public final class NetKernel: Sendable {
         runtime: ProcessRuntime,
         host: String = "127.0.0.1",
         port: Int = 0,
+        advertisedHost: String? = nil,
         channels: [ChannelSpec] = ChannelSpec.standard,
         configuration: TransportConfiguration,
         codec: MessageCodec = MessageCodec()
@@ -131,7 +133,8 @@ public final class NetKernel: Sendable {
         let kernel = NetKernel(runtime: runtime, codec: codec, configuration: configuration)
         let channels = channels.contains { $0.name == ChannelSpec.default.name } ? channels : [.default] + channels
         let endpoint = try await TransportEndpoint.start(
-            node: runtime.node, creation: runtime.creation, host: host, port: port, channels: channels,
+            node: runtime.node, creation: runtime.creation, host: host, port: port, advertisedHost: advertisedHost,
+            channels: channels,
             configuration: configuration, delegate: kernel)
         kernel.endpointSlot.withLock { $0 = endpoint }
         runtime.remoteRouter = kernel
@@ -141,7 +144,8 @@ public final class NetKernel: Sendable {
     /// The endpoint, once started.
     var endpoint: TransportEndpoint? { endpointSlot.withLock { $0 } }
 
-    /// Where this node listens.
+    /// Where peers dial this node: its advertised host (the listen host when none was given)
+    /// and its bound port.
     public var listenAddress: ListenAddress { endpoint!.listenAddress }
 
     /// What this node announces to peers: name, listen addresses, channels (Partisan's

@@ -27,9 +27,11 @@ public final class TransportEndpoint: Sendable {
     public var node: Node { core.node }
     /// This node's creation, sent in every hello.
     public var creation: UInt32 { core.creation }
-    /// What this node announces: its name, bound listen address and channels.
+    /// What this node announces: its name, listen address (advertised host, bound port) and
+    /// channels.
     public var spec: NodeSpec { core.spec }
-    /// The address the listener is bound to (with the real port when started on port 0).
+    /// Where peers dial this node: the advertised host (the bound one when none was given)
+    /// with the real port when started on port 0.
     public var listenAddress: ListenAddress { core.spec.listenAddresses[0] }
     /// The endpoint's configuration.
     public var configuration: TransportConfiguration { core.configuration }
@@ -41,7 +43,7 @@ public final class TransportEndpoint: Sendable {
     }
 
     /// Starts listening on `host`:`port` (0 picks a free port; ``listenAddress`` reports it),
-    /// and, with ``TransportConfiguration/listenerPerLoop`` and more than one loop in `group`,
+    /// announcing `advertisedHost` (or `host` when `nil`) as where peers dial it, and, with ``TransportConfiguration/listenerPerLoop`` and more than one loop in `group`,
     /// on one free port per loop, each accepting onto its own loop (see ``ConnectionLane``).
     ///
     /// - Parameters:
@@ -58,6 +60,7 @@ public final class TransportEndpoint: Sendable {
         creation: UInt32,
         host: String = "127.0.0.1",
         port: Int = 0,
+        advertisedHost: String? = nil,
         channels: [ChannelSpec] = ChannelSpec.standard,
         configuration: TransportConfiguration,
         delegate: any TransportDelegate,
@@ -66,8 +69,9 @@ public final class TransportEndpoint: Sendable {
         guard !configuration.cookie.isWeak || ListenAddress.isLoopback(host: host) else {
             throw TransportError.weakCookie(host: host)
         }
+        let announced = advertisedHost ?? host
         let spec = NodeSpec(
-            node: node, listenAddresses: [ListenAddress(host: host, port: port)], channels: channels,
+            node: node, listenAddresses: [ListenAddress(host: announced, port: port)], channels: channels,
             hidden: configuration.hidden)
         let core = EndpointCore(
             spec: spec, creation: creation, configuration: configuration, delegate: delegate,
@@ -86,8 +90,13 @@ public final class TransportEndpoint: Sendable {
             throw error
         }
         let boundPort = server.localAddress?.port ?? port
-        core.spec.listenAddresses = [ListenAddress(host: host, port: boundPort)]
-        configuration.logger.info("listening", metadata: ["node": "\(node)", "address": "\(host):\(boundPort)"])
+        core.spec.listenAddresses = [ListenAddress(host: announced, port: boundPort)]
+        configuration.logger.info(
+            "listening",
+            metadata: [
+                "node": "\(node)", "address": "\(ListenAddress(host: host, port: boundPort))",
+                "advertised": "\(ListenAddress(host: announced, port: boundPort))",
+            ])
         return TransportEndpoint(core: core, servers: servers, group: group)
     }
 
