@@ -11,6 +11,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "Partisan", targets: ["Partisan"]),
+        .library(name: "PartisanSimulation", targets: ["PartisanSimulation"]),
         .executable(name: "partisan", targets: ["partisan"]),
         .executable(name: "partisan-demo", targets: ["partisan-demo"]),
         .executable(name: "partisan-bench", targets: ["partisan-bench"]),
@@ -39,8 +40,8 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        // Distribution: the SwiftNIO transport (framing, handshake, channels × parallelism);
-        // later the overlays, membership and broadcast.
+        // Distribution: the SwiftNIO transport (framing, handshake, TLS, channels × parallelism),
+        // the overlays, membership and Plumtree broadcast.
         .target(
             name: "PartisanDistribution",
             dependencies: [
@@ -53,6 +54,13 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "DequeModule", package: "swift-collections"),
             ],
+            swiftSettings: strict
+        ),
+        // Whole overlays and Plumtree broadcasts in one process, without sockets: an in-memory
+        // transport and a discrete-event clock, seeded.
+        .target(
+            name: "PartisanSimulation",
+            dependencies: ["PartisanCore", "PartisanDistribution"],
             swiftSettings: strict
         ),
         // The library users import: the node facade (runtime + distribution) and the behaviours.
@@ -81,6 +89,7 @@ let package = Package(
             name: "partisan-bench",
             dependencies: [
                 "Partisan",
+                "PartisanSimulation",
                 "PartisanTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -145,6 +154,7 @@ let package = Package(
             name: "PartisanDistributionTests",
             dependencies: [
                 "PartisanDistribution",
+                "PartisanSimulation",
                 "PartisanTestSupport",
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ],

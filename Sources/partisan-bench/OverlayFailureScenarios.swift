@@ -1,4 +1,5 @@
 import Partisan
+import PartisanSimulation
 
 /// `broadcast-after-failures` (the HyParView paper's reliability figure): N nodes converge in
 /// the simulator, then 10 %, 30 % and 50 % of them (each in a fresh run) are killed at once and

@@ -1,5 +1,6 @@
 import Logging
 import Partisan
+import PartisanSimulation
 
 #if canImport(Glibc)
     import Glibc

@@ -1,4 +1,5 @@
 import Partisan
+import PartisanSimulation
 
 /// One `broadcast-after-failures --broadcast plumtree` run: Plumtree over a converged
 /// HyParView overlay in the simulator, with Partisan's periods by default (lazy tick 1 s,

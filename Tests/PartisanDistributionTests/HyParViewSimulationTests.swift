@@ -1,5 +1,6 @@
 import PartisanCore
 import PartisanDistribution
+import PartisanSimulation
 import Testing
 
 /// HyParView in the in-memory simulator: the overlay converges to small, symmetric, connected

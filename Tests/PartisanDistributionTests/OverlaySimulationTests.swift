@@ -1,5 +1,6 @@
 import PartisanCore
 import PartisanDistribution
+import PartisanSimulation
 import Testing
 
 /// The static, client-server and full-mesh overlays in the in-memory simulator: the same

@@ -1,5 +1,6 @@
 import PartisanCore
 import PartisanDistribution
+import PartisanSimulation
 import Testing
 
 /// Plumtree on HyParView in the in-memory simulator: a broadcast reaches every node once, the

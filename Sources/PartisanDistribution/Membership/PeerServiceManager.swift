@@ -4,7 +4,7 @@ import PartisanCore
 /// node keeps connections to — Partisan's `partisan_peer_service_manager` /
 /// `partisan_membership_strategy`. Full mesh (``FullMeshMembership``) is the default;
 /// ``HyParViewMembership``, ``ClientServerMembership`` and ``StaticMembership`` implement the
-/// same protocol, and ``OverlaySimulator`` runs any of them in memory, without sockets.
+/// same protocol, and `OverlaySimulator` (PartisanSimulation) runs any of them in memory, without sockets.
 ///
 /// **A state machine, not an actor.** A manager does no I/O, owns no timers and starts no
 /// tasks. Each method takes an event and returns a ``PeerServiceUpdate``: the new member

@@ -1,3 +1,5 @@
+import PartisanDistribution
+
 /// A min-heap of timed events; events at the same time come out in the order they went in,
 /// so a simulation is deterministic.
 struct EventQueue<Event> {

@@ -1,3 +1,5 @@
+import PartisanDistribution
+
 /// The conditions of an ``OverlaySimulator`` run.
 public struct SimulationConfiguration: Hashable, Sendable {
     /// The seed of every random choice: the simulator's and each node's manager's.

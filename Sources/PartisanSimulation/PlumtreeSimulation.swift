@@ -1,4 +1,5 @@
 import PartisanCore
+import PartisanDistribution
 
 /// Runs a ``Plumtree`` per node of an ``OverlaySimulator``, on the overlay's members
 /// (HyParView's active views), in the same simulated time.

@@ -1,4 +1,5 @@
 import PartisanCore
+import PartisanDistribution
 
 /// Runs many ``PeerServiceManager``s in one process with no sockets: an in-memory transport
 /// and a discrete-event clock, for tests and for `partisan-bench` scenarios with thousands of

@@ -1,3 +1,5 @@
+import PartisanDistribution
+
 /// Who is linked to whom in a simulated overlay (``OverlaySimulator/memberGraph()``,
 /// ``OverlaySimulator/connectionGraph()``), with the checks overlay invariants need.
 public struct OverlayGraph: Sendable {
