@@ -118,16 +118,12 @@ public final class OverlaySimulator {
     public func addNodes(_ count: Int, overlay: Overlay) -> [Int] {
         (0..<count).map { _ in
             let spec = Self.spec(ofNode: nodes.count)
-            let manager: any PeerServiceManager
-            if case .hyParView(let hyParView, _) = overlay {
-                manager = HyParViewMembership(
-                    localSpec: spec, configuration: hyParView, tickInterval: configuration.tickInterval,
-                    rng: rng.split())
-            } else {
-                manager = overlay.makeManager(
-                    localSpec: spec, creation: UInt32(truncatingIfNeeded: rng.next()),
-                    tickInterval: configuration.tickInterval)
-            }
+            let seed = rng.next()
+            let manager = overlay.makeManager(
+                Overlay.Context(
+                    localSpec: spec, creation: UInt32(truncatingIfNeeded: seed),
+                    tickInterval: configuration.tickInterval,
+                    seed: seed))
             return addNode(manager)
         }
     }

@@ -194,7 +194,8 @@ enum OverlayScenarios {
     static func manager(_ settings: OverlaySettings, index: Int) throws -> any PeerServiceManager {
         let spec = OverlaySimulator.spec(ofNode: index)
         let overlay = try overlay(settings, index: index, tcp: false)
-        return overlay.makeManager(localSpec: spec, creation: UInt32(index + 1), tickInterval: .seconds(1))
+        return overlay.makeManager(
+            Overlay.Context(localSpec: spec, creation: UInt32(index + 1), tickInterval: .seconds(1)))
     }
 
     static func overTCP(_ settings: OverlaySettings) async throws -> Run {

@@ -51,7 +51,16 @@ public final class MembershipService: Sendable {
     public static func start(
         kernel: NetKernel, manager: any PeerServiceManager, configuration: MembershipConfiguration = .init()
     ) -> MembershipService {
-        let service = MembershipService(kernel: kernel, manager: manager, configuration: configuration)
+        start(
+            kernel: kernel, manager: manager, overlayName: String(describing: type(of: manager)),
+            configuration: configuration)
+    }
+
+    private static func start(
+        kernel: NetKernel, manager: any PeerServiceManager, overlayName: String, configuration: MembershipConfiguration
+    ) -> MembershipService {
+        let service = MembershipService(
+            kernel: kernel, manager: manager, overlayName: overlayName, configuration: configuration)
         kernel.setOverlayHandler { [weak service] term, peer in service?.received(term, from: peer) }
         kernel.onUp { [weak service] peer in service?.peerUp(peer) }
         kernel.onDown { [weak service] peer, _ in service?.peerDown(peer) }
@@ -81,30 +90,25 @@ public final class MembershipService: Sendable {
         kernel: NetKernel, overlay: Overlay, configuration: MembershipConfiguration = .init()
     ) -> MembershipService {
         let manager = overlay.makeManager(
-            localSpec: kernel.spec, creation: kernel.runtime.creation, tickInterval: configuration.gossipInterval)
-        return start(kernel: kernel, manager: manager, configuration: configuration)
+            Overlay.Context(
+                localSpec: kernel.spec, creation: kernel.runtime.creation, tickInterval: configuration.gossipInterval))
+        return start(kernel: kernel, manager: manager, overlayName: overlay.name, configuration: configuration)
     }
 
-    private init(kernel: NetKernel, manager: any PeerServiceManager, configuration: MembershipConfiguration) {
+    private init(
+        kernel: NetKernel, manager: any PeerServiceManager, overlayName: String, configuration: MembershipConfiguration
+    ) {
         self.kernel = kernel
         self.configuration = configuration
         self.logger = kernel.logger
+        self.overlayName = overlayName
         self.state = Mutex(State(manager: manager, members: manager.members()))
     }
 
-    /// The overlay's name: `fullmesh`, `hyparview`, `client-server` or `static` (as
-    /// ``Overlay/name``), or the manager's type name for another overlay.
-    public var overlayName: String {
-        state.withLock { s in
-            switch s.manager {
-            case is FullMeshMembership: Overlay.fullMesh.name
-            case is HyParViewMembership: Overlay.hyParView().name
-            case is ClientServerMembership: Overlay.clientServer(.client).name
-            case is StaticMembership: Overlay.static([]).name
-            default: String(describing: type(of: s.manager))
-            }
-        }
-    }
+    /// The overlay's name (``Overlay/name``): `fullmesh`, `hyparview`, `client-server`,
+    /// `static`, or a custom overlay's; the manager's type name for a service started with a
+    /// bare manager.
+    public let overlayName: String
 
     /// The members, this node included, sorted by name (see ``PeerServiceManager/members()``:
     /// HyParView's active view).

@@ -5,7 +5,8 @@ import PartisanCore
 ///   channels => #{Name => #{parallelism => Int, monotonic => Bool}}}`, plus `hidden => true` for
 /// a hidden node (a missing key reads as visible).
 extension NodeSpec {
-    var term: Term {
+    /// The spec as a term (the wire form above): what overlays gossip.
+    public var term: Term {
         var channelMap: [Term: Term] = [:]
         for channel in channels {
             channelMap[.atom(channel.name)] = [
@@ -25,7 +26,10 @@ extension NodeSpec {
         return .map(map)
     }
 
-    init(term: Term) throws(HandshakeError) {
+    /// Reads a spec from its wire form.
+    ///
+    /// - Throws: ``HandshakeError/malformedMessage(_:)`` for a term of another shape.
+    public init(term: Term) throws(HandshakeError) {
         guard let map = term.mapValue,
             let name = map[.atom("name")]?.atomValue, let node = Node(name),
             let addresses = map[.atom("listen_addrs")]?.listValue,
