@@ -78,7 +78,7 @@ extension ProcessRuntime {
         if let process = process(alias.pid) {
             process.deliver(message, viaAlias: alias.ref)
         } else if isRemote(alias.pid) {
-            remoteRouter?.send(message, to: alias, from: sender, options: options)
+            route(.send(message, to: .alias(alias), options: options), from: sender)
         }
     }
 }

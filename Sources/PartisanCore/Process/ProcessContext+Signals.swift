@@ -137,7 +137,7 @@ extension ProcessContext {
             return target
         }
         guard let target else { return false }
-        runtime.removeMonitor(ref, target: target)
+        runtime.removeMonitor(ref, watcher: pid, target: target)
         return true
     }
 

@@ -15,7 +15,7 @@ public final class ProcessRuntime: Sendable {
     public let creation: UInt32
     /// Where messages and signals for other nodes go; `nil` until a distribution layer is
     /// attached.
-    public var remoteRouter: (any RemoteRouter)? {
+    package var remoteRouter: (any RemoteRouter)? {
         get { router.withLock { $0 } }
         set { router.withLock { $0 = newValue } }
     }
@@ -142,7 +142,7 @@ public final class ProcessRuntime: Sendable {
         if let process = process(pid) {
             process.deliver(message)
         } else if isRemote(pid) {
-            remoteRouter?.send(message, to: pid, from: sender)
+            route(.send(message, to: .pid(pid), options: .standard), from: sender)
         }
     }
 
@@ -156,7 +156,7 @@ public final class ProcessRuntime: Sendable {
         if let process = process(pid) {
             process.deliver(message)
         } else if isRemote(pid) {
-            remoteRouter?.send(message, to: pid, from: sender, options: options)
+            route(.send(message, to: .pid(pid), options: options), from: sender)
         }
     }
 
@@ -175,7 +175,7 @@ public final class ProcessRuntime: Sendable {
 
     func send(_ message: any Sendable, to name: RegisteredName, from sender: Pid) throws(ProcessError) {
         if name.node == node { return try send(message, to: name.name) }
-        remoteRouter?.send(message, to: name, from: sender)
+        route(.send(message, to: .name(name), options: .standard), from: sender)
     }
 
     /// Sends `message` to `name.name` on `name.node` from outside any process, the way
@@ -189,7 +189,7 @@ public final class ProcessRuntime: Sendable {
         _ message: any Sendable, to name: RegisteredName, from sender: Pid, options: DeliveryOptions
     ) throws(ProcessError) {
         if name.node == node { return try send(message, to: name.name) }
-        remoteRouter?.send(message, to: name, from: sender, options: options)
+        route(.send(message, to: .name(name), options: options), from: sender)
     }
 
     // MARK: Signals
@@ -201,21 +201,20 @@ public final class ProcessRuntime: Sendable {
     }
 
     /// Routes an exit signal to a local or remote process.
-    public func sendExitSignal(to target: Pid, from sender: Pid, reason: ExitReason, viaLink: Bool) {
+    func sendExitSignal(to target: Pid, from sender: Pid, reason: ExitReason, viaLink: Bool) {
         if let process = process(target) {
             process.receiveExitSignal(from: sender, reason: reason, viaLink: viaLink)
         } else if isRemote(target) {
-            remoteRouter?.sendExitSignal(to: target, from: sender, reason: reason, viaLink: viaLink)
+            route(.exit(to: target, reason: reason, viaLink: viaLink), from: sender)
         }
     }
 
-    /// Delivers a `DOWN` to the local watcher that holds the monitor (the distribution layer
-    /// calls this for `DOWN`s from other nodes).
-    public func deliverDown(_ down: DownMessage, to watcher: Pid) {
+    /// Delivers a `DOWN` to the watcher that holds the monitor, here or on another node.
+    func deliverDown(_ down: DownMessage, to watcher: Pid) {
         if let process = process(watcher) {
             process.receiveDown(down)
         } else if isRemote(watcher) {
-            remoteRouter?.sendDown(down, to: watcher)
+            route(.down(down, watcher: watcher), from: down.pid)
         }
     }
 
@@ -223,58 +222,73 @@ public final class ProcessRuntime: Sendable {
     func addLink(from pid: Pid, to other: Pid) -> ExitReason? {
         if let process = process(other) { return process.acceptLink(from: pid) ? nil : .noproc }
         guard isRemote(other) else { return .noproc }
-        // Not `remoteRouter?.link(...) ?? .noconnection`: the router's `nil` (success) would
-        // become `.noconnection`.
-        guard let router = remoteRouter else { return .noconnection }
-        return router.link(pid, to: other)
-    }
-
-    /// Accepts a link to local `pid` from a process on another node (the distribution layer
-    /// calls this); returns `false` if `pid` does not exist.
-    public func acceptRemoteLink(to pid: Pid, from other: Pid) -> Bool {
-        process(pid)?.acceptLink(from: other) ?? false
+        return route(.link(to: other), from: pid) == .sent ? nil : .noconnection
     }
 
     func removeLink(from pid: Pid, to other: Pid) {
         if let process = process(other) {
             process.dropLink(with: pid)
         } else if isRemote(other) {
-            remoteRouter?.unlink(pid, from: other)
+            route(.unlink(from: other), from: pid)
         }
-    }
-
-    /// Removes the link between local `pid` and `other` on this side (the distribution layer
-    /// calls this for an `unlink` from another node).
-    public func dropRemoteLink(to pid: Pid, from other: Pid) {
-        process(pid)?.dropLink(with: other)
     }
 
     /// Sets up monitor `ref` by `watcher` on `target`; returns why it failed, if it did.
     func addMonitor(_ ref: Ref, watcher: Pid, target: Pid) -> ExitReason? {
         if let process = process(target) { return process.acceptMonitor(ref, watcher: watcher) ? nil : .noproc }
         guard isRemote(target) else { return .noproc }
-        guard let router = remoteRouter else { return .noconnection }
-        return router.monitor(ref, watcher: watcher, target: target)
+        return route(.monitor(ref, target: target), from: watcher) == .sent ? nil : .noconnection
     }
 
-    /// Sets up a monitor on local `target` held by a process on another node (the
-    /// distribution layer calls this); returns `false` if `target` does not exist.
-    public func acceptRemoteMonitor(_ ref: Ref, watcher: Pid, target: Pid) -> Bool {
-        process(target)?.acceptMonitor(ref, watcher: watcher) ?? false
-    }
-
-    func removeMonitor(_ ref: Ref, target: Pid) {
+    /// Removes monitor `ref` held by `watcher` (local) on `target`.
+    func removeMonitor(_ ref: Ref, watcher: Pid, target: Pid) {
         if let process = process(target) {
             process.dropMonitor(ref)
         } else if isRemote(target) {
-            remoteRouter?.demonitor(ref, target: target)
+            route(.demonitor(ref, target: target), from: watcher)
         }
     }
 
-    /// Removes monitor `ref` from local `target` (the distribution layer calls this for a
-    /// `demonitor` from another node).
-    public func dropRemoteMonitor(_ ref: Ref, target: Pid) {
-        process(target)?.dropMonitor(ref)
+    /// Hands `signal` from local `sender` to the distribution layer; `.noConnection` without
+    /// one.
+    @discardableResult
+    func route(_ signal: RemoteSignal, from sender: Pid) -> RouteResult {
+        remoteRouter?.route(signal, from: sender) ?? .noConnection
+    }
+
+    // MARK: Signals from other nodes
+
+    /// Applies `signal` from `sender`, a process on another node, to the local process it
+    /// names (the distribution layer calls this for every signal a peer sends). Returns
+    /// `false` when that process does not exist: a link or monitor then gets `noproc` back.
+    @discardableResult
+    package func apply(_ signal: RemoteSignal, from sender: Pid) -> Bool {
+        switch signal {
+        case .send(let message, .pid(let pid), _):
+            guard let process = process(pid) else { return false }
+            process.deliver(message)
+        case .send(let message, .name(let name), _):
+            guard let process = names.withLock({ $0[name.name] }) else { return false }
+            process.deliver(message)
+        case .send(let message, .alias(let alias), _):
+            guard let process = process(alias.pid) else { return false }
+            process.deliver(message, viaAlias: alias.ref)
+        case .exit(let to, let reason, let viaLink):
+            guard let process = process(to) else { return false }
+            process.receiveExitSignal(from: sender, reason: reason, viaLink: viaLink)
+        case .link(let to):
+            return process(to)?.acceptLink(from: sender) ?? false
+        case .unlink(let from):
+            process(from)?.dropLink(with: sender)
+        case .monitor(let ref, let target):
+            return process(target)?.acceptMonitor(ref, watcher: sender) ?? false
+        case .demonitor(let ref, let target):
+            process(target)?.dropMonitor(ref)
+        case .down(let down, let watcher):
+            guard let process = process(watcher) else { return false }
+            process.receiveDown(down)
+        }
+        return true
     }
 
     /// Cleans up after a process ended: table, name, monitors it held, then tells linked
@@ -286,7 +300,7 @@ public final class ProcessRuntime: Sendable {
                 if names[name] === process { names[name] = nil }
             }
         }
-        for (ref, target) in remains.monitoring { removeMonitor(ref, target: target) }
+        for (ref, target) in remains.monitoring { removeMonitor(ref, watcher: process.pid, target: target) }
         for linked in remains.links {
             sendExitSignal(to: linked, from: process.pid, reason: reason, viaLink: true)
         }

@@ -4,20 +4,22 @@ import PartisanCore
 /// runtime, and the session's tables follow (so a later loss of the peer signals exactly the
 /// links and monitors still in place). Runs on the connection's event loop; nothing blocks.
 extension NetKernel {
-    /// Applies `message` from `peer`. Messages from a peer without a session are dropped: the
+    /// Applies `message` from `peer`: the session's tables follow, then the runtime applies
+    /// the signal. Link and monitor signals from a peer without a session are dropped: the
     /// session already ended and signalled everything.
     func apply(_ message: ControlMessage, from peer: Node) {
         switch message {
-        case .send(let to, _, let payload):
-            runtime.send(codec.decode(payload), to: to)
-        case .sendName(let name, _, let payload):
-            try? runtime.send(codec.decode(payload), to: name)
-        case .sendAlias(let alias, _, let payload):
-            runtime.send(codec.decode(payload), to: alias)
+        case .send(let to, let from, let payload):
+            runtime.apply(.send(codec.decode(payload), to: .pid(to), options: .standard), from: from)
+        case .sendName(let name, let from, let payload):
+            guard let name = RegisteredName(name, on: runtime.node) else { return }
+            runtime.apply(.send(codec.decode(payload), to: .name(name), options: .standard), from: from)
+        case .sendAlias(let alias, let from, let payload):
+            runtime.apply(.send(codec.decode(payload), to: .alias(alias), options: .standard), from: from)
         case .link(let from, let to):
             let link = PeerSession.Link(local: to, remote: from)
             guard update(peer, { $0.links.insert(link) }) else { return }
-            if !runtime.acceptRemoteLink(to: to, from: from) {
+            if !runtime.apply(.link(to: to), from: from) {
                 // Erlang: linking to a process that does not exist gets an exit signal `noproc`.
                 transmit(.exit(from: to, to: from, reason: .noproc, viaLink: true), to: peer) {
                     $0.links.remove(link)
@@ -25,23 +27,23 @@ extension NetKernel {
             }
         case .unlink(let from, let to):
             update(peer) { $0.links.remove(PeerSession.Link(local: to, remote: from)) }
-            runtime.dropRemoteLink(to: to, from: from)
+            runtime.apply(.unlink(from: to), from: from)
         case .exit(let from, let to, let reason, let viaLink):
             if viaLink { update(peer) { $0.links.remove(PeerSession.Link(local: to, remote: from)) } }
-            runtime.sendExitSignal(to: to, from: from, reason: reason, viaLink: viaLink)
+            runtime.apply(.exit(to: to, reason: reason, viaLink: viaLink), from: from)
         case .monitor(let watcher, let target, let ref):
             guard update(peer, { $0.monitoredBy[ref] = target }) else { return }
-            if !runtime.acceptRemoteMonitor(ref, watcher: watcher, target: target) {
+            if !runtime.apply(.monitor(ref, target: target), from: watcher) {
                 transmit(.down(watcher: watcher, ref: ref, target: target, reason: .noproc), to: peer) {
                     $0.monitoredBy[ref] = nil
                 }
             }
-        case .demonitor(_, let target, let ref):
+        case .demonitor(let watcher, let target, let ref):
             update(peer) { $0.monitoredBy[ref] = nil }
-            runtime.dropRemoteMonitor(ref, target: target)
+            runtime.apply(.demonitor(ref, target: target), from: watcher)
         case .down(let watcher, let ref, let target, let reason):
             guard update(peer, { $0.monitoring[ref] = nil }) else { return }
-            runtime.deliverDown(DownMessage(ref: ref, pid: target, reason: reason), to: watcher)
+            runtime.apply(.down(DownMessage(ref: ref, pid: target, reason: reason), watcher: watcher), from: target)
         }
     }
 

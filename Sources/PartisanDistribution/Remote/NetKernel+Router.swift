@@ -4,81 +4,58 @@ import PartisanCore
 /// another node. Each becomes a ``ControlMessage`` keyed by its sender (see ``NetKernel``'s
 /// ordering rule).
 extension NetKernel: RemoteRouter {
-    public func send(_ message: any Sendable, to pid: Pid, from sender: Pid) {
-        send(message, to: pid, from: sender, options: .standard)
-    }
-
-    public func send(_ message: any Sendable, to name: RegisteredName, from sender: Pid) {
-        send(message, to: name, from: sender, options: .standard)
-    }
-
-    public func send(_ message: any Sendable, to alias: Alias, from sender: Pid) {
-        send(message, to: alias, from: sender, options: .standard)
-    }
-
-    public func send(_ message: any Sendable, to pid: Pid, from sender: Pid, options: DeliveryOptions) {
-        transmitSend(message, to: .pid(pid), on: pid.node, from: sender, options: options, describing: pid)
-    }
-
-    public func send(_ message: any Sendable, to alias: Alias, from sender: Pid, options: DeliveryOptions) {
-        transmitSend(message, to: .alias(alias), on: alias.pid.node, from: sender, options: options, describing: alias)
-    }
-
-    public func send(_ message: any Sendable, to name: RegisteredName, from sender: Pid, options: DeliveryOptions) {
-        transmitSend(message, to: .name(name.name), on: name.node, from: sender, options: options, describing: name)
-    }
-
-    public func sendExitSignal(to pid: Pid, from sender: Pid, reason: ExitReason, viaLink: Bool) {
-        transmit(.exit(from: sender, to: pid, reason: reason, viaLink: viaLink), to: pid.node) { session in
-            if viaLink { session.links.remove(PeerSession.Link(local: sender, remote: pid)) }
-        }
-    }
-
-    public func link(_ pid: Pid, to other: Pid) -> ExitReason? {
-        let sent = transmit(.link(from: pid, to: other), to: other.node) { session in
-            session.links.insert(PeerSession.Link(local: pid, remote: other))
-        }
-        return sent ? nil : .noconnection
-    }
-
-    public func unlink(_ pid: Pid, from other: Pid) {
-        transmit(.unlink(from: pid, to: other), to: other.node) { session in
-            session.links.remove(PeerSession.Link(local: pid, remote: other))
-        }
-    }
-
-    public func monitor(_ ref: Ref, watcher: Pid, target: Pid) -> ExitReason? {
-        let sent = transmit(.monitor(watcher: watcher, target: target, ref: ref), to: target.node) { session in
-            session.monitoring[ref] = PeerSession.OutgoingMonitor(watcher: watcher, target: target)
-        }
-        return sent ? nil : .noconnection
-    }
-
-    public func demonitor(_ ref: Ref, target: Pid) {
-        let watcher = state.withLock { s in
-            s.sessions.index(forKey: target.node).flatMap { index in
-                PeerSession.inPlace(&s.sessions.values[index]) { $0.monitoring[ref]?.watcher }
+    /// Sends `signal` from local `sender` on the session with its node, keeping the session's
+    /// link and monitor tables in step (so a later loss of the peer signals exactly what is
+    /// still in place).
+    package func route(_ signal: RemoteSignal, from sender: Pid) -> RouteResult {
+        let node = signal.node
+        let sent: Bool
+        switch signal {
+        case .send(let message, let destination, let options):
+            sent = transmitSend(message, to: destination, from: sender, options: options)
+        case .exit(let to, let reason, let viaLink):
+            sent = transmit(.exit(from: sender, to: to, reason: reason, viaLink: viaLink), to: node) { session in
+                if viaLink { session.links.remove(PeerSession.Link(local: sender, remote: to)) }
+            }
+        case .link(let to):
+            sent = transmit(.link(from: sender, to: to), to: node) { session in
+                session.links.insert(PeerSession.Link(local: sender, remote: to))
+            }
+        case .unlink(let from):
+            sent = transmit(.unlink(from: sender, to: from), to: node) { session in
+                session.links.remove(PeerSession.Link(local: sender, remote: from))
+            }
+        case .monitor(let ref, let target):
+            sent = transmit(.monitor(watcher: sender, target: target, ref: ref), to: node) { session in
+                session.monitoring[ref] = PeerSession.OutgoingMonitor(watcher: sender, target: target)
+            }
+        case .demonitor(let ref, let target):
+            sent = transmit(.demonitor(watcher: sender, target: target, ref: ref), to: node) { session in
+                session.monitoring[ref] = nil
+            }
+        case .down(let down, let watcher):
+            sent = transmit(
+                .down(watcher: watcher, ref: down.ref, target: down.pid, reason: down.reason), to: node
+            ) { session in
+                session.monitoredBy[down.ref] = nil
             }
         }
-        guard let watcher else { return }
-        transmit(.demonitor(watcher: watcher, target: target, ref: ref), to: target.node) { session in
-            session.monitoring[ref] = nil
-        }
-    }
-
-    public func sendDown(_ down: DownMessage, to watcher: Pid) {
-        transmit(.down(watcher: watcher, ref: down.ref, target: down.pid, reason: down.reason), to: watcher.node) {
-            session in
-            session.monitoredBy[down.ref] = nil
-        }
+        return sent ? .sent : .noConnection
     }
 
     /// Encodes a send of `message` and transmits it; a message with no wire form is dropped
-    /// and logged (sends never fail, as in Erlang).
+    /// and logged (sends never fail, as in Erlang). Returns whether a session took it, or the
+    /// overlay when `options` are transitive.
     private func transmitSend(
-        _ message: any Sendable, to target: ControlMessage.SendTarget, on node: Node, from sender: Pid,
-        options: DeliveryOptions, describing destination: some CustomStringConvertible
-    ) {
+        _ message: any Sendable, to destination: RemoteSignal.Destination, from sender: Pid,
+        options: DeliveryOptions
+    ) -> Bool {
+        let target: ControlMessage.SendTarget =
+            switch destination {
+            case .pid(let pid): .pid(pid)
+            case .name(let name): .name(name.name)
+            case .alias(let alias): .alias(alias)
+            }
         let bytes: EncodedMessage
         do {
             bytes = try ControlMessage.encodeSend(to: target, from: sender, options: encodingOptions) { writer, tail in
@@ -86,12 +63,13 @@ extension NetKernel: RemoteRouter {
             }
         } catch {
             logger.warning("message to \(destination) dropped", metadata: ["error": "\(error)"])
-            return
+            return true
         }
         // Only a send that found no session pays for the transitive check.
-        if !transmit(bytes, route: Route(options, sender: sender), to: node), options.transitive {
-            forwardThroughOverlay(bytes, to: node, describing: destination)
-        }
+        if transmit(bytes, route: Route(options, sender: sender), to: destination.node) { return true }
+        guard options.transitive else { return false }
+        forwardThroughOverlay(bytes, to: destination.node, describing: destination)
+        return true
     }
 
     /// Applies `update` to the session with `node` and sends `message` on it, keyed by its

@@ -392,13 +392,15 @@ public final class NetKernel: Sendable {
         }
         guard let (session, watchers, callbacks) = ended else { return false }
         logger.info("node down", metadata: ["node": "\(runtime.node)", "peer": "\(peer)", "reason": "\(reason)"])
+        // What the lost peer's processes can no longer say, said for them.
         for link in session.links {
-            runtime.sendExitSignal(to: link.local, from: link.remote, reason: .noconnection, viaLink: true)
+            runtime.apply(.exit(to: link.local, reason: .noconnection, viaLink: true), from: link.remote)
         }
         for (ref, monitor) in session.monitoring {
-            runtime.deliverDown(DownMessage(ref: ref, pid: monitor.target, reason: .noconnection), to: monitor.watcher)
+            let down = DownMessage(ref: ref, pid: monitor.target, reason: .noconnection)
+            runtime.apply(.down(down, watcher: monitor.watcher), from: monitor.target)
         }
-        for (ref, target) in session.monitoredBy { runtime.dropRemoteMonitor(ref, target: target) }
+        for (ref, target) in session.monitoredBy { runtime.apply(.demonitor(ref, target: target), from: target) }
         for watcher in watchers { runtime.send(NodeDown(node: peer, reason: reason, type: session.type), to: watcher) }
         for callback in callbacks { callback(peer, reason) }
         if let connections = session.connections { Self.close(connections) }
