@@ -36,9 +36,16 @@ public protocol RemoteRouter: Sendable {
     func demonitor(_ ref: Ref, target: Pid)
     /// Delivers the `DOWN` of a local process to a watcher on another node.
     func sendDown(_ down: DownMessage, to watcher: Pid)
+    /// Local process `pid` exited, and the router had asked to know
+    /// (``ProcessRuntime/reportExitToRouter(of:)``): drop what it keeps for it. Called once,
+    /// on the thread that ended the process, with no runtime lock held.
+    func localProcessExited(_ pid: Pid)
 }
 
 extension RemoteRouter {
+    /// Does nothing: a router that never asks for exits keeps no state per local process.
+    public func localProcessExited(_ pid: Pid) {}
+
     /// Sends as ``send(_:to:from:)-(_,Pid,_)``: a router without channels ignores the options.
     public func send(_ message: any Sendable, to pid: Pid, from sender: Pid, options: DeliveryOptions) {
         send(message, to: pid, from: sender)
