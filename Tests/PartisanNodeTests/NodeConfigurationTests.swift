@@ -8,12 +8,14 @@ import Testing
         var configuration = PartisanNode.Configuration(name: "cfg-local@127.0.0.1")
         configuration.creation = 7
         configuration.rpc.maxConcurrentCalls = 3
+        configuration.logging.crashReports = false
         let node = try await PartisanNode.start(configuration)
         defer { Task { await node.shutdown() } }
         #expect(node.kernel == nil)
         #expect(node.listenAddress == nil)
         #expect(node.runtime.creation == 7)
         #expect(node.rpcService.maxConcurrentCalls == 3)
+        #expect(node.runtime.crashReports == false)
         await #expect(throws: PartisanNodeError.notDistributed) {
             try await node.connect(to: ListenAddress(host: "127.0.0.1", port: 1))
         }

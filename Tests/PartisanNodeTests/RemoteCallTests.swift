@@ -82,7 +82,7 @@ struct RemoteStore: GenServer {
             let store = try await startStore(on: nodes[1], for: nodes[0])
             let pid = store.pid!
             try await store.stop(.shutdown, timeout: .seconds(10))
-            #expect(!nodes[1].isAlive(pid))
+            #expect(!nodes[1].runtime.isAlive(pid))
         }
     }
 }

@@ -27,7 +27,7 @@ import Testing
     @Test func monitoring_a_dead_remote_pid_fires_with_noproc() async throws {
         try await withConnectedNodes(2) { nodes in
             let target = nodes[1].spawn { _ in }
-            try await eventually { !nodes[1].isAlive(target) }
+            try await eventually { !nodes[1].runtime.isAlive(target) }
             let down = try await nodes[0].withProcess { me in
                 me.monitor(target)
                 return try await me.receive(DownMessage.self, timeout: .seconds(10))
@@ -98,7 +98,7 @@ import Testing
     @Test func linking_to_a_dead_remote_pid_gives_noproc() async throws {
         try await withConnectedNodes(2) { nodes in
             let target = nodes[1].spawn { _ in }
-            try await eventually { !nodes[1].isAlive(target) }
+            try await eventually { !nodes[1].runtime.isAlive(target) }
             let exit = try await nodes[0].withProcess(.trapExit) { me in
                 try me.link(target)
                 return try await me.receive(ExitMessage.self, timeout: .seconds(10))

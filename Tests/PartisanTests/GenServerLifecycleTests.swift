@@ -243,7 +243,7 @@ struct LifecycleProbe: GenServer {
             me.spawn { _ in _ = try? await probe.call(.stuck, timeout: .infinity) }
             #expect(try await next(me) == .info("stuck"))
             await #expect(throws: GenServerError.timeout) { try await probe.stop(timeout: .milliseconds(50)) }
-            #expect(node.isAlive(probe.pid!))
+            #expect(node.runtime.isAlive(probe.pid!))
             node.exit(probe.pid!, .kill)
         }
     }

@@ -90,7 +90,7 @@ struct CounterFailure: Error, CustomStringConvertible {
         await #expect(throws: GenServerError.exit(.crashed(ProcessCrash(CounterFailure())))) {
             try await counter.call(.crash)
         }
-        #expect(counter.pid.map(node.isAlive) == false)
+        #expect(counter.pid.map(node.runtime.isAlive) == false)
     }
 
     @Test func a_timeout_gives_timeout_and_the_late_reply_never_reaches_the_caller() async throws {

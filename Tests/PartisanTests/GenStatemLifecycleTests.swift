@@ -105,7 +105,7 @@ struct Starting: GenStatem {
             let terminated = try await me.receive(Terminated.self)
             #expect(terminated.reason == .shutdown)
             _ = parent
-            try await eventually { machine.pid.map(node.isAlive) != true }
+            try await eventually { machine.pid.map(node.runtime.isAlive) != true }
         }
     }
 

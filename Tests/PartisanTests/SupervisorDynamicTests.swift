@@ -39,7 +39,7 @@ import Testing
         let sup = try await node.startDynamicSupervisor(template(), options: events.options)
         let x = try #require(try await sup.startChild("x"))
         try await sup.terminateChild(x)
-        #expect(!node.isAlive(x))
+        #expect(!node.runtime.isAlive(x))
         #expect(try await sup.whichChildren().isEmpty)
         await #expect(throws: SupervisorError.notFound) { try await sup.terminateChild(x) }
         try await sup.stop()
@@ -59,7 +59,7 @@ import Testing
         var pids: [Pid] = []
         for name in ["a", "b", "c", "d"] { pids.append(try #require(try await sup.startChild(name))) }
         try await sup.stop()
-        #expect(pids.allSatisfy { !node.isAlive($0) })
+        #expect(pids.allSatisfy { !node.runtime.isAlive($0) })
         #expect(Set(journal.all.filter { $0.hasPrefix("stop") }) == ["stop a", "stop b", "stop c", "stop d"])
         #expect(events.all.filter { if case .childShutDown = $0 { true } else { false } }.count == 4)
     }

@@ -64,7 +64,7 @@ import Testing
             return try await parent.startSupervisor(children: children, linkage: .linked).pid!
         }
         // The parent returned (exit `normal`); the supervisor follows it.
-        try await eventually { !node.isAlive(supPid) }
+        try await eventually { !node.runtime.isAlive(supPid) }
         #expect(journal.all.suffix(2) == ["stop b", "stop a"])
     }
 
@@ -95,7 +95,7 @@ import Testing
             children: [.probe("a", journal, shutdown: .brutalKill)], options: events.options)
         let pid = try #require(node.whereis("a"))
         try await sup.terminateChild("a")
-        #expect(!node.isAlive(pid))
+        #expect(!node.runtime.isAlive(pid))
         #expect(!journal.all.contains("stop a"))
         #expect(events.all == [.childShutDown(id: "a", pid: pid)])
         try await sup.stop()
@@ -107,7 +107,7 @@ import Testing
         let pid = try #require(node.whereis("a"))
         node.probe("a").cast(.hang)
         try await sup.terminateChild("a")
-        #expect(!node.isAlive(pid))
+        #expect(!node.runtime.isAlive(pid))
         #expect(events.all == [.shutdownError(id: "a", pid: pid, reason: .killed)])
         try await sup.stop()
     }
@@ -119,7 +119,7 @@ import Testing
         await #expect(throws: GenServerError.timeout) {
             try await node.probe("a").stop(timeout: .milliseconds(50))
         }
-        #expect(node.isAlive(pid))
+        #expect(node.runtime.isAlive(pid))
         // Stopping it is the supervisor's job now: 5 s of grace, but `kill` from outside ends it.
         node.exit(pid, .kill)
         try await events.wait { _ in events.restarts(of: "a") == 1 }

@@ -178,7 +178,7 @@ import Testing
             node.probe("a").cast(.crash)
             try await events.wait { _ in events.restarts(of: "a") == n }
         }
-        #expect(node.isAlive(supPid))
+        #expect(node.runtime.isAlive(supPid))
         let reason = try await node.exitReason(of: supPid) { _ in node.probe("a").cast(.crash) }
         #expect(reason == .shutdown)
         #expect(events.restarts(of: "a") == 3)

@@ -34,11 +34,15 @@ enum BehaviourCall {
         return try await PendingCall.start(request, to: server, from: caller).receive(timeout: timeout, from: caller)
     }
 
-    /// `value`, a raw reply, as the `Reply` the caller expects; ``GenServerError/badReply(_:)``
-    /// naming its type when it is another.
+    /// `value`, a raw reply, as the `Reply` the caller expects;
+    /// ``GenServerError/unknownRequestType(manifest:)`` when the server's node could not decode
+    /// the request, ``GenServerError/badReply(_:)`` naming its type when it is another.
     @usableFromInline
     static func reply<Reply>(_ value: any Sendable, as type: Reply.Type) throws(GenServerError) -> Reply {
-        guard let reply = value as? Reply else { throw .badReply("\(Swift.type(of: value))") }
+        guard let reply = value as? Reply else {
+            if let unknown = value as? GenServerUnknownRequest { throw .unknownRequestType(manifest: unknown.manifest) }
+            throw .badReply("\(Swift.type(of: value))")
+        }
         return reply
     }
 

@@ -17,7 +17,8 @@
 /// - ``handleCast(_:context:)`` handles ``GenServerRef/cast(_:)``; ``handleInfo(_:context:)``
 ///   handles every other message: plain sends, `DownMessage`, `ExitMessage` (when trapping
 ///   exits), and ``GenServerTimeout`` after a `.timeout` action. Both return `.noreply()` or
-///   `.stop(reason)`.
+///   `.stop(reason)`. A call from another node whose request this node could not decode is
+///   not a message for either: the caller gets ``GenServerError/unknownRequestType(manifest:)``.
 /// - ``handleContinue(_:context:)`` runs right after a handler that returned the
 ///   `.continue(value)` action, before any new message.
 /// - ``terminate(reason:context:)`` runs when the server stops: a `.stop` result, a crash in a

@@ -43,6 +43,12 @@ public enum GenServerError: Error, Hashable, Sendable, CustomStringConvertible {
     case callerExiting(ExitReason)
     /// The server answered with a value of another type than the call's `Reply`.
     case badReply(String)
+    /// The server's node could not decode the request (Erlang's `badarg`): no type is
+    /// registered there under `manifest` (see ``PartisanNode/registerMessageTypes(of:)``), or
+    /// the value does not decode as the type that is. The server answers at once; its
+    /// state is untouched. `manifest` comes from that node, cut to
+    /// ``MessageCodec/maxReportedManifestLength`` bytes.
+    case unknownRequestType(manifest: String)
 
     public var description: String {
         switch self {
@@ -52,6 +58,7 @@ public enum GenServerError: Error, Hashable, Sendable, CustomStringConvertible {
         case .exit(let reason): "the server exited during the call: \(reason)"
         case .callerExiting(let reason): "the calling process is exiting: \(reason)"
         case .badReply(let type): "the server replied with an unexpected \(type)"
+        case .unknownRequestType(let manifest): "the server's node has no request type registered as \(manifest)"
         }
     }
 }

@@ -81,7 +81,11 @@ enum GenServerLoop<Server: GenServer> {
     ) async throws -> Next {
         switch message {
         case let call as GenServerCall:
-            guard let request = call.request as? Server.Call else { break }
+            guard let request = call.request as? Server.Call else {
+                // A request its node could not decode is answered with an error, not handled.
+                if call.rejectUndecoded(from: context.process) { return .wait(.none) }
+                break
+            }
             let from = CallerRef<Server.Reply>(alias: call.from, runtime: context.process.runtime)
             switch try await server.handleCall(request, from: from, context: context).kind {
             case .reply(let value, let action):

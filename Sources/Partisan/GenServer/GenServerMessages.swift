@@ -3,6 +3,34 @@
 struct GenServerCall: Sendable {
     @usableFromInline let request: any Sendable
     @usableFromInline let from: Alias
+    /// For a call from another node whose request this node could not decode (see
+    /// ``MessageCodec/undecodableManifest(in:)``), the request's manifest; the request is then
+    /// its raw `Term`.
+    @usableFromInline let undecodedManifest: String?
+
+    init(request: any Sendable, from: Alias, undecodedManifest: String? = nil) {
+        self.request = request
+        self.from = from
+        self.undecodedManifest = undecodedManifest
+    }
+
+    /// Answers a call whose request the server cannot take because its node could not decode
+    /// it: the caller fails with ``GenServerError/unknownRequestType(manifest:)`` at once
+    /// instead of waiting for its timeout. Returns `false` (nothing sent) for any other call.
+    @usableFromInline
+    func rejectUndecoded(from server: ProcessContext) -> Bool {
+        guard let undecodedManifest else { return false }
+        let answer = GenServerUnknownRequest(manifest: undecodedManifest)
+        server.send(GenServerReply(tag: from.ref, value: answer), to: from)
+        return true
+    }
+}
+
+/// The answer to a call whose request the server's node could not decode (see
+/// ``GenServerCall/rejectUndecoded(from:)``).
+struct GenServerUnknownRequest: Sendable {
+    /// The request's manifest, as ``MessageCodec/reportedManifest(_:)`` bounds it.
+    let manifest: String
 }
 
 /// A cast as it travels to the server. Generic over the request so that a small request
@@ -55,6 +83,13 @@ extension GenServerReply: WireEnvelope {
     }
 }
 
+extension GenServerUnknownRequest: WireEnvelope {
+    /// `{'$gen_unknown_request', Manifest}`.
+    func wireTerm(using codec: MessageCodec) throws -> Term {
+        .tuple([.atom("$gen_unknown_request"), .string(manifest)])
+    }
+}
+
 extension GenServerStopRequest: WireEnvelope {
     /// `{'$gen_stop', Reason}`.
     @usableFromInline func wireTerm(using codec: MessageCodec) throws -> Term {
@@ -69,7 +104,10 @@ extension MessageCodec {
             guard e.count == 4, let pid = e[1].pidValue, let ref = e[2].refValue else {
                 throw MessageCodecError.malformedEnvelope(.tuple(e))
             }
-            return GenServerCall(request: codec.decode(e[3]), from: Alias(pid: pid, ref: ref))
+            let request = codec.decode(e[3])
+            // Only an undecoded request arrives as a `Term`: look for its manifest then alone.
+            let undecoded = type(of: request) == Term.self ? codec.undecodableManifest(in: e[3]) : nil
+            return GenServerCall(request: request, from: Alias(pid: pid, ref: ref), undecodedManifest: undecoded)
         }
         registerEnvelope(tag: "$gen_cast") { e, codec in
             guard e.count == 2 else { throw MessageCodecError.malformedEnvelope(.tuple(e)) }
@@ -78,6 +116,12 @@ extension MessageCodec {
         registerEnvelope(tag: "$gen_reply") { e, codec in
             guard e.count == 3, let tag = e[1].refValue else { throw MessageCodecError.malformedEnvelope(.tuple(e)) }
             return GenServerReply(tag: tag, value: codec.decode(e[2]))
+        }
+        registerEnvelope(tag: "$gen_unknown_request") { e, _ in
+            guard e.count == 2, case .binary(let manifest) = e[1] else {
+                throw MessageCodecError.malformedEnvelope(.tuple(e))
+            }
+            return GenServerUnknownRequest(manifest: MessageCodec.reportedManifest(manifest))
         }
         registerEnvelope(tag: "$gen_stop") { e, _ in
             guard e.count == 2 else { throw MessageCodecError.malformedEnvelope(.tuple(e)) }

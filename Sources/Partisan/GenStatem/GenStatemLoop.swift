@@ -177,6 +177,8 @@ struct GenStatemLoop<Machine: GenStatem> {
                 case let call as GenServerCall:
                     if let request = call.request as? Machine.Call {
                         event = .call(request, from: CallerRef(alias: call.from, runtime: process.runtime))
+                    } else if call.rejectUndecoded(from: process) {
+                        continue  // answered with an error: not an event
                     } else {
                         event = .info(message)
                     }

@@ -42,8 +42,19 @@ extension PartisanNode {
     /// A new unique reference.
     public func makeRef() -> Ref { runtime.makeRef() }
 
-    /// Whether local process `pid` is alive.
-    public func isAlive(_ pid: Pid) -> Bool { runtime.isAlive(pid) }
+    /// Whether process `pid` is alive, on whichever node it runs. For a pid of this node it
+    /// answers at once (Erlang's `is_process_alive/1`); for one of another node it asks that
+    /// node with the built-in ``BuiltinFunctions/isProcessAlive`` (Erlang's
+    /// `erpc:call(node(Pid), erlang, is_process_alive, [Pid], Timeout)`), waiting up to
+    /// `timeout`. A pid of an earlier incarnation of a node is not alive.
+    ///
+    /// - Throws: for a pid of another node only, as ``ERPC/call(_:on:_:timeout:)``:
+    ///   ``RPCError/noconnection`` when its node is not connected (or is lost meanwhile),
+    ///   ``RPCError/timeout`` when it does not answer in time.
+    public func isAlive(_ pid: Pid, timeout: CallTimeout = .seconds(5)) async throws(RPCError) -> Bool {
+        if pid.node == name { return runtime.isAlive(pid) }
+        return try await erpc.call(BuiltinFunctions.isProcessAlive, on: pid.node, pid, timeout: timeout)
+    }
 
     /// A snapshot of local process `pid`, or `nil` if it is not alive.
     public func details(of pid: Pid) -> ProcessDetails? { runtime.details(of: pid) }

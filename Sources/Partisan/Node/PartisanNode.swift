@@ -38,6 +38,7 @@ public final class PartisanNode: Sendable {
             }
         }
         rpcService.maxConcurrentCalls = configuration.rpc.maxConcurrentCalls
+        runtime.crashReports = configuration.logging.crashReports
         BuiltinFunctions.register(on: self)
         if kernel != nil { rpcService.startServer() }
     }

@@ -15,6 +15,10 @@ public enum BuiltinFunctions {
     /// `partisan.whereis`: the pid registered under a name on the node, if any (Erlang's
     /// `whereis/1`); references to `name@node` use it to find their process.
     public static let whereis = RemoteFunction<String, Pid?>("partisan.whereis")
+    /// `partisan.isProcessAlive`: whether a process of the node is alive (Erlang's
+    /// `is_process_alive/1`); ``PartisanNode/isAlive(_:timeout:)`` uses it for a pid of
+    /// another node. A pid of any other node is not alive there.
+    public static let isProcessAlive = RemoteFunction<Pid, Bool>("partisan.isProcessAlive")
 
     /// Registers the built-in functions on `node`.
     static func register(on node: PartisanNode) {
@@ -34,6 +38,7 @@ public enum BuiltinFunctions {
                 connectedNodes: node.nodes().map(\.description).sorted())
         }
         node.rpcService.register(whereis) { [weak node] name in node?.whereis(name) }
+        node.rpcService.register(isProcessAlive) { [weak node] pid in node?.runtime.isAlive(pid) ?? false }
         node.rpcService.register(processes) { [weak node] _ in
             guard let node else { return [] }
             return node.runtime.processes.compactMap { node.runtime.details(of: $0) }

@@ -154,7 +154,8 @@ public final class RPCService: Sendable {
     func sentinel(for node: Node) -> Pid {
         let (pid, isNew) = sentinels.withLock { table -> (Pid, Bool) in
             if let pid = table[node], runtime.isAlive(pid) { return (pid, false) }
-            let pid = runtime.spawn { ctx in
+            // Its `noconnection` exit is its purpose, not a crash.
+            let pid = runtime.spawn(.noCrashReport) { ctx in
                 _ = try await ctx.receive(NodeDown.self)
                 self.sentinels.withLock { if $0[node] == ctx.pid { $0[node] = nil } }
                 try ctx.exit(.noconnection)

@@ -55,9 +55,11 @@ extension ProcessContext {
     }
 
     /// Ends the calling process with `reason` (Erlang's `exit(Reason)`): links and monitors
-    /// are notified at once, and the error thrown unwinds the body.
+    /// are notified at once, and the error thrown unwinds the body. A reason other than
+    /// `.normal`, `.shutdown` or `.shutdownWith` is logged as a crash report (see
+    /// ``ProcessRuntime/crashReports``).
     public func exit(_ reason: ExitReason) throws(ProcessError) -> Never {
-        terminate(reason)
+        terminate(reason, byItself: true)
         throw .exiting(state.withLock { $0.exitReason } ?? reason)
     }
 

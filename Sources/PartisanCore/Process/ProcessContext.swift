@@ -32,10 +32,18 @@ public final class ProcessContext: @unchecked Sendable {
 
     /// The process's body.
     let body: @Sendable (ProcessContext) async throws -> Void
+    /// Whether an abnormal exit of the process's own making is logged as a crash report
+    /// (`false` with ``SpawnOptions/noCrashReport``, which ``ProcessRuntime/withProcess(_:_:)``
+    /// uses: it hands the error to its caller).
+    let reportsCrashes: Bool
 
-    init(pid: Pid, runtime: ProcessRuntime, body: @escaping @Sendable (ProcessContext) async throws -> Void) {
+    init(
+        pid: Pid, runtime: ProcessRuntime, reportsCrashes: Bool,
+        body: @escaping @Sendable (ProcessContext) async throws -> Void
+    ) {
         self.pid = pid
         self.runtime = runtime
+        self.reportsCrashes = reportsCrashes
         self.body = body
         self.state = Mutex(ProcessState())
     }
@@ -62,9 +70,11 @@ public final class ProcessContext: @unchecked Sendable {
 
     /// Ends the process with `reason` unless it already ended: wakes a parked receive,
     /// cancels the body's task, and lets the runtime notify links and monitors and free the
-    /// name. Returns whether this call ended it.
+    /// name. `byItself` marks an end the process made (its body threw, or it called
+    /// ``exit(_:)``), as opposed to a signal that ended it: only those are crash reports.
+    /// Returns whether this call ended it.
     @discardableResult
-    func terminate(_ reason: ExitReason) -> Bool {
+    func terminate(_ reason: ExitReason, byItself: Bool = false) -> Bool {
         let taken: ProcessState.Remains? = state.withLock { s in
             guard s.exitReason == nil else { return nil }
             s.exitReason = reason
@@ -74,8 +84,18 @@ public final class ProcessContext: @unchecked Sendable {
         hasExited.store(true, ordering: .releasing)
         taken.waiter?.continuation.resume()
         taken.task?.cancel()
-        runtime.processExited(self, reason: reason, remains: taken)
+        runtime.processExited(self, reason: reason, remains: taken, byItself: byItself)
         return true
+    }
+
+    /// Marks the process so that its exit is reported to the runtime's ``RemoteRouter``;
+    /// `false` if it has already exited.
+    func reportExitToRouter() -> Bool {
+        state.withLock { s in
+            guard s.exitReason == nil else { return false }
+            s.routerWatchesExit = true
+            return true
+        }
     }
 
     /// Records the body's task so a kill can cancel it (waking `Task.sleep` and other
@@ -116,6 +136,9 @@ struct ProcessState {
     /// Monitors this process holds on others: reference → target.
     var monitoring: [Ref: Pid] = [:]
     var registeredName: String?
+    /// Whether the runtime's ``RemoteRouter`` keeps state for this process that ends with it
+    /// (node monitors): see ``ProcessRuntime/reportExitToRouter(of:)``.
+    var routerWatchesExit = false
     /// Active aliases (usually none or one: the tag of a pending call).
     var aliases: [Ref] = []
     var task: Task<Void, Never>?
@@ -128,6 +151,7 @@ struct ProcessState {
         var monitoredBy: [Ref: Pid]
         var monitoring: [Ref: Pid]
         var registeredName: String?
+        var routerWatchesExit: Bool
     }
 
     mutating func takeRemains() -> Remains {
@@ -143,6 +167,6 @@ struct ProcessState {
         }
         return Remains(
             waiter: waiter, task: task, links: links, monitoredBy: monitoredBy, monitoring: monitoring,
-            registeredName: registeredName)
+            registeredName: registeredName, routerWatchesExit: routerWatchesExit)
     }
 }

@@ -7,8 +7,8 @@ extension ProcessRuntime {
     /// Erlang shell.
     ///
     /// The process exits `.normal` when `body` returns and crashes with the error when it
-    /// throws; the error is rethrown here. If the process is killed, this throws
-    /// ``ProcessError/exiting(_:)`` with the reason.
+    /// throws; the error is rethrown here (so it is not logged as a crash report). If the
+    /// process is killed, this throws ``ProcessError/exiting(_:)`` with the reason.
     @discardableResult
     public func withProcess<T: Sendable>(
         _ options: SpawnOptions = [], _ body: @escaping @Sendable (ProcessContext) async throws -> T
@@ -16,7 +16,7 @@ extension ProcessRuntime {
         let outcome = Outcome<T>()
         return try await withCheckedThrowingContinuation { continuation in
             outcome.set(continuation)
-            _ = start(options) { process in
+            _ = start(options.union(.noCrashReport)) { process in
                 do {
                     outcome.finish(.success(try await body(process)))
                 } catch {

@@ -21,6 +21,20 @@ public final class ProcessRuntime: Sendable {
     }
     /// The logger the runtime reports crashes on.
     public let logger: Logger
+    /// Whether a process that ends itself abnormally is logged on ``logger`` at `.error`, with
+    /// its pid, reason and registered name: Erlang's crash report (SASL's `CRASH REPORT`).
+    /// `true` by default; set it to `false` to quiet them.
+    ///
+    /// A process ends itself when its body throws (reason `.crashed`) or it calls
+    /// ``ProcessContext/exit(_:)`` (a behaviour stopping with a reason does); reasons
+    /// `.normal`, `.shutdown` and `.shutdownWith` are never reported. A process ended by a
+    /// signal (killed, or the exit of a linked process) is not reported: the process whose
+    /// crash sent the signal is. ``withProcess(_:_:)`` does not report either: its caller gets
+    /// the error. A process spawned with ``SpawnOptions/noCrashReport`` is never reported.
+    public var crashReports: Bool {
+        get { crashReportsEnabled.load(ordering: .relaxed) }
+        set { crashReportsEnabled.store(newValue, ordering: .relaxed) }
+    }
     /// The executor processes run on (their tasks' executor preference); `nil` runs them on
     /// Swift's global concurrent executor.
     public let executor: (any TaskExecutor)?
@@ -35,6 +49,7 @@ public final class ProcessRuntime: Sendable {
     private let processCounter = Atomic<UInt64>(1)
     private let refCounter = Atomic<UInt64>(1)
     private let refSalt: UInt32
+    private let crashReportsEnabled = Atomic<Bool>(true)
 
     /// Creates the runtime of node `node`. `creation` defaults to a random non-zero value;
     /// processes run on `executor` (by default Swift's global executor, or the shared
@@ -90,7 +105,7 @@ public final class ProcessRuntime: Sendable {
     ///
     /// The process exits `.normal` when `body` returns, with `.crashed` carrying the error when
     /// it throws, and with the signal's reason when it is killed (then the error its pending
-    /// `receive` throws is ignored).
+    /// `receive` throws is ignored). A crash is logged at `.error` (see ``crashReports``).
     @discardableResult
     public func spawn(
         _ options: SpawnOptions = [], _ body: @escaping @Sendable (ProcessContext) async throws -> Void
@@ -106,7 +121,8 @@ public final class ProcessRuntime: Sendable {
         _ body: @escaping @Sendable (ProcessContext) async throws -> Void
     ) -> ProcessContext {
         let (pid, serial) = nextPid()
-        let process = ProcessContext(pid: pid, runtime: self, body: body)
+        let process = ProcessContext(
+            pid: pid, runtime: self, reportsCrashes: !options.contains(.noCrashReport), body: body)
         if options.contains(.trapExit) { process.state.withLock { $0.trapExit = true } }
         prepare(process)
         table.insert(process, serial: serial)
@@ -117,7 +133,9 @@ public final class ProcessRuntime: Sendable {
                 try await ProcessContext.$current.withValue(process) { try await process.body(process) }
                 process.terminate(.normal)
             } catch {
-                process.terminate(ExitReason(endingWith: error))
+                // `exiting` means the process was already ended (by a signal or by `exit`).
+                let interrupted = if case .exiting = error as? ProcessError { true } else { false }
+                process.terminate(ExitReason(endingWith: error), byItself: !interrupted)
             }
         }
         // A task with an executor preference pays for it on every hop, so only ask for one
@@ -292,14 +310,25 @@ public final class ProcessRuntime: Sendable {
     }
 
     /// Cleans up after a process ended: table, name, monitors it held, then tells linked
-    /// processes and watchers.
-    func processExited(_ process: ProcessContext, reason: ExitReason, remains: ProcessState.Remains) {
+    /// processes and watchers, and the router if it asked (see ``reportExitToRouter(of:)``).
+    /// An abnormal end the process made itself (`byItself`) is logged as a crash report
+    /// first, as Erlang's `proc_lib` does: whoever sees the exit signal or the `DOWN` can
+    /// rely on the report being written.
+    func processExited(
+        _ process: ProcessContext, reason: ExitReason, remains: ProcessState.Remains, byItself: Bool
+    ) {
+        if byItself, !reason.isOrderly, process.reportsCrashes, crashReports {
+            var report: Logger.Metadata = ["pid": "\(process.pid)", "reason": "\(reason)"]
+            if let name = remains.registeredName { report["registered_name"] = "\(name)" }
+            logger.error("process crashed", metadata: report)
+        }
         if let serial = localSerial(process.pid) { table.remove(serial: serial) }
         if let name = remains.registeredName {
             names.withLock { names in
                 if names[name] === process { names[name] = nil }
             }
         }
+        if remains.routerWatchesExit { remoteRouter?.localProcessExited(process.pid) }
         for (ref, target) in remains.monitoring { removeMonitor(ref, watcher: process.pid, target: target) }
         for linked in remains.links {
             sendExitSignal(to: linked, from: process.pid, reason: reason, viaLink: true)
@@ -307,9 +336,14 @@ public final class ProcessRuntime: Sendable {
         for (ref, watcher) in remains.monitoredBy {
             deliverDown(DownMessage(ref: ref, pid: process.pid, reason: reason), to: watcher)
         }
-        if case .crashed(let crash) = reason {
-            logger.debug("process crashed", metadata: ["pid": "\(process.pid)", "reason": "\(crash)"])
-        }
+    }
+
+    /// Makes the runtime call ``RemoteRouter/localProcessExited(_:)`` when local process `pid`
+    /// exits, for state the distribution layer keeps per process that must end with it (node
+    /// monitors). Returns `false`, and calls nothing, when `pid` is not a live process of this
+    /// node: the caller then drops that state itself.
+    package func reportExitToRouter(of pid: Pid) -> Bool {
+        process(pid)?.reportExitToRouter() ?? false
     }
 
     // MARK: Introspection
@@ -320,7 +354,10 @@ public final class ProcessRuntime: Sendable {
     /// The pids of all live processes.
     public var processes: [Pid] { table.all.map(\.pid) }
 
-    /// Whether local process `pid` is alive: Erlang's `is_process_alive/1`.
+    /// Whether process `pid` of this node is alive: Erlang's `is_process_alive/1`, which
+    /// answers only for local processes. The runtime knows nothing of other nodes: for a pid
+    /// of another node this is `false`, whatever that node runs. `PartisanNode.isAlive(_:timeout:)`
+    /// asks the pid's node.
     public func isAlive(_ pid: Pid) -> Bool { process(pid)?.isAlive ?? false }
 
     /// A snapshot of local process `pid`, or `nil` if it is not alive: Erlang's
@@ -337,4 +374,9 @@ public struct SpawnOptions: OptionSet, Sendable {
     /// The process traps exits from its first instruction (no window where a linked crash
     /// kills it before it can set ``ProcessContext/trapExit``).
     public static let trapExit = SpawnOptions(rawValue: 1)
+    /// The process's abnormal exits are not logged as crash reports (see
+    /// ``ProcessRuntime/crashReports``): for a process whose abnormal exit is the signal it
+    /// exists to give, such as one that exits `noconnection` so that its monitors learn a node
+    /// went down.
+    public static let noCrashReport = SpawnOptions(rawValue: 2)
 }

@@ -241,6 +241,32 @@ public final class MessageCodec: Sendable {
         return decode(try reader.readTerm(atDepth: depth))
     }
 
+    /// The manifest of `payload` when it is a `{Manifest, Term}` payload that ``decode(_:)``
+    /// cannot make typed on this node: no type is registered under the manifest here, or the
+    /// value does not decode as the type that is. `nil` for any other payload.
+    ///
+    /// The manifest comes from a peer: it is cut to ``maxReportedManifestLength`` bytes and
+    /// invalid UTF-8 is replaced, so it is safe to carry in an error value (not to log).
+    public func undecodableManifest(in payload: Term) -> String? {
+        guard case .tuple(let elements) = payload, elements.count == 2, case .binary(let bytes) = elements[0] else {
+            return nil
+        }
+        if let decode = bytes.withUnsafeBytes({ decoder(forManifest: $0) }), (try? decode(elements[1])) != nil {
+            return nil
+        }
+        return Self.reportedManifest(bytes)
+    }
+
+    /// The most UTF-8 bytes of a peer's manifest that errors carry (manifests are type names;
+    /// longer ones are cut).
+    public static let maxReportedManifestLength = 256
+
+    /// A peer's manifest bytes as they are reported: at most ``maxReportedManifestLength``
+    /// bytes, invalid UTF-8 (a character cut in two included) replaced.
+    public static func reportedManifest(_ bytes: some Collection<UInt8>) -> String {
+        String(decoding: bytes.prefix(maxReportedManifestLength), as: UTF8.self)
+    }
+
     /// The message a payload term stands for; never fails (see the type's documentation for
     /// what arrives when a payload cannot be decoded).
     public func decode(_ payload: Term) -> any Sendable {

@@ -2,6 +2,9 @@ import PartisanCore
 
 /// Node monitoring: Erlang's `monitor_node/2` and `net_kernel:monitor_nodes/1`, plus
 /// callbacks.
+///
+/// Node monitors and subscriptions of a local process end with it, as in Erlang: once it has
+/// exited, it is no longer a watcher or subscriber and nothing is sent to it.
 extension NetKernel {
     /// Makes `watcher` receive one ``NodeDown`` when the session with `node` ends: Erlang's
     /// `monitor_node(Node, true)`. If there is no session with `node`, the ``NodeDown``
@@ -12,7 +15,11 @@ extension NetKernel {
             s.nodeMonitors[node, default: []].append(watcher)
             return true
         }
-        if !monitored { runtime.send(NodeDown(node: node, reason: .notConnected), to: watcher) }
+        if !monitored {
+            runtime.send(NodeDown(node: node, reason: .notConnected), to: watcher)
+        } else {
+            endWithProcess(watcher)
+        }
     }
 
     /// Removes one of `watcher`'s monitors of `node`: `monitor_node(Node, false)`.
@@ -35,7 +42,34 @@ extension NetKernel {
                 s.allNodesMonitors[watcher] = nil
             }
         }
+        if enabled { endWithProcess(watcher) }
     }
+
+    /// Has the runtime report `watcher`'s exit (``localProcessExited(_:)``), if it is a local
+    /// process; drops its node monitors at once if it has already exited. Called after the
+    /// monitor is recorded, so an exit from then on finds it.
+    private func endWithProcess(_ watcher: Pid) {
+        guard watcher.node == runtime.node else { return }
+        if !runtime.reportExitToRouter(of: watcher) { localProcessExited(watcher) }
+    }
+
+    /// Drops every node monitor and `monitor_nodes` subscription of local process `pid`, which
+    /// has exited.
+    public func localProcessExited(_ pid: Pid) {
+        state.withLock { s in
+            s.allNodesMonitors[pid] = nil
+            for node in s.nodeMonitors.keys {
+                s.nodeMonitors[node]?.removeAll { $0 == pid }
+                if s.nodeMonitors[node]?.isEmpty == true { s.nodeMonitors[node] = nil }
+            }
+        }
+    }
+
+    /// How many processes are subscribed with ``monitorNodes(_:_:selection:)``.
+    package var nodesMonitorSubscriberCount: Int { state.withLock { $0.allNodesMonitors.count } }
+
+    /// How many ``monitorNode(_:watcher:)`` monitors are held, over all nodes.
+    package var nodeMonitorCount: Int { state.withLock { $0.nodeMonitors.values.reduce(0) { $0 + $1.count } } }
 
     /// Calls `callback` with each visible node that comes up from now on (Partisan's `on_up`;
     /// hidden nodes are never members). It runs on the thread that established the
