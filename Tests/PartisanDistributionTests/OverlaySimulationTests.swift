@@ -67,4 +67,22 @@ import Testing
             #expect(simulator.connections(of: i).allSatisfy { $0 < servers })
         }
     }
+
+    @Test func a_client_whose_hellos_are_lost_is_still_learnt_by_every_server() {
+        // A third of the overlay's messages lost: a client's one hello to a server it learnt
+        // from another could be lost for good; it is said again until the server answers.
+        let simulator = OverlaySimulator(configuration: .init(seed: 21, lossRate: 0.3))
+        let servers = 3
+        let clients = 6
+        for i in 0..<(servers + clients) {
+            let role: ClientServerRole = i < servers ? .server : .client
+            simulator.addNode(ClientServerMembership(localSpec: OverlaySimulator.spec(ofNode: i), role: role))
+        }
+        for i in 1..<(servers + clients) { simulator.join(i, through: 0) }
+        let everyone = Set((0..<(servers + clients)).map { OverlaySimulator.spec(ofNode: $0).node })
+        let took = simulator.run(upTo: .seconds(60)) { sim in
+            (0..<servers).allSatisfy { Set(sim.members(of: $0)) == everyone }
+        }
+        #expect(took != nil)
+    }
 }

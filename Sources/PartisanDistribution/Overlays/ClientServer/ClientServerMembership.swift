@@ -7,7 +7,9 @@ import PartisanCore
 /// Nodes introduce themselves with `{client_server_hello, Spec, Role, [ServerSpec]}`: the
 /// sender's spec and role and the servers it knows. A node answers a hello from a node it
 /// did not know with its own, connects to every server it learns of, and servers repeat
-/// their hello to every member each tick so that new servers spread. A client reached by a
+/// their hello to every member each tick so that new servers spread; a client repeats its
+/// hello each tick to every server that has not answered it yet (since it learnt the server,
+/// or since the server's connection last went down), so a lost hello is sent again. A client reached by a
 /// client (one joining through the wrong contact) answers with the servers it knows and
 /// closes the connection at its next tick; the joining client keeps that contact, and asks it
 /// again every tick, until it knows a server.
@@ -99,21 +101,28 @@ public struct ClientServerMembership: PeerServiceManager {
         let closing = closingNext
         closingNext = []
         for peer in closing { roles[peer] = nil }
-        let messages =
-            role == .server
-            ? (servers + clients).map { ($0.node, hello) } : servers.isEmpty ? contacts.map { ($0.node, hello) } : []
+        let messages: [(to: Node, message: Term)] =
+            switch role {
+            case .server: (servers + clients).map { ($0.node, hello) }
+            case .client where servers.isEmpty: contacts.map { ($0.node, hello) }
+            // A hello to a server can be lost (its connection closed before it was read); a
+            // client says it again each tick until that server has answered.
+            case .client: servers.filter { roles[$0.node] == nil }.map { ($0.node, hello) }
+            }
         return update(messages: messages, disconnect: closing)
     }
 
     /// A peer connected (see ``PeerServiceManager/peerUp(_:)``).
     public mutating func peerUp(_ peer: Node) -> PeerServiceUpdate { update() }
 
-    /// A client that went down is dropped; servers are reconnected.
+    /// A client that went down is dropped; servers are reconnected, and introduced to again
+    /// once back (a server drops the clients it loses).
     public mutating func peerDown(_ peer: Node) -> PeerServiceUpdate {
         if clients.contains(where: { $0.node == peer }) {
             clients.removeAll { $0.node == peer }
             roles[peer] = nil
         }
+        if servers.contains(where: { $0.node == peer }) { roles[peer] = nil }
         return update()
     }
 
