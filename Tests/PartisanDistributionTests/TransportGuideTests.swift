@@ -4,7 +4,7 @@ import PartisanTestSupport
 import Synchronization
 import Testing
 
-/// The example of `Guides/Distribution.md`, kept compiling and passing.
+/// The transport layer on its own (package API): two endpoints, a term on each channel.
 @Suite struct TransportGuideTests {
     final class Printer: TransportDelegate {
         let lines = Mutex<[String]>([])

@@ -4,7 +4,7 @@ public enum ProcessExecution: Sendable {
     /// peer wakes its receiver on the thread that read it, and what the receiver sends back is
     /// written from there without a hand-off, as BEAM's schedulers do both process work and
     /// I/O. A process that computes for long without suspending delays the I/O of the
-    /// connections that share its loop (see ``EventLoopProcessExecutor``).
+    /// connections that share its loop.
     case eventLoops
     /// On Swift's global concurrent executor.
     case global

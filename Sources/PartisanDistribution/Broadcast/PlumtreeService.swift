@@ -32,7 +32,7 @@ public final class PlumtreeService<Handler: PlumtreeHandler>: Sendable {
     }
 
     /// The tag of every Plumtree message on the `membership` channel.
-    public static var tag: String { "plumtree" }
+    package static var tag: String { "plumtree" }
 
     /// The broadcast's name, the same on every node that runs it.
     public let name: String
@@ -50,7 +50,7 @@ public final class PlumtreeService<Handler: PlumtreeHandler>: Sendable {
     /// overlay's current members as neighbours. Starting two broadcasts of one name on one
     /// node replaces the first one's routing: stop it first (``PartisanNode`` keeps names
     /// unique).
-    public static func start(
+    package static func start(
         _ name: String, handler: Handler, membership: MembershipService,
         configuration: PlumtreeConfiguration = .init(), logger: Logger = Logger(label: "partisan.plumtree")
     ) -> PlumtreeService {

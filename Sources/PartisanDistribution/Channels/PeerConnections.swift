@@ -6,20 +6,20 @@ import PartisanCore
 /// A message picks its connection by a partition key: the same key always picks the same
 /// connection, so messages with one key (by default, the sending pid) arrive in the order they
 /// were sent, while messages with different keys spread over the channel's connections.
-public struct PeerConnections: Sendable {
+package struct PeerConnections: Sendable {
     /// The peer node.
-    public let peer: Node
+    package let peer: Node
     /// The peer's incarnation (its creation, from the handshake).
-    public let creation: UInt32
+    package let creation: UInt32
     /// Each channel's connections, ordered by index.
-    public let connections: [String: [Connection]]
+    package let connections: [String: [Connection]]
     /// The `default` channel's connections (most traffic's), found without hashing its name.
     private let defaultConnections: [Connection]
 
     /// Groups `connections` (all to one peer) by channel and orders them by index.
     ///
     /// - Precondition: `connections` is not empty and all go to the same peer.
-    public init(connections: [Connection]) {
+    package init(connections: [Connection]) {
         precondition(!connections.isEmpty, "PeerConnections needs at least one connection")
         let peer = connections[0].info.peer
         self.peer = peer
@@ -31,7 +31,7 @@ public struct PeerConnections: Sendable {
     }
 
     /// The connection of `channel` that messages with partition key `key` use.
-    public func connection(on channel: String, key: some Hashable) -> Connection? {
+    package func connection(on channel: String, key: some Hashable) -> Connection? {
         connection(on: channel, partition: key.hashValue)
     }
 
@@ -46,7 +46,7 @@ public struct PeerConnections: Sendable {
     /// Sends `term` on `channel`, on the connection `key` picks (and, on a monotonic channel,
     /// replacing a queued message with the same key). Errors are those of
     /// ``Connection/send(_:key:)``, plus ``TransportError/unknownChannel(_:)``.
-    public func send(
+    package func send(
         _ term: Term, on channel: String = ChannelSpec.default.name, key: some Hashable & Sendable
     ) throws(TransportError) {
         guard let connection = connection(on: channel, key: key) else { throw .unknownChannel(channel) }
@@ -54,10 +54,10 @@ public struct PeerConnections: Sendable {
     }
 
     /// Whether every connection is still open.
-    public var isOpen: Bool { connections.values.allSatisfy { $0.allSatisfy(\.isOpen) } }
+    package var isOpen: Bool { connections.values.allSatisfy { $0.allSatisfy(\.isOpen) } }
 
     /// Closes every connection.
-    public func close() async {
+    package func close() async {
         for connection in connections.values.joined() { await connection.close() }
     }
 

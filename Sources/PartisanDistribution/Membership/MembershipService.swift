@@ -48,7 +48,7 @@ public final class MembershipService: Sendable {
 
     /// Starts driving `manager` over `kernel`'s `membership` channel (the kernel must have
     /// it) and ticks every ``MembershipConfiguration/gossipInterval``.
-    public static func start(
+    package static func start(
         kernel: NetKernel, manager: any PeerServiceManager, configuration: MembershipConfiguration = .init()
     ) -> MembershipService {
         start(
@@ -79,14 +79,14 @@ public final class MembershipService: Sendable {
     }
 
     /// Starts the full-mesh overlay for `kernel`'s node.
-    public static func fullMesh(kernel: NetKernel, configuration: MembershipConfiguration = .init())
+    package static func fullMesh(kernel: NetKernel, configuration: MembershipConfiguration = .init())
         -> MembershipService
     {
         start(kernel: kernel, overlay: .fullMesh, configuration: configuration)
     }
 
     /// Starts `overlay` for `kernel`'s node.
-    public static func start(
+    package static func start(
         kernel: NetKernel, overlay: Overlay, configuration: MembershipConfiguration = .init()
     ) -> MembershipService {
         let manager = overlay.makeManager(
@@ -228,10 +228,10 @@ public final class MembershipService: Sendable {
     /// cannot do to one node of a process): the service stops sending heartbeats and gossip
     /// and ignores incoming membership traffic, while its connections stay open. Peers must
     /// declare it down with ``NodeDownReason/heartbeatTimeout``.
-    public func suspendForTesting() { state.withLock { $0.suspended = true } }
+    package func suspendForTesting() { state.withLock { $0.suspended = true } }
 
     /// Ends ``suspendForTesting()``.
-    public func resumeForTesting() { state.withLock { $0.suspended = false } }
+    package func resumeForTesting() { state.withLock { $0.suspended = false } }
 
     // MARK: Events
 
@@ -306,7 +306,7 @@ public final class MembershipService: Sendable {
     /// shape is logged and dropped. Before that, such messages reach the overlay manager,
     /// which ignores messages it does not know. `handler` runs on the connection's event loop,
     /// only while this service is live (not stopped or suspended), and must not block.
-    public func setServiceHandler(tag: String, name: String, _ handler: (@Sendable (Term, Node) -> Void)?) {
+    package func setServiceHandler(tag: String, name: String, _ handler: (@Sendable (Term, Node) -> Void)?) {
         services.withLock { $0.byTag[tag, default: [:]][name] = handler }
     }
 
@@ -314,7 +314,7 @@ public final class MembershipService: Sendable {
     /// ``members()``), outside the lock, on whatever thread made the change; `nil` removes the
     /// handler set under `key`. Two changes made at once may be reported out of order, so a
     /// subscriber that needs the latest list reads ``members()``. It must not block.
-    public func onMembersChanged(key: String, _ handler: (@Sendable ([NodeSpec]) -> Void)?) {
+    package func onMembersChanged(key: String, _ handler: (@Sendable ([NodeSpec]) -> Void)?) {
         services.withLock { $0.membersChanged[key] = handler }
     }
 
@@ -322,7 +322,7 @@ public final class MembershipService: Sendable {
     /// ``setServiceHandler(tag:name:_:)``); returns `false` (and drops it) when the peer is
     /// not connected, or while this service is stopped or suspended.
     @discardableResult
-    public func sendOnChannel(_ term: Term, to peer: Node) -> Bool {
+    package func sendOnChannel(_ term: Term, to peer: Node) -> Bool {
         guard state.withLock({ !$0.stopped && !$0.suspended }) else { return false }
         return kernel.sendOverlay(term, to: peer)
     }

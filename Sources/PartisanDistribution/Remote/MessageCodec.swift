@@ -28,7 +28,7 @@ public final class MessageCodec: Sendable {
     private typealias EncodeETF = @Sendable (any Sendable, inout ETFWriter) throws -> Void
     private typealias Decode = @Sendable (Term) throws -> any Sendable
     /// Decodes an envelope from its tuple's elements (tag included).
-    public typealias EnvelopeDecoder = @Sendable (_ elements: [Term], _ codec: MessageCodec) throws -> any Sendable
+    package typealias EnvelopeDecoder = @Sendable (_ elements: [Term], _ codec: MessageCodec) throws -> any Sendable
 
     private struct Encoder {
         let manifest: String
@@ -49,7 +49,7 @@ public final class MessageCodec: Sendable {
     private let registry = Mutex(Registry())
 
     /// Creates a codec with the common types registered.
-    public init() {
+    package init() {
         register(String.self)
         register(Int.self)
         register(Double.self)
@@ -129,7 +129,7 @@ public final class MessageCodec: Sendable {
 
     /// Registers the decoder of envelopes whose tuple starts with the atom `tag` (see
     /// ``WireEnvelope``). A decoder that throws makes the envelope arrive as its raw term.
-    public func registerEnvelope(tag: String, decode: @escaping EnvelopeDecoder) {
+    package func registerEnvelope(tag: String, decode: @escaping EnvelopeDecoder) {
         registry.withLock { $0.envelopes[tag] = decode }
     }
 
@@ -247,7 +247,7 @@ public final class MessageCodec: Sendable {
     ///
     /// The manifest comes from a peer: it is cut to ``maxReportedManifestLength`` bytes and
     /// invalid UTF-8 is replaced, so it is safe to carry in an error value (not to log).
-    public func undecodableManifest(in payload: Term) -> String? {
+    package func undecodableManifest(in payload: Term) -> String? {
         guard case .tuple(let elements) = payload, elements.count == 2, case .binary(let bytes) = elements[0] else {
             return nil
         }
@@ -259,11 +259,11 @@ public final class MessageCodec: Sendable {
 
     /// The most UTF-8 bytes of a peer's manifest that errors carry (manifests are type names;
     /// longer ones are cut).
-    public static let maxReportedManifestLength = 256
+    package static let maxReportedManifestLength = 256
 
     /// A peer's manifest bytes as they are reported: at most ``maxReportedManifestLength``
     /// bytes, invalid UTF-8 (a character cut in two included) replaced.
-    public static func reportedManifest(_ bytes: some Collection<UInt8>) -> String {
+    package static func reportedManifest(_ bytes: some Collection<UInt8>) -> String {
         String(decoding: bytes.prefix(maxReportedManifestLength), as: UTF8.self)
     }
 

@@ -9,7 +9,7 @@ extension NetKernel {
     /// Makes `watcher` receive one ``NodeDown`` when the session with `node` ends: Erlang's
     /// `monitor_node(Node, true)`. If there is no session with `node`, the ``NodeDown``
     /// (reason `.notConnected`) is sent at once. Monitoring twice gives two messages.
-    public func monitorNode(_ node: Node, watcher: Pid) {
+    package func monitorNode(_ node: Node, watcher: Pid) {
         let monitored = state.withLock { s in
             guard s.sessions.index(forKey: node) != nil else { return false }
             s.nodeMonitors[node, default: []].append(watcher)
@@ -23,7 +23,7 @@ extension NetKernel {
     }
 
     /// Removes one of `watcher`'s monitors of `node`: `monitor_node(Node, false)`.
-    public func demonitorNode(_ node: Node, watcher: Pid) {
+    package func demonitorNode(_ node: Node, watcher: Pid) {
         state.withLock { s in
             if let index = s.nodeMonitors[node]?.firstIndex(of: watcher) { s.nodeMonitors[node]?.remove(at: index) }
         }
@@ -34,7 +34,7 @@ extension NetKernel {
     /// `net_kernel:monitor_nodes(true)` (visible nodes), or `monitor_nodes(true, [{node_type,
     /// T}])`. A ``NodeDown`` comes only for a node whose ``NodeUp`` came before; subscribing
     /// again replaces the selection.
-    public func monitorNodes(_ watcher: Pid, _ enabled: Bool = true, selection: NodeSelection = .visible) {
+    package func monitorNodes(_ watcher: Pid, _ enabled: Bool = true, selection: NodeSelection = .visible) {
         state.withLock { s in
             if enabled {
                 s.allNodesMonitors[watcher] = selection
@@ -55,7 +55,7 @@ extension NetKernel {
 
     /// Drops every node monitor and `monitor_nodes` subscription of local process `pid`, which
     /// has exited.
-    public func localProcessExited(_ pid: Pid) {
+    package func localProcessExited(_ pid: Pid) {
         state.withLock { s in
             s.allNodesMonitors[pid] = nil
             for node in s.nodeMonitors.keys {
@@ -74,14 +74,14 @@ extension NetKernel {
     /// Calls `callback` with each visible node that comes up from now on (Partisan's `on_up`;
     /// hidden nodes are never members). It runs on the thread that established the
     /// connection: it must not block.
-    public func onUp(_ callback: @escaping @Sendable (Node) -> Void) {
+    package func onUp(_ callback: @escaping @Sendable (Node) -> Void) {
         state.withLock { $0.upCallbacks.append(callback) }
     }
 
     /// Calls `callback` with each visible node that goes down from now on, after it was up,
     /// and why (Partisan's `on_down`). It runs on the thread that saw the loss: it must not
     /// block.
-    public func onDown(_ callback: @escaping @Sendable (Node, NodeDownReason) -> Void) {
+    package func onDown(_ callback: @escaping @Sendable (Node, NodeDownReason) -> Void) {
         state.withLock { $0.downCallbacks.append(callback) }
     }
 }

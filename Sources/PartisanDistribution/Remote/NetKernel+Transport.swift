@@ -21,7 +21,7 @@ extension NetKernel: TransportDelegate {
     /// Refuses a peer whose name has a session with another incarnation (see ``NetKernel``,
     /// "Incarnations"): ``AdmissionRefusal/duplicateName``, logged once per incarnation
     /// refused while that session lives. Admits everyone else.
-    public func admit(_ connection: ConnectionInfo) -> Admission {
+    package func admit(_ connection: ConnectionInfo) -> Admission {
         let refusal = state.withLock { s -> (connected: UInt32, firstTime: Bool)? in
             guard let session = s.sessions[connection.peer], session.creation != connection.peerCreation else {
                 return nil
@@ -42,7 +42,7 @@ extension NetKernel: TransportDelegate {
         return .refuse(.duplicateName)
     }
 
-    public func connectionEstablished(_ connection: Connection) {
+    package func connectionEstablished(_ connection: Connection) {
         let info = connection.info
         guard admitSet(of: connection) else { return }
         switch answer(connection) {
@@ -171,7 +171,7 @@ extension NetKernel: TransportDelegate {
         }
     }
 
-    public func connectionClosed(_ connection: Connection, error: TransportError?) {
+    package func connectionClosed(_ connection: Connection, error: TransportError?) {
         let info = connection.info
         // Only the connections this node sends on end a session (those it dialled, or the
         // peer's it adopted): the peer ends its side by closing them. A session the peer
@@ -230,7 +230,7 @@ extension NetKernel: TransportDelegate {
 
     /// Reads a process's message straight from the frame (``IncomingSend``); decodes any other
     /// frame as a term for ``received(_:on:)``.
-    public func received(frame payload: ByteBuffer, on connection: Connection) throws(ETFError) {
+    package func received(frame payload: ByteBuffer, on connection: Connection) throws(ETFError) {
         if connection.info.channel.name != ChannelSpec.membership.name,
             let send = payload.withUnsafeReadableBytes({
                 IncomingSend.read($0, from: connection.info.peer, to: runtime.node, codec: codec)
@@ -245,7 +245,7 @@ extension NetKernel: TransportDelegate {
         received(try payload.decodeTerm(), on: connection)
     }
 
-    public func received(_ term: Term, on connection: Connection) {
+    package func received(_ term: Term, on connection: Connection) {
         let peer = connection.info.peer
         if connection.info.channel.name == ChannelSpec.membership.name,
             let overlay = state.withLock({ $0.overlayHandler })

@@ -92,9 +92,9 @@ public final class NetKernel: Sendable {
     }
 
     /// The local runtime.
-    public let runtime: ProcessRuntime
+    package let runtime: ProcessRuntime
     /// The codec of message payloads: register message types here.
-    public let codec: MessageCodec
+    package let codec: MessageCodec
     /// How control messages are encoded (the transport's setting).
     let encodingOptions: ETF.EncodingOptions
     /// Whether a peer that dialled this node is dialled back (the transport's setting).
@@ -121,7 +121,7 @@ public final class NetKernel: Sendable {
     ///
     /// - Throws: ``TransportError/weakCookie(host:)`` for an empty or well-known cookie on a
     ///   `host` that is not loopback, or the listener's error.
-    public static func start(
+    package static func start(
         runtime: ProcessRuntime,
         host: String = "127.0.0.1",
         port: Int = 0,

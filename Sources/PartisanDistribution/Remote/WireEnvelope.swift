@@ -7,7 +7,7 @@ import PartisanCore
 /// The form is a tuple whose first element is an atom tag; nested messages inside it are
 /// encoded with ``MessageCodec/encode(_:)`` and decoded by the decoder registered for the tag
 /// with ``MessageCodec/registerEnvelope(tag:decode:)``.
-public protocol WireEnvelope: Sendable {
+package protocol WireEnvelope: Sendable {
     /// The envelope as a tuple tagged with its registered atom.
     func wireTerm(using codec: MessageCodec) throws -> Term
 }

@@ -12,7 +12,7 @@ import Synchronization
 /// copied from the sender's array a slice at a time, see ``OutgoingFrame``), so a connection
 /// never holds its loop for long. Frames from one caller are written in the order it queued
 /// them.
-public final class Connection: Sendable, CustomStringConvertible {
+package final class Connection: Sendable, CustomStringConvertible {
     private struct State: Sendable {
         var queue: SendQueue
         var closed = false
@@ -25,7 +25,7 @@ public final class Connection: Sendable, CustomStringConvertible {
     }
 
     /// What the handshake established: peer, channel, index, direction.
-    public let info: ConnectionInfo
+    package let info: ConnectionInfo
     let channel: any Channel
     private let encoder: FrameEncoder
     private let state: Mutex<State>
@@ -37,12 +37,12 @@ public final class Connection: Sendable, CustomStringConvertible {
         self.state = Mutex(State(queue: SendQueue(limits: limits, monotonic: info.channel.monotonic)))
     }
 
-    public var description: String { "Connection(\(info))" }
+    package var description: String { "Connection(\(info))" }
 
     /// Queues `term` for sending, with no monotonic key.
     ///
     /// - Throws: see ``send(_:key:)``.
-    public func send(_ term: Term) throws(TransportError) {
+    package func send(_ term: Term) throws(TransportError) {
         try send(frame: OutgoingFrame(head: encoder.encode(term, allocator: channel.allocator)), key: nil)
     }
 
@@ -54,7 +54,7 @@ public final class Connection: Sendable, CustomStringConvertible {
     ///   when the term cannot be framed, ``TransportError/queueFull(messages:bytes:)`` when the
     ///   queue has no room, ``TransportError/connectionClosed`` when the connection is closed.
     ///   In every case nothing is sent.
-    public func send(_ term: Term, key: some Hashable & Sendable) throws(TransportError) {
+    package func send(_ term: Term, key: some Hashable & Sendable) throws(TransportError) {
         try send(
             frame: OutgoingFrame(head: encoder.encode(term, allocator: channel.allocator)),
             key: monotonic ? MessageKey(key) : nil)
@@ -153,22 +153,22 @@ public final class Connection: Sendable, CustomStringConvertible {
     static let turnPause = TimeAmount.microseconds(20)
 
     /// Messages replaced by newer ones with the same key on a monotonic channel.
-    public var droppedCount: Int { state.withLock { $0.queue.dropped } }
+    package var droppedCount: Int { state.withLock { $0.queue.dropped } }
 
     /// Messages queued and not yet handed to the socket.
-    public var queuedMessages: Int { state.withLock { $0.queue.count } }
+    package var queuedMessages: Int { state.withLock { $0.queue.count } }
 
     /// Frame bytes queued and not yet handed to the socket.
-    public var queuedBytes: Int { state.withLock { $0.queue.bytes } }
+    package var queuedBytes: Int { state.withLock { $0.queue.bytes } }
 
     /// Whether the connection is still open.
-    public var isOpen: Bool { !state.withLock { $0.closed } && channel.isActive }
+    package var isOpen: Bool { !state.withLock { $0.closed } && channel.isActive }
 
     /// Completes when the connection has closed.
-    public var closeFuture: EventLoopFuture<Void> { channel.closeFuture }
+    package var closeFuture: EventLoopFuture<Void> { channel.closeFuture }
 
     /// Closes the connection; queued messages are dropped. Returns once it is closed.
-    public func close() async {
+    package func close() async {
         channel.close(promise: nil)
         try? await channel.closeFuture.get()
     }

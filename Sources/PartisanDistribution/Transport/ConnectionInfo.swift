@@ -28,12 +28,12 @@ public struct ConnectionInfo: Sendable, CustomStringConvertible {
     /// The peer's socket address, when known.
     public let remoteAddress: SocketAddress?
     /// The set of connections it belongs to (see ``ConnectionSet``).
-    public let set: ConnectionSet
+    package let set: ConnectionSet
     /// The lane this node's end runs on (its event loop among the endpoint's).
-    public let lane: ConnectionLane
+    package let lane: ConnectionLane
     /// The lane the peer's end runs on, as its hello announced it (`nil` from a peer that does
     /// not announce lanes).
-    public let peerLane: ConnectionLane?
+    package let peerLane: ConnectionLane?
 
     public var description: String {
         let route = direction == .outbound ? "\(localNode) -> \(peer)" : "\(peer) -> \(localNode)"

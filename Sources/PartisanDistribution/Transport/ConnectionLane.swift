@@ -6,21 +6,21 @@
 /// that both directions of a channel run on one loop at the peer too: SwiftNIO otherwise hands
 /// an accepted connection to whichever loop is next, and the replies of one channel could be
 /// read on the loop that writes another channel's stream.
-public struct ConnectionLane: Sendable, Hashable, CustomStringConvertible {
+package struct ConnectionLane: Sendable, Hashable, CustomStringConvertible {
     /// The index of the connection's event loop among its endpoint's loops.
-    public let loop: Int
+    package let loop: Int
     /// The ports of the endpoint's per-loop listeners, in loop order (on the host of its listen
     /// address); empty when it has none.
-    public let ports: [Int]
+    package let ports: [Int]
 
     /// A lane on loop `loop` of an endpoint with per-loop listeners on `ports`.
-    public init(loop: Int, ports: [Int]) {
+    package init(loop: Int, ports: [Int]) {
         self.loop = loop
         self.ports = ports
     }
 
     /// The port of the listener of this lane's loop, if the endpoint has one.
-    public var port: Int? { ports.indices.contains(loop) ? ports[loop] : nil }
+    package var port: Int? { ports.indices.contains(loop) ? ports[loop] : nil }
 
-    public var description: String { "loop \(loop) of \(ports.count)" }
+    package var description: String { "loop \(loop) of \(ports.count)" }
 }

@@ -6,21 +6,21 @@
 /// session that has ended, which the peer's name and incarnation alone cannot: an answer to a
 /// set whose session is over is closed, and a new set from a peer replaces the session its
 /// older set opened (the peer would not dial again if that session were alive on its side).
-public struct ConnectionSet: Sendable, Hashable, CustomStringConvertible {
+package struct ConnectionSet: Sendable, Hashable, CustomStringConvertible {
     /// The dialler's number for the set, increasing within its OS process (0: not announced).
-    public let number: UInt64
+    package let number: UInt64
     /// For a set dialled back in answer to one of the peer's, that set's number (0: none).
-    public let answers: UInt64
+    package let answers: UInt64
 
     /// A set numbered `number`, answering the peer's set `answers` (0: none).
-    public init(number: UInt64, answers: UInt64 = 0) {
+    package init(number: UInt64, answers: UInt64 = 0) {
         self.number = number
         self.answers = answers
     }
 
     /// A set whose dialler did not number it (a peer of an older version).
-    public static let unnumbered = ConnectionSet(number: 0)
+    package static let unnumbered = ConnectionSet(number: 0)
 
     /// `set N`, or `set N answering M`.
-    public var description: String { answers == 0 ? "set \(number)" : "set \(number) answering \(answers)" }
+    package var description: String { answers == 0 ? "set \(number)" : "set \(number) answering \(answers)" }
 }

@@ -14,24 +14,24 @@ import NIOPosix
 /// The price is BEAM's without its preemption: a process that computes for a long time
 /// without suspending delays the I/O of the connections on its loop (and the other processes
 /// there). Give such work its own executor, or suspend now and then (`await Task.yield()`).
-public final class EventLoopProcessExecutor: TaskExecutor {
+package final class EventLoopProcessExecutor: TaskExecutor {
     /// The executor over `MultiThreadedEventLoopGroup.singleton`, the loops transport
     /// endpoints use by default.
-    public static let shared = EventLoopProcessExecutor()
+    package static let shared = EventLoopProcessExecutor()
 
     /// The loops processes run on.
-    public let group: any EventLoopGroup
+    package let group: any EventLoopGroup
     /// The identities of `group`'s loops, to recognise a job enqueued from one of them.
     private let loops: Set<ObjectIdentifier>
 
     /// An executor over `group`'s loops.
-    public init(group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
+    package init(group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
         self.group = group
         self.loops = Set(group.makeIterator().map { ObjectIdentifier($0) })
     }
 
     /// Runs `job` on the calling loop if it is one of the group's, else on the group's next.
-    public func enqueue(_ job: consuming ExecutorJob) {
+    package func enqueue(_ job: consuming ExecutorJob) {
         let job = UnownedJob(job)
         let loop: any EventLoop
         if let current = MultiThreadedEventLoopGroup.currentEventLoop, loops.contains(ObjectIdentifier(current)) {

@@ -11,18 +11,18 @@ import NIOCore
 /// is reserved at once (so a large frame from an authenticated peer is copied into place once,
 /// not again at every doubling). Bytes of an incomplete frame left at end of stream are
 /// discarded. Each call does work linear in the bytes it is given.
-public struct FrameDecoder: ByteToMessageDecoder {
+package struct FrameDecoder: ByteToMessageDecoder {
     /// A frame's payload, length prefix removed.
-    public typealias InboundOut = ByteBuffer
+    package typealias InboundOut = ByteBuffer
 
     private let limits: FrameLimits
 
     /// The largest payload accepted now, in bytes.
-    public var maxFrameSize: Int { limits.current }
+    package var maxFrameSize: Int { limits.current }
 
     /// Creates a decoder that refuses payloads above `maxFrameSize` bytes, with no handshake
     /// limit.
-    public init(maxFrameSize: Int) {
+    package init(maxFrameSize: Int) {
         self.limits = FrameLimits(established: maxFrameSize)
     }
 
@@ -32,7 +32,7 @@ public struct FrameDecoder: ByteToMessageDecoder {
     }
 
     /// Emits every complete frame in `buffer`.
-    public mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
+    package mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
         guard let length = buffer.getInteger(at: buffer.readerIndex, as: UInt32.self) else { return .needMoreData }
         let limit = limits.current
         guard Int(length) <= limit else {
@@ -51,7 +51,7 @@ public struct FrameDecoder: ByteToMessageDecoder {
     }
 
     /// Emits the complete frames left at end of stream; a partial frame is dropped.
-    public mutating func decodeLast(
+    package mutating func decodeLast(
         context: ChannelHandlerContext, buffer: inout ByteBuffer, seenEOF: Bool
     ) throws -> DecodingState {
         while try decode(context: context, buffer: &buffer) == .continue {}

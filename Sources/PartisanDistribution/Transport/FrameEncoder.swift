@@ -6,20 +6,20 @@ import PartisanCore
 /// The sender encodes, not a pipeline handler: a term too large for a frame then fails in the
 /// sender's own call (``TransportError/frameTooLarge(size:limit:)``) and nothing is queued or
 /// sent, and the ETF bytes are copied once, straight into the buffer the socket writes.
-public struct FrameEncoder: Sendable {
+package struct FrameEncoder: Sendable {
     /// The largest payload allowed, in bytes (at most `UInt32.max`).
-    public let maxFrameSize: Int
+    package let maxFrameSize: Int
     /// How terms are encoded.
-    public let options: ETF.EncodingOptions
+    package let options: ETF.EncodingOptions
 
     /// Creates an encoder that refuses payloads above `maxFrameSize` bytes.
-    public init(maxFrameSize: Int, options: ETF.EncodingOptions = .init()) {
+    package init(maxFrameSize: Int, options: ETF.EncodingOptions = .init()) {
         self.maxFrameSize = min(maxFrameSize, Int(UInt32.max))
         self.options = options
     }
 
     /// The frame holding `term`, length prefix included.
-    public func encode(_ term: Term, allocator: ByteBufferAllocator = .init()) throws(TransportError) -> ByteBuffer {
+    package func encode(_ term: Term, allocator: ByteBufferAllocator = .init()) throws(TransportError) -> ByteBuffer {
         let payload: [UInt8]
         do { payload = try ETF.encode(term, options: options) } catch { throw .encoding(error) }
         return try frame(payload, allocator: allocator)
@@ -53,7 +53,7 @@ public struct FrameEncoder: Sendable {
     static let senderCopyLimit = 1 << 20
 
     /// The frame holding `payload` as it is, length prefix included.
-    public func frame(_ payload: some Collection<UInt8>, allocator: ByteBufferAllocator = .init())
+    package func frame(_ payload: some Collection<UInt8>, allocator: ByteBufferAllocator = .init())
         throws(TransportError)
         -> ByteBuffer
     {

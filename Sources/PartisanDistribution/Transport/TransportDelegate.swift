@@ -10,7 +10,7 @@ import PartisanCore
 /// I/O); hand work to a process or task instead. All methods have default implementations
 /// (admit everyone, ignore the rest). The endpoint holds its delegate strongly until
 /// ``TransportEndpoint/shutdown()``.
-public protocol TransportDelegate: AnyObject, Sendable {
+package protocol TransportDelegate: AnyObject, Sendable {
     /// Decides whether a peer may connect: return `.refuse(.duplicateName)` when another
     /// incarnation of its name is connected, `.refuse("reason")` for a node being removed and
     /// the like. Called on both sides of each connection once the peer has proved the cookie
@@ -36,7 +36,7 @@ public protocol TransportDelegate: AnyObject, Sendable {
 }
 
 /// The answer of ``TransportDelegate/admit(_:)``.
-public enum Admission: Sendable, Hashable {
+package enum Admission: Sendable, Hashable {
     /// Let the peer connect.
     case accept
     /// Close the connection; `reason` is logged and reported as
@@ -75,19 +75,19 @@ public enum AdmissionRefusal: Sendable, Hashable, CustomStringConvertible, Expre
 
 extension TransportDelegate {
     /// Admits every peer.
-    public func admit(_ connection: ConnectionInfo) -> Admission { .accept }
+    package func admit(_ connection: ConnectionInfo) -> Admission { .accept }
     /// Does nothing.
-    public func connectionEstablished(_ connection: Connection) {}
+    package func connectionEstablished(_ connection: Connection) {}
     /// Drops the term.
-    public func received(_ term: Term, on connection: Connection) {}
+    package func received(_ term: Term, on connection: Connection) {}
     /// Decodes the frame's term and calls ``received(_:on:)``.
-    public func received(frame payload: ByteBuffer, on connection: Connection) throws(ETFError) {
+    package func received(frame payload: ByteBuffer, on connection: Connection) throws(ETFError) {
         received(try payload.decodeTerm(), on: connection)
     }
     /// Does nothing.
-    public func connectionClosed(_ connection: Connection, error: TransportError?) {}
+    package func connectionClosed(_ connection: Connection, error: TransportError?) {}
     /// Does nothing.
-    public func handshakeFailed(
+    package func handshakeFailed(
         _ error: HandshakeError, direction: ConnectionInfo.Direction, remoteAddress: SocketAddress?
     ) {}
 }

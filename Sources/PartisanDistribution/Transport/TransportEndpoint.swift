@@ -14,7 +14,7 @@ import Synchronization
 /// Which connections exist is the layer above's choice. As in Partisan, a node sends on the
 /// connections it dialled (``connect(to:expecting:)`` opens one per channel × parallelism) and
 /// receives on those its peers dialled, though either side of a ``Connection`` may send.
-public final class TransportEndpoint: Sendable {
+package final class TransportEndpoint: Sendable {
     let core: EndpointCore
     private let servers: [any Channel]
     private let group: any EventLoopGroup
@@ -24,17 +24,17 @@ public final class TransportEndpoint: Sendable {
     private let nextLane = Atomic<Int>(0)
 
     /// This node's name.
-    public var node: Node { core.node }
+    package var node: Node { core.node }
     /// This node's creation, sent in every hello.
-    public var creation: UInt32 { core.creation }
+    package var creation: UInt32 { core.creation }
     /// What this node announces: its name, listen address (advertised host, bound port) and
     /// channels.
-    public var spec: NodeSpec { core.spec }
+    package var spec: NodeSpec { core.spec }
     /// Where peers dial this node: the advertised host (the bound one when none was given)
     /// with the real port when started on port 0.
-    public var listenAddress: ListenAddress { core.spec.listenAddresses[0] }
+    package var listenAddress: ListenAddress { core.spec.listenAddresses[0] }
     /// The endpoint's configuration.
-    public var configuration: TransportConfiguration { core.configuration }
+    package var configuration: TransportConfiguration { core.configuration }
 
     private init(core: EndpointCore, servers: [any Channel], group: any EventLoopGroup) {
         self.core = core
@@ -55,7 +55,7 @@ public final class TransportEndpoint: Sendable {
     /// - Throws: ``TransportError/weakCookie(host:)`` when `host` is not a loopback address
     ///   and the cookie is empty or well known (``Cookie/isWeak``); the socket error of a
     ///   failed bind.
-    public static func start(
+    package static func start(
         node: Node,
         creation: UInt32,
         host: String = "127.0.0.1",
@@ -126,7 +126,7 @@ public final class TransportEndpoint: Sendable {
     /// - Throws: ``TransportError/unknownChannel(_:)`` for a channel or index this node does not
     ///   have, ``TransportError/handshake(_:)`` when the handshake fails, or the socket error
     ///   of a failed connect.
-    public func connect(
+    package func connect(
         to address: ListenAddress, channel: String, index: Int = 0, expecting peer: Node? = nil,
         set: ConnectionSet = .unnumbered, on eventLoop: (any EventLoop)? = nil
     ) async throws -> Connection {
@@ -188,7 +188,7 @@ public final class TransportEndpoint: Sendable {
     ///   - aim: picks the address each connection dials (by channel name and index), such as
     ///     the peer's listener of a given loop (see ``ConnectionLane``); `address` where it
     ///     returns `nil`.
-    public func connect(
+    package func connect(
         to address: ListenAddress, expecting peer: Node? = nil, only: Set<String>? = nil,
         set: ConnectionSet = .unnumbered,
         eventLoop: (_ channel: String, _ index: Int) -> (any EventLoop)? = { _, _ in nil },
@@ -236,7 +236,7 @@ public final class TransportEndpoint: Sendable {
 
     /// Stops listening and closes every connection, then returns. Later connects fail with
     /// ``TransportError/shutDown``.
-    public func shutdown() async {
+    package func shutdown() async {
         let open = core.beginShutdown()
         for server in servers { try? await server.close() }
         // All at once: a TLS close waits for the peer's close_notify (see TransportTLS).

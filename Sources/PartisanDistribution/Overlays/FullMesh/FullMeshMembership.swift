@@ -20,7 +20,7 @@ public struct FullMeshMembership: PeerServiceManager {
     /// This incarnation's creation.
     public let creation: UInt32
     /// The replicated membership.
-    public private(set) var state = MembershipSet()
+    package private(set) var state = MembershipSet()
     /// This node left: it ignores gossip until it joins again.
     public private(set) var hasLeft = false
     private var replica: String { "\(localSpec.node.name)#\(creation)" }

@@ -17,29 +17,29 @@ import PartisanCore
 /// seen, plus the few dots seen beyond it (a replica's dots reach others in order, so that
 /// cloud is almost always empty). It grows with the number of replicas (node incarnations)
 /// ever seen, not with the number of writes.
-public struct MembershipSet: Hashable, Sendable {
+package struct MembershipSet: Hashable, Sendable {
     /// A unique write tag: the replica that wrote (`name#creation`, so a restarted node never
     /// reuses its former dots) and that replica's counter.
-    public struct Dot: Hashable, Sendable, Comparable {
+    package struct Dot: Hashable, Sendable, Comparable {
         /// The replica that wrote: `name#creation`.
-        public var replica: String
+        package var replica: String
         /// The replica's counter, from 1, one per write.
-        public var counter: UInt64
+        package var counter: UInt64
 
-        public static func < (a: Dot, b: Dot) -> Bool {
+        package static func < (a: Dot, b: Dot) -> Bool {
             (a.replica, a.counter) < (b.replica, b.counter)
         }
     }
 
     /// What the set holds for one node: how to reach it and which incarnation it is.
-    public struct Entry: Hashable, Sendable {
+    package struct Entry: Hashable, Sendable {
         /// The node's name, listen addresses and channels.
-        public var spec: NodeSpec
+        package var spec: NodeSpec
         /// The incarnation that wrote the entry.
-        public var creation: UInt32
+        package var creation: UInt32
 
         /// Creates an entry.
-        public init(spec: NodeSpec, creation: UInt32) {
+        package init(spec: NodeSpec, creation: UInt32) {
             self.spec = spec
             self.creation = creation
         }
@@ -53,10 +53,10 @@ public struct MembershipSet: Hashable, Sendable {
     private(set) var seenBeyond: Set<Dot> = []
 
     /// An empty set.
-    public init() {}
+    package init() {}
 
     /// Sets `node`'s entry, replacing every value this replica has seen for it.
-    public mutating func add(_ entry: Entry, by replica: String) {
+    package mutating func add(_ entry: Entry, by replica: String) {
         remove(entry.spec.node)
         // The replica's next counter: one past every dot of it seen so far.
         var dot = Dot(replica: replica, counter: (seenThrough[replica] ?? 0) + 1)
@@ -66,7 +66,7 @@ public struct MembershipSet: Hashable, Sendable {
     }
 
     /// Removes `node`: drops every dot seen for it (a concurrent add survives).
-    public mutating func remove(_ node: Node) {
+    package mutating func remove(_ node: Node) {
         dots[node] = nil
     }
 
@@ -97,7 +97,7 @@ public struct MembershipSet: Hashable, Sendable {
     }
 
     /// Merges `other` into this set (the CRDT join).
-    public mutating func merge(_ other: MembershipSet) {
+    package mutating func merge(_ other: MembershipSet) {
         var merged: [Node: [Dot: Entry]] = [:]
         for node in Set(dots.keys).union(other.dots.keys) {
             let mine = dots[node] ?? [:]
@@ -117,7 +117,7 @@ public struct MembershipSet: Hashable, Sendable {
     }
 
     /// The merge of two sets.
-    public func merging(_ other: MembershipSet) -> MembershipSet {
+    package func merging(_ other: MembershipSet) -> MembershipSet {
         var result = self
         result.merge(other)
         return result
@@ -125,18 +125,18 @@ public struct MembershipSet: Hashable, Sendable {
 
     /// The entry of `node`: of concurrent values, the one with the greatest dot (the same
     /// choice on every replica).
-    public func entry(of node: Node) -> Entry? {
+    package func entry(of node: Node) -> Entry? {
         dots[node]?.max { $0.key < $1.key }?.value
     }
 
     /// All entries of `node`, including concurrent ones (more than one only until a writer
     /// that saw them all replaces them).
-    public func entries(of node: Node) -> [Entry] {
+    package func entries(of node: Node) -> [Entry] {
         (dots[node] ?? [:]).sorted { $0.key < $1.key }.map(\.value)
     }
 
     /// The member names, sorted.
-    public var nodes: [Node] { dots.keys.sorted() }
+    package var nodes: [Node] { dots.keys.sorted() }
 
     /// The replicas (`name#creation`) of `node`'s incarnations whose writes the causal context
     /// holds, live or removed.
@@ -147,11 +147,11 @@ public struct MembershipSet: Hashable, Sendable {
     }
 
     /// Equality of the replicated state.
-    public static func == (a: MembershipSet, b: MembershipSet) -> Bool {
+    package static func == (a: MembershipSet, b: MembershipSet) -> Bool {
         a.dots == b.dots && a.seenThrough == b.seenThrough && a.seenBeyond == b.seenBeyond
     }
 
-    public func hash(into hasher: inout Hasher) {
+    package func hash(into hasher: inout Hasher) {
         hasher.combine(dots)
         hasher.combine(seenThrough)
         hasher.combine(seenBeyond)
@@ -163,7 +163,7 @@ public struct MembershipSet: Hashable, Sendable {
 /// dot of `Replica` up to `Counter`, plus the dots listed in `cloud`).
 extension MembershipSet {
     /// The set as a term.
-    public var term: Term {
+    package var term: Term {
         var entries: [Term] = []
         for (node, live) in dots.sorted(by: { $0.key < $1.key }) {
             for (dot, entry) in live.sorted(by: { $0.key < $1.key }) {
@@ -184,7 +184,7 @@ extension MembershipSet {
     }
 
     /// Decodes a set from ``term``; `nil` when malformed.
-    public init?(term: Term) {
+    package init?(term: Term) {
         guard case .map(let map) = term, case .list(let entries)? = map[.atom("entries")],
             case .list(let context)? = map[.atom("context")], case .list(let cloud)? = map[.atom("cloud")]
         else { return nil }
