@@ -1,7 +1,8 @@
 import Partisan
-@testable import PartisanDistribution
 import PartisanTestSupport
 import Testing
+
+@testable import PartisanDistribution
 
 /// A peer's signals reach only the processes of the node they arrive at: a node never relays
 /// an exit, a `DOWN` or a message naming a pid of a third node (which would let one peer act,
