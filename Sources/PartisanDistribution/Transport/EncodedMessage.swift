@@ -1,4 +1,4 @@
-/// A control message encoded as ETF (version byte first), in two parts: the wire bytes are
+/// A frame's payload encoded as ETF (version byte first), in two parts: the wire bytes are
 /// ``head`` followed by ``tail``.
 ///
 /// The tail is a large binary at the very end of the term (a `[UInt8]` message's bytes), kept
