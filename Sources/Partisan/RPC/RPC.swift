@@ -1,31 +1,3 @@
-/// What a call made with ``RPC`` returned: the value, or Erlang's `{badrpc, Reason}`.
-public enum RPCResult<Value: Sendable>: Sendable {
-    /// The function's result.
-    case value(Value)
-    /// The call failed (Erlang's `{badrpc, Reason}`).
-    case badRPC(RPCError)
-
-    /// The value, or the failure thrown.
-    public func get() throws(RPCError) -> Value {
-        switch self {
-        case .value(let value): return value
-        case .badRPC(let error): throw error
-        }
-    }
-}
-
-extension RPCResult: Equatable where Value: Equatable {}
-extension RPCResult: Hashable where Value: Hashable {}
-
-/// The answer of ``RPC/multiCall(_:on:_:timeout:)``: Erlang's `{ResL, BadNodes}`.
-public struct RPCMultiCallResult<Value: Sendable>: Sendable {
-    /// The results of the nodes that answered, in the order of the nodes asked; a function
-    /// that failed on a node gives a ``RPCResult/badRPC(_:)`` here.
-    public var results: [RPCResult<Value>]
-    /// The nodes that did not answer: not connected, lost during the call, or timed out.
-    public var badNodes: [Node]
-}
-
 /// Calls functions on other nodes in the shape of Erlang's older `rpc` module: failures are
 /// returned as ``RPCResult/badRPC(_:)`` instead of thrown, for code ported from `rpc`.
 ///

@@ -20,12 +20,6 @@ public struct RPCRequest<Result: Decodable & Sendable>: Sendable, Hashable, Cust
     public func hash(into hasher: inout Hasher) { hasher.combine(id) }
 }
 
-/// How a request's wait ended.
-enum RPCWaitResult: Sendable {
-    case answered(RPCOutcome)
-    case noAnswerYet
-}
-
 extension RPCService {
     /// Sends a call request for `function` on `node` from `caller` and returns its tag.
     ///

@@ -26,9 +26,3 @@ public struct RemoteFunction<Arguments: Codable & Sendable, Result: Codable & Se
 
     public var description: String { name }
 }
-
-/// The arguments of a function that takes none (encoded as an empty map).
-public struct NoArguments: Codable, Sendable, Hashable {
-    /// No arguments.
-    public init() {}
-}
