@@ -44,9 +44,9 @@ import Testing
         let options = ETF.EncodingOptions()
         let payload = try codec.encode(message)
         let alias = Alias(pid: Self.b, ref: Self.ref)
-        let cases: [(ControlMessage.SendTarget, ControlMessage)] = [
+        let cases: [(RemoteSignal.Destination, ControlMessage)] = [
             (.pid(Self.b), .send(to: Self.b, from: Self.a, payload: payload)),
-            (.name("counter"), .sendName("counter", from: Self.a, payload: payload)),
+            (.name(RegisteredName("counter", on: Self.b.node)!), .sendName("counter", from: Self.a, payload: payload)),
             (.alias(alias), .sendAlias(alias, from: Self.a, payload: payload)),
         ]
         for (target, control) in cases {

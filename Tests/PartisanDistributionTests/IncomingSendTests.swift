@@ -17,7 +17,7 @@ import Testing
     }
 
     static func frame(
-        _ message: any Sendable, to target: ControlMessage.SendTarget, from sender: Pid = sender, codec: MessageCodec
+        _ message: any Sendable, to target: RemoteSignal.Destination, from sender: Pid = sender, codec: MessageCodec
     ) throws -> [UInt8] {
         let encoded = try ControlMessage.encodeSend(to: target, from: sender, options: .init()) { writer, tail in
             try codec.encode(message, into: &writer, tail: &tail)
@@ -40,7 +40,7 @@ import Testing
         let codec = MessageCodec()
         codec.register(MessageCodecTests.Point.self)
         let expected = codec.decode(try codec.encode(message))
-        for target in [ControlMessage.SendTarget.pid(Self.receiver), .alias(Self.alias)] {
+        for target in [RemoteSignal.Destination.pid(Self.receiver), .alias(Self.alias)] {
             let send = try #require(Self.read(try Self.frame(message, to: target, codec: codec), codec: codec))
             #expect(type(of: send.message) == type(of: expected))
             #expect("\(send.message)" == "\(expected)")
@@ -77,7 +77,7 @@ import Testing
         let codec = MessageCodec()
         let stranger = Pid(node: "c@127.0.0.1", id: 1, serial: 0, creation: 1)
         let refused: [[UInt8]] = [
-            try Self.frame(1, to: .name("counter"), codec: codec),
+            try Self.frame(1, to: .name(RegisteredName("counter", on: Self.local)!), codec: codec),
             try Self.frame(1, to: .pid(stranger), codec: codec),
             try Self.frame(1, to: .pid(Self.receiver), from: stranger, codec: codec),
             try Self.frame(1, to: .pid(Self.receiver), codec: codec) + [0],

@@ -1,20 +1,13 @@
 import PartisanCore
 
 extension ControlMessage {
-    /// Where a message goes: the three kinds of `send`.
-    enum SendTarget {
-        case pid(Pid)
-        case name(String)
-        case alias(Alias)
-    }
-
     /// The wire bytes (version byte first) of a send from `sender` to `target` whose payload
     /// `writePayload` appends (it may leave a final large binary in the tail): the bytes of the
     /// matching ``send(to:from:payload:)``, ``sendName(_:from:payload:)`` or
     /// ``sendAlias(_:from:payload:)`` term, written without building the term (messages are
     /// the hot path of a node's traffic).
     static func encodeSend(
-        to target: SendTarget, from sender: Pid, options: ETF.EncodingOptions,
+        to target: RemoteSignal.Destination, from sender: Pid, options: ETF.EncodingOptions,
         payload writePayload: (inout ETFWriter, inout [UInt8]) throws -> Void
     ) throws -> EncodedMessage {
         var writer = ETFWriter(options: options)
@@ -28,7 +21,7 @@ extension ControlMessage {
         case .name(let name):
             writer.writeSmallTupleHeader(4)
             try writer.writeAtom("send_name")
-            try writer.writeAtom(name)
+            try writer.writeAtom(name.name)
         case .alias(let alias):
             writer.writeSmallTupleHeader(5)
             try writer.writeAtom("send_alias")

@@ -50,15 +50,10 @@ extension NetKernel: RemoteRouter {
         _ message: any Sendable, to destination: RemoteSignal.Destination, from sender: Pid,
         options: DeliveryOptions
     ) -> Bool {
-        let target: ControlMessage.SendTarget =
-            switch destination {
-            case .pid(let pid): .pid(pid)
-            case .name(let name): .name(name.name)
-            case .alias(let alias): .alias(alias)
-            }
         let bytes: EncodedMessage
         do {
-            bytes = try ControlMessage.encodeSend(to: target, from: sender, options: encodingOptions) { writer, tail in
+            bytes = try ControlMessage.encodeSend(to: destination, from: sender, options: encodingOptions) {
+                writer, tail in
                 try codec.encode(message, into: &writer, tail: &tail)
             }
         } catch {
