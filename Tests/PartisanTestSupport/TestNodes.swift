@@ -11,14 +11,12 @@ public func startNodes(
 ) async throws -> [PartisanNode] {
     var nodes: [PartisanNode] = []
     for index in 0..<count {
-        var configuration = PartisanNode.Configuration(
-            name: try Node(validating: "\(prefix)n\(index)@127.0.0.1"), cookie: cookie)
-        configuration.logging.logger = Logger(label: "partisan.test")
-        configuration.logging.logger?.logLevel = TestLogLevel.fromEnvironment
-        configuration.distribution?.channels = channels
-        configuration.distribution?.overlay = overlay(index)
-        configuration.distribution?.membership = membership
-        nodes.append(try await PartisanNode.start(configuration))
+        nodes.append(
+            try await startNode(Node(validating: "\(prefix)n\(index)@127.0.0.1"), cookie: cookie) {
+                $0.channels = channels
+                $0.overlay = overlay(index)
+                $0.membership = membership
+            })
     }
     return nodes
 }
@@ -50,13 +48,16 @@ public func echoRoundTrip(from: PartisanNode, to: PartisanNode) async throws -> 
 }
 
 /// Starts a distributed node `name` proving `cookie`, on 127.0.0.1 with an ephemeral port,
-/// with `creation` when given and its distribution settings changed by `change`.
+/// logging at the level `PARTISAN_TEST_LOG` names (`warning` by default), with `creation`
+/// when given and its distribution settings changed by `change`.
 public func startNode(
     _ name: Node, cookie: Cookie, creation: UInt32? = nil,
     _ change: (inout PartisanNode.Configuration.Distribution) throws -> Void = { _ in }
 ) async throws -> PartisanNode {
     var configuration = PartisanNode.Configuration(name: name, cookie: cookie)
     configuration.creation = creation
+    configuration.logging.logger = Logger(label: "partisan.test")
+    configuration.logging.logger?.logLevel = TestLogLevel.fromEnvironment
     try change(&configuration.distribution!)
     return try await PartisanNode.start(configuration)
 }

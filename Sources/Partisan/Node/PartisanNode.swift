@@ -54,16 +54,13 @@ public final class PartisanNode: Sendable {
     /// - Throws: ``TransportError/weakCookie(host:)`` for a weak cookie on a non-loopback
     ///   host (nothing is bound), or the listener's error (for example, the port is taken).
     public static func start(_ configuration: Configuration) async throws -> PartisanNode {
-        let logger = configuration.logging.logger
+        let execution = configuration.execution ?? (configuration.distribution == nil ? .global : .eventLoops)
+        let runtime = ProcessRuntime(
+            node: configuration.name, creation: configuration.creation, logger: configuration.logging.logger,
+            executor: execution.executor)
         guard let distribution = configuration.distribution else {
-            let runtime = ProcessRuntime(
-                node: configuration.name, creation: configuration.creation, logger: logger,
-                executor: configuration.execution?.executor)
             return PartisanNode(runtime: runtime, kernel: nil, codec: makeCodec(), configuration: configuration)
         }
-        let execution = configuration.execution ?? .eventLoops
-        let runtime = ProcessRuntime(
-            node: configuration.name, creation: configuration.creation, logger: logger, executor: execution.executor)
         var transport = distribution.transport
         transport.logger = runtime.logger
         let codec = makeCodec()
