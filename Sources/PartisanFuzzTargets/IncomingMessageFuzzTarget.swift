@@ -7,8 +7,9 @@ import PartisanDistribution
 /// Properties checked on every input:
 /// - when the reader takes a frame, the generic decoding of the same frame (``ETF``, then
 ///   ``ControlMessage``, then ``MessageCodec/decode(_:)``, as a node decodes any other
-///   frame) takes it too, as a `send` or `send_alias` from a pid of the peer to a pid or alias
-///   of this node, with the same target and a message whose payload term is the same;
+///   frame) takes it too, as the same kind of message (`send`, `send_name`, `send_alias`,
+///   `call` or `reply`) from a pid of the peer to a pid, name or alias of this node, with the
+///   same target and a message whose payload term is the same;
 /// - the generic decoding of any frame never traps.
 enum IncomingMessageFuzzTarget {
     static let local: Node = "a@127.0.0.1"
@@ -32,15 +33,18 @@ enum IncomingMessageFuzzTarget {
         }
         guard let message else { fuzzFailure("the reader took a frame the generic decoding refuses") }
         fuzzCheck(message.sender.node == peer, "the reader took a message from another node")
-        fuzzCheck(message.recipient?.node == local, "the reader took a message to another node")
+        fuzzCheck(message.recipient.map { $0.node == local } ?? true, "the reader took a message to another node")
+        fuzzCheck(fast.sender == message.sender, "the reader and the generic decoding disagree on the sender")
+        let agrees: Bool
         switch (fast.target, message) {
-        case (.pid(let pid), .send(let to, _, _)):
-            fuzzCheck(pid == to, "the reader and the generic decoding disagree on the target pid")
-        case (.alias(let alias), .sendAlias(let to, _, _)):
-            fuzzCheck(alias == to, "the reader and the generic decoding disagree on the target alias")
-        default:
-            fuzzFailure("the reader and the generic decoding disagree on the kind of message")
+        case (.pid(let pid), .send(let to, _, _)): agrees = pid == to
+        case (.name(let name), .sendName(let to, _, _)): agrees = name == to
+        case (.alias(let alias), .sendAlias(let to, _, _)): agrees = alias == to
+        case (.call(let server, let ref), .call(let to, let sentRef, _, _)): agrees = server == to && ref == sentRef
+        case (.reply(let alias), .reply(let to, _, _)): agrees = alias == to
+        default: fuzzFailure("the reader and the generic decoding disagree on the kind of message")
         }
+        fuzzCheck(agrees, "the reader and the generic decoding disagree on the target")
         guard let payload = payload(of: message) else { fuzzFailure("a send without payload") }
         let generic = codec.decode(payload)
         fuzzCheck(
@@ -51,7 +55,9 @@ enum IncomingMessageFuzzTarget {
 
     private static func payload(of message: ControlMessage) -> Term? {
         switch message {
-        case .send(_, _, let payload), .sendName(_, _, let payload), .sendAlias(_, _, let payload): payload
+        case .send(_, _, let payload), .sendName(_, _, let payload), .sendAlias(_, _, let payload),
+            .call(_, _, _, let payload), .reply(_, _, let payload):
+            payload
         default: nil
         }
     }

@@ -73,6 +73,8 @@ public enum SeedCorpus {
         let to = Pid(node: local, id: 40, serial: 0, creation: 1)
         let from = Pid(node: peer, id: 41, serial: 0, creation: 2)
         let alias = Alias(pid: to, ref: Ref(node: local, creation: 1, words: (7, 8, 9)))
+        let callRef = Ref(node: peer, creation: 2, words: (3, 4, 5))
+        let unknown: Term = .tuple([.string("Unknown.Type"), .map(["x": 1])])
         let probe = ETFFuzzTarget.Probe(
             name: "n", count: 3, ratio: 0.5, flags: [true], tags: ["a": 1], command: .rename(from: "x", to: "y"),
             bytes: [1, 2], owner: from)
@@ -86,8 +88,10 @@ public enum SeedCorpus {
             guard let payload = try? codec.encode(message) else { continue }
             seeds.append(("send-\(name)", frame(.send(to: to, from: from, payload: payload))))
             seeds.append(("send-alias-\(name)", frame(.sendAlias(alias, from: from, payload: payload))))
+            seeds.append(("call-\(name)", frame(.call(to: .pid(to), ref: callRef, from: from, payload: payload))))
+            seeds.append(("reply-\(name)", frame(.reply(to: alias, from: from, payload: payload))))
         }
-        let unknown: Term = .tuple([.string("Unknown.Type"), .map(["x": 1])])
+        seeds.append(("call-name", frame(.call(to: .name("logger"), ref: callRef, from: from, payload: unknown))))
         seeds.append(("send-unknown-manifest", frame(.send(to: to, from: from, payload: unknown))))
         seeds.append(("send-name", frame(.sendName("logger", from: from, payload: .tuple([.atom("$term"), 1])))))
         seeds.append(("link", frame(.link(from: from, to: to))))

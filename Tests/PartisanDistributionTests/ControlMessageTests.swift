@@ -17,6 +17,8 @@ import Testing
         .exit(from: a, to: b, reason: .crashed(ProcessCrash(typeName: "T", message: "m")), viaLink: false),
         .monitor(watcher: a, target: b, ref: ref), .demonitor(watcher: a, target: b, ref: ref),
         .down(watcher: b, ref: ref, target: a, reason: .noproc),
+        .call(to: .pid(b), ref: ref, from: a, payload: 1), .call(to: .name("counter"), ref: ref, from: a, payload: 1),
+        .reply(to: Alias(pid: b, ref: ref), from: a, payload: 1),
     ])
     func every_control_message_survives_its_wire_form_and_etf(message: ControlMessage) throws {
         #expect(ControlMessage(term: message.term) == message)
@@ -44,13 +46,25 @@ import Testing
         let options = ETF.EncodingOptions()
         let payload = try codec.encode(message)
         let alias = Alias(pid: Self.b, ref: Self.ref)
-        let cases: [(RemoteSignal.Destination, ControlMessage)] = [
-            (.pid(Self.b), .send(to: Self.b, from: Self.a, payload: payload)),
-            (.name(RegisteredName("counter", on: Self.b.node)!), .sendName("counter", from: Self.a, payload: payload)),
-            (.alias(alias), .sendAlias(alias, from: Self.a, payload: payload)),
+        let cases: [(ControlMessage.MessageHead, ControlMessage)] = [
+            (.send(.pid(Self.b)), .send(to: Self.b, from: Self.a, payload: payload)),
+            (
+                .send(.name(RegisteredName("counter", on: Self.b.node)!)),
+                .sendName("counter", from: Self.a, payload: payload)
+            ),
+            (.send(.alias(alias)), .sendAlias(alias, from: Self.a, payload: payload)),
+            (
+                .call(.pid(Self.b), ref: Self.ref),
+                .call(to: .pid(Self.b), ref: Self.ref, from: Self.a, payload: payload)
+            ),
+            (
+                .call(.name("counter"), ref: Self.ref),
+                .call(to: .name("counter"), ref: Self.ref, from: Self.a, payload: payload)
+            ),
+            (.reply(alias), .reply(to: alias, from: Self.a, payload: payload)),
         ]
-        for (target, control) in cases {
-            let direct = try ControlMessage.encodeSend(to: target, from: Self.a, options: options) { writer, tail in
+        for (head, control) in cases {
+            let direct = try ControlMessage.encodeMessage(head, from: Self.a, options: options) { writer, tail in
                 try codec.encode(message, into: &writer, tail: &tail)
             }
             #expect(direct.head + direct.tail == (try ETF.encode(control.term, options: options)))

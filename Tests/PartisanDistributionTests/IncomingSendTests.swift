@@ -19,11 +19,30 @@ import Testing
     static func frame(
         _ message: any Sendable, to target: RemoteSignal.Destination, from sender: Pid = sender, codec: MessageCodec
     ) throws -> [UInt8] {
-        let encoded = try ControlMessage.encodeSend(to: target, from: sender, options: .init()) { writer, tail in
+        try frame(message, .send(target), from: sender, codec: codec)
+    }
+
+    static func frame(
+        _ message: any Sendable, _ head: ControlMessage.MessageHead, from sender: Pid = sender, codec: MessageCodec
+    ) throws -> [UInt8] {
+        let encoded = try ControlMessage.encodeMessage(head, from: sender, options: .init()) { writer, tail in
             try codec.encode(message, into: &writer, tail: &tail)
         }
         return encoded.head + encoded.tail
     }
+
+    /// The call's reference: the caller's alias, made on the peer.
+    static let callRef = Ref(node: peer, creation: 1, words: (4, 5, 6))
+
+    /// Every kind of frame the reader takes, with the target it must read.
+    static let heads: [(ControlMessage.MessageHead, IncomingSend.Target)] = [
+        (.send(.pid(receiver)), .pid(receiver)),
+        (.send(.name(RegisteredName("counter", on: local)!)), .name("counter")),
+        (.send(.alias(alias)), .alias(alias)),
+        (.call(.pid(receiver), ref: callRef), .call(.pid(receiver), ref: callRef)),
+        (.call(.name("counter"), ref: callRef), .call(.name("counter"), ref: callRef)),
+        (.reply(alias), .reply(alias)),
+    ]
 
     static func read(_ frame: [UInt8], codec: MessageCodec) -> IncomingSend? {
         frame.withUnsafeBytes { IncomingSend.read($0, from: peer, to: local, codec: codec) }
@@ -40,16 +59,30 @@ import Testing
         let codec = MessageCodec()
         codec.register(MessageCodecTests.Point.self)
         let expected = codec.decode(try codec.encode(message))
-        for target in [RemoteSignal.Destination.pid(Self.receiver), .alias(Self.alias)] {
-            let send = try #require(Self.read(try Self.frame(message, to: target, codec: codec), codec: codec))
-            #expect(type(of: send.message) == type(of: expected))
-            #expect("\(send.message)" == "\(expected)")
-            switch (send.target, target) {
-            case (.pid(let pid), .pid(let sent)): #expect(pid == sent)
-            case (.alias(let alias), .alias(let sent)): #expect(alias == sent)
-            default: Issue.record("target \(send.target) read for \(target)")
-            }
+        for (head, target) in Self.heads {
+            let frame = try Self.frame(message, head, codec: codec)
+            let read = try #require(Self.read(frame, codec: codec))
+            #expect(type(of: read.message) == type(of: expected))
+            #expect("\(read.message)" == "\(expected)")
+            #expect(read.target == target)
+            #expect(read.sender == Self.sender)
+            // The generic decoding reads the same frame as the same control message.
+            let control = try #require(ControlMessage(term: try ETF.decode(frame)))
+            #expect(control.sender == Self.sender)
         }
+    }
+
+    /// A payload whose manifest this node does not know arrives as its raw term, with the
+    /// manifest reported (a call answers its caller with it).
+    @Test func an_unknown_manifest_is_reported() throws {
+        let sending = MessageCodec()
+        sending.register(MessageCodecTests.Point.self, manifest: "point")
+        let frame = try Self.frame(
+            MessageCodecTests.Point(x: 1, y: 2), .call(.name("counter"), ref: Self.callRef), codec: sending)
+        let read = try #require(Self.read(frame, codec: MessageCodec()))
+        #expect(read.undecodedManifest == "point")
+        #expect(read.message is Term)
+        #expect(Self.read(frame, codec: sending)?.undecodedManifest == nil)
     }
 
     struct Renamed: Codable, Sendable, Equatable {
@@ -77,7 +110,6 @@ import Testing
         let codec = MessageCodec()
         let stranger = Pid(node: "c@127.0.0.1", id: 1, serial: 0, creation: 1)
         let refused: [[UInt8]] = [
-            try Self.frame(1, to: .name(RegisteredName("counter", on: Self.local)!), codec: codec),
             try Self.frame(1, to: .pid(stranger), codec: codec),
             try Self.frame(1, to: .pid(Self.receiver), from: stranger, codec: codec),
             try Self.frame(1, to: .pid(Self.receiver), codec: codec) + [0],

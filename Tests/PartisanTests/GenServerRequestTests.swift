@@ -14,9 +14,9 @@ import Testing
         let a = try await node.startGenServer(Counter())
         let b = try await node.startGenServer(Counter())
         let replies = try await node.withProcess { me in
-            let first = await a.sendRequest(.add(1), from: me)
-            let second = await b.sendRequest(.add(10), from: me)
-            let third = await a.sendRequest(.add(2), from: me)
+            let first = a.sendRequest(.add(1), from: me)
+            let second = b.sendRequest(.add(10), from: me)
+            let third = a.sendRequest(.add(2), from: me)
             // Collected in another order than sent.
             return [
                 try await third.wait(timeout: .seconds(5), from: me),
@@ -30,12 +30,12 @@ import Testing
     @Test func wait_leaves_the_request_outstanding_and_receive_gives_it_up() async throws {
         let counter = try await node.startGenServer(Counter())
         let (waited, later, received, leftOver) = try await node.withProcess { me in
-            let deferred = await counter.sendRequest(.later, from: me)
+            let deferred = counter.sendRequest(.later, from: me)
             let waited = try await deferred.wait(timeout: .milliseconds(20), from: me)  // no reply yet
             counter.cast(.reset)  // the server answers the deferred call with -1
             let later = try await deferred.wait(timeout: .seconds(5), from: me)
 
-            let abandoned = await counter.sendRequest(.later, from: me)
+            let abandoned = counter.sendRequest(.later, from: me)
             var received: GenServerError?
             do throws(GenServerError) {
                 _ = try await abandoned.receive(timeout: .milliseconds(20), from: me)
@@ -56,7 +56,7 @@ import Testing
     @Test func check_picks_the_answer_out_of_any_message() async throws {
         let counter = try await node.startGenServer(Counter())
         let (unrelated, answer) = try await node.withProcess { me in
-            let request = await counter.sendRequest(.add(5), from: me)
+            let request = counter.sendRequest(.add(5), from: me)
             me.send("something else", to: me.pid)
             var unrelated = 0
             while true {
@@ -73,8 +73,8 @@ import Testing
         let counter = try await node.startGenServer(Counter())
         let missing = GenServerRef<Counter>(name: "no-such-server", on: node.runtime)
         let (crashed, noproc) = try await node.withProcess { me in
-            let crashing = await counter.sendRequest(.crash, from: me)
-            let gone = await missing.sendRequest(.get, from: me)
+            let crashing = counter.sendRequest(.crash, from: me)
+            let gone = missing.sendRequest(.get, from: me)
             var errors: [GenServerError?] = []
             for request in [crashing, gone] {
                 do throws(GenServerError) {

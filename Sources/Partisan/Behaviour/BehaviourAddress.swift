@@ -15,48 +15,58 @@ public struct BehaviourAddress: Sendable, Hashable, CustomStringConvertible {
     @usableFromInline let target: Target
     /// The runtime the address resolves names on and makes calls from outside processes on.
     public let runtime: ProcessRuntime
-    /// Finds the pid of a `name@node` target; `nil` for the other targets.
-    @usableFromInline let resolver: RemoteNameResolver?
+    /// Finds the pid of a `name@node` target (for a stop); `nil` for the other targets.
+    let remoteNameLookUp: RemoteNameLookUp?
 
     /// The process `pid`.
     public init(pid: Pid, on runtime: ProcessRuntime) {
         self.target = .pid(pid)
         self.runtime = runtime
-        self.resolver = nil
+        self.remoteNameLookUp = nil
     }
 
     /// Whichever process is registered as `name` on `runtime` at each use.
     public init(name: String, on runtime: ProcessRuntime) {
         self.target = .name(name)
         self.runtime = runtime
-        self.resolver = nil
+        self.remoteNameLookUp = nil
     }
 
     /// Whichever process is registered as `name.name` on `name.node`, called from `local`
     /// (Erlang's `{Name, Node}`). When `name.node` is `local` itself this is a local name.
     ///
-    /// A call looks the name up on its node once (the built-in function `partisan.whereis`)
-    /// and then calls the pid it found, with the monitor of an ordinary call; when that pid
-    /// has gone (`noproc`), the next call looks the name up again, so a restarted server is
-    /// found under its name.
+    /// A call goes to the name: its node looks the name up when the request arrives and
+    /// monitors the process it finds for the call (Erlang's `gen_server:call({Name, Node}, …)`),
+    /// so a restarted server is found under its name and a call costs one frame each way. A
+    /// stop looks the name up first (the built-in function `partisan.whereis`).
     public init(name: RegisteredName, from local: PartisanNode) {
         self.runtime = local.runtime
         if name.node == local.name {
             self.target = .name(name.name)
-            self.resolver = nil
+            self.remoteNameLookUp = nil
         } else {
             self.target = .remoteName(name)
-            self.resolver = RemoteNameResolver(name: name, erpc: local.erpc)
+            self.remoteNameLookUp = RemoteNameLookUp(name: name, erpc: local.erpc)
         }
     }
 
-    /// The process's current pid, if it is running (for a `name@node` target, the pid found
-    /// by the last call, if any).
+    /// The process's current pid, if it is running; `nil` for a `name@node` target (its node
+    /// knows the pid; a call looks it up there).
     public var pid: Pid? {
         switch target {
         case .pid(let pid): pid
         case .name(let name): runtime.whereis(name)
-        case .remoteName: resolver?.cachedPid
+        case .remoteName: nil
+        }
+    }
+
+    /// Where a call goes: the process's pid, or the name on its node; `nil` when a local name
+    /// has no process.
+    var server: RemoteSignal.Destination? {
+        switch target {
+        case .pid(let pid): .pid(pid)
+        case .name(let name): runtime.whereis(name).map { .pid($0) }
+        case .remoteName(let name): .name(name)
         }
     }
 

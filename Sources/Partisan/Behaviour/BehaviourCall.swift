@@ -1,5 +1,5 @@
 /// The transport of a behaviour's call and stop, shared by ``GenServerRef`` and
-/// ``GenStatemRef``: both speak the same envelopes (``GenServerCall``, ``GenServerReply``,
+/// ``GenStatemRef``: both speak the same envelopes (`CallRequest`, `CallReply`,
 /// ``GenServerStopRequest``), as `gen_server` and `gen_statem` share `gen:call/4`.
 ///
 /// A call monitors the server for its duration and sends the request with an alias made
@@ -7,11 +7,11 @@
 /// deactivated before returning, so a late reply is dropped.
 @usableFromInline
 enum BehaviourCall {
-    /// Calls `server` from the current process, or from a short-lived process when the
-    /// current task is not a process. Returns the raw reply.
-    @usableFromInline
+    /// Calls `server` (a pid, or a name registered on another node) from the current process,
+    /// or from a short-lived process when the current task is not a process. Returns the raw
+    /// reply.
     static func call(
-        _ request: any Sendable, to server: Pid?, timeout: CallTimeout, runtime: ProcessRuntime
+        _ request: any Sendable, to server: RemoteSignal.Destination?, timeout: CallTimeout, runtime: ProcessRuntime
     ) async throws(GenServerError) -> any Sendable {
         if let caller = ProcessContext.current {
             return try await call(request, to: server, timeout: timeout, from: caller)
@@ -26,9 +26,8 @@ enum BehaviourCall {
     }
 
     /// Calls `server` from `caller` (whose mailbox receives the answer). Returns the raw reply.
-    @usableFromInline
     static func call(
-        _ request: any Sendable, to server: Pid?, timeout: CallTimeout, from caller: ProcessContext
+        _ request: any Sendable, to server: RemoteSignal.Destination?, timeout: CallTimeout, from caller: ProcessContext
     ) async throws(GenServerError) -> any Sendable {
         guard let server else { throw .noproc }
         return try await PendingCall.start(request, to: server, from: caller).receive(timeout: timeout, from: caller)

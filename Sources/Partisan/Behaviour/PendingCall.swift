@@ -12,17 +12,18 @@ struct PendingCall: Sendable, Hashable {
     /// Where the server replies.
     let alias: Alias
 
-    /// Monitors `server` and sends it `request` with a fresh alias, from `caller`.
-    static func start(_ request: any Sendable, to server: Pid, from caller: ProcessContext) -> PendingCall {
-        let tag = caller.monitor(server)
-        let alias = caller.makeAlias(reusing: tag)
-        caller.send(GenServerCall(request: request, from: alias), to: server)
-        return PendingCall(tag: tag, alias: alias)
+    /// Monitors `server` (a pid, or a name registered on its node) and sends it `request` with
+    /// a fresh alias, from `caller`: across nodes one frame (``ProcessContext/sendCall(_:to:)``).
+    static func start(_ request: any Sendable, to server: RemoteSignal.Destination, from caller: ProcessContext)
+        -> PendingCall
+    {
+        let alias = caller.sendCall(request, to: server)
+        return PendingCall(tag: alias.ref, alias: alias)
     }
 
     /// Whether `message` ends this call: its reply or its server's `DOWN`.
     func isAnswer(_ message: any Sendable) -> Bool {
-        (message as? GenServerReply)?.tag == tag || (message as? DownMessage)?.ref == tag
+        (message as? CallReply)?.tag == tag || (message as? DownMessage)?.ref == tag
     }
 
     /// Waits up to `timeout` for the answer. Returns the raw reply; `nil` when the time is up
@@ -54,7 +55,7 @@ struct PendingCall: Sendable, Hashable {
     /// raw reply, or throws the `DOWN`'s reason.
     func end(with answer: any Sendable, from caller: ProcessContext) throws(GenServerError) -> any Sendable {
         caller.unalias(alias)
-        if let reply = answer as? GenServerReply {
+        if let reply = answer as? CallReply {
             caller.demonitor(tag, flush: true)
             return reply.value
         }
@@ -71,6 +72,6 @@ struct PendingCall: Sendable, Hashable {
     func abandon(from caller: ProcessContext) async {
         caller.unalias(alias)
         caller.demonitor(tag, flush: true)
-        _ = try? await caller.receive(timeout: .zero) { ($0 as? GenServerReply)?.tag == tag }
+        _ = try? await caller.receive(timeout: .zero) { ($0 as? CallReply)?.tag == tag }
     }
 }

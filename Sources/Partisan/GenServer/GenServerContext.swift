@@ -17,11 +17,12 @@ public struct CallerRef<Reply: Sendable>: Sendable, Hashable {
     /// Sends the reply (Erlang's `gen_server:reply/2`).
     public func reply(_ value: Reply) {
         // Sent as the replying process when there is one, so that across nodes the reply keeps
-        // its order with that process's later signals (its exit, its `DOWN`).
+        // its order with that process's later signals (its exit, its `DOWN`), and ends the
+        // call's monitor when that process is the server.
         if let replier = ProcessContext.current {
-            replier.send(GenServerReply(tag: alias.ref, value: value), to: alias)
+            replier.reply(value, to: alias)
         } else {
-            runtime.send(GenServerReply(tag: alias.ref, value: value), to: alias)
+            runtime.send(CallReply(tag: alias.ref, value: value), to: alias)
         }
     }
 

@@ -80,7 +80,7 @@ enum GenServerLoop<Server: GenServer> {
         _ message: any Sendable, to server: inout Server, context: GenServerContext
     ) async throws -> Next {
         switch message {
-        case let call as GenServerCall:
+        case let call as CallRequest:
             guard let request = call.request as? Server.Call else {
                 // A request its node could not decode is answered with an error, not handled.
                 if call.rejectUndecoded(from: context.process) { return .wait(.none) }

@@ -60,16 +60,10 @@ extension GenServerRef {
     /// Collect the answer with the returned request's ``GenServerRequest/wait(timeout:from:)``,
     /// ``GenServerRequest/receive(timeout:from:)`` or ``GenServerRequest/check(_:from:)``.
     ///
-    /// A server that is not running (or a `name@node` that cannot be found within
-    /// `lookupTimeout`) makes a request whose answer is that error.
-    public func sendRequest(
-        _ request: Server.Call, from caller: ProcessContext, lookupTimeout: CallTimeout = .seconds(5)
-    ) async -> GenServerRequest<Server.Reply> {
-        do throws(GenServerError) {
-            let server = try await BehaviourCall.server(at: address, timeout: lookupTimeout)
-            return GenServerRequest(call: PendingCall.start(request, to: server, from: caller), failure: nil)
-        } catch {
-            return GenServerRequest(call: nil, failure: error)
-        }
+    /// A server that is not running makes a request whose answer is ``GenServerError/noproc``;
+    /// a `name@node` is looked up on its node when the request arrives there.
+    public func sendRequest(_ request: Server.Call, from caller: ProcessContext) -> GenServerRequest<Server.Reply> {
+        guard let server = address.server else { return GenServerRequest(call: nil, failure: .noproc) }
+        return GenServerRequest(call: PendingCall.start(request, to: server, from: caller), failure: nil)
     }
 }

@@ -174,7 +174,7 @@ struct GenStatemLoop<Machine: GenStatem> {
                 case let fired as GenStatemTimerFired:
                     guard let timeout = takeTimeout(generation: fired.generation) else { continue }  // stale
                     event = timeout
-                case let call as GenServerCall:
+                case let call as CallRequest:
                     if let request = call.request as? Machine.Call {
                         event = .call(request, from: CallerRef(alias: call.from, runtime: process.runtime))
                     } else if call.rejectUndecoded(from: process) {

@@ -278,7 +278,7 @@ public final class ProcessRuntime: Sendable {
 
     /// Applies `signal` from `sender`, a process on another node, to the local process it
     /// names (the distribution layer calls this for every signal a peer sends). Returns
-    /// `false` when that process does not exist: a link or monitor then gets `noproc` back.
+    /// `false` when that process does not exist: a link, monitor or call then gets `noproc` back.
     @discardableResult
     package func apply(_ signal: RemoteSignal, from sender: Pid) -> Bool {
         switch signal {
@@ -305,8 +305,25 @@ public final class ProcessRuntime: Sendable {
         case .down(let down, let watcher):
             guard let process = process(watcher) else { return false }
             process.receiveDown(down)
+        case .call(let call, let server):
+            guard let process = callee(server), process.acceptMonitor(call.from.ref, watcher: sender) else {
+                return false
+            }
+            process.deliver(call)
+        case .reply(let reply, let alias):
+            guard let process = process(alias.pid) else { return false }
+            process.receiveReply(reply, viaAlias: alias.ref, from: sender)
         }
         return true
+    }
+
+    /// The local process a call to `server` reaches: a pid's, or a registered name's.
+    private func callee(_ server: RemoteSignal.Destination) -> ProcessContext? {
+        switch server {
+        case .pid(let pid): process(pid)
+        case .name(let name): names.withLock { $0[name.name] }
+        case .alias: nil
+        }
     }
 
     /// Cleans up after a process ended: table, name, monitors it held, then tells linked

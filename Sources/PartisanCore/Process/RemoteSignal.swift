@@ -21,6 +21,15 @@ package enum RemoteSignal: Sendable {
     case demonitor(Ref, target: Pid)
     /// The `DOWN` of a monitored process (the sender) for the watcher holding the monitor.
     case down(DownMessage, watcher: Pid)
+    /// A call in one signal: monitors `to` (a pid, or a name registered on its node) under the
+    /// request's alias reference for the sender, then delivers the request to it (OTP's
+    /// `monitor(process, To, [{alias, demonitor}])` followed by the request). A name with no
+    /// process answers with a `DOWN` (`noproc`).
+    case call(CallRequest, to: Destination)
+    /// A call's answer from the monitored server (the sender) to the caller's alias, which
+    /// also ends the call's monitor: the server has dropped it before sending, the caller
+    /// drops it on arrival, so no `demonitor` follows.
+    case reply(CallReply, to: Alias)
 
     /// Where a message goes.
     package enum Destination: Sendable, CustomStringConvertible {
@@ -56,6 +65,20 @@ package enum RemoteSignal: Sendable {
         case .exit(let to, _, _), .link(let to), .unlink(let to): to.node
         case .monitor(_, let target), .demonitor(_, let target): target.node
         case .down(_, let watcher): watcher.node
+        case .call(_, let destination): destination.node
+        case .reply(_, let alias): alias.pid.node
+        }
+    }
+}
+
+extension RemoteSignal.Destination {
+    /// The pid a monitor on this destination holds while the process is not known here: the
+    /// pid itself; for a name (or an alias) on another node, that node's system pid (of an
+    /// unknown incarnation), which no process has.
+    package var monitoredPid: Pid {
+        switch self {
+        case .pid(let pid): pid
+        case .name, .alias: Pid(node: node, id: 0, serial: 0, creation: 0)
         }
     }
 }

@@ -1,30 +1,54 @@
 import PartisanCore
 
 extension ControlMessage {
-    /// The wire bytes (version byte first) of a send from `sender` to `target` whose payload
-    /// `writePayload` appends (it may leave a final large binary in the tail): the bytes of the
-    /// matching ``send(to:from:payload:)``, ``sendName(_:from:payload:)`` or
-    /// ``sendAlias(_:from:payload:)`` term, written without building the term (messages are
-    /// the hot path of a node's traffic).
-    static func encodeSend(
-        to target: RemoteSignal.Destination, from sender: Pid, options: ETF.EncodingOptions,
+    /// What a frame that carries a process's message holds before its sender: the tag and
+    /// where the message goes.
+    enum MessageHead {
+        /// ``send(to:from:payload:)``, ``sendName(_:from:payload:)`` or
+        /// ``sendAlias(_:from:payload:)``.
+        case send(RemoteSignal.Destination)
+        /// ``call(to:ref:from:payload:)``.
+        case call(CallTarget, ref: Ref)
+        /// ``reply(to:from:payload:)``.
+        case reply(Alias)
+    }
+
+    /// The wire bytes (version byte first) of a message from `sender` that `head` addresses and
+    /// whose payload `writePayload` appends (it may leave a final large binary in the tail): the
+    /// bytes of the matching term, written without building it (messages, calls and replies
+    /// are the hot path of a node's traffic).
+    static func encodeMessage(
+        _ head: MessageHead, from sender: Pid, options: ETF.EncodingOptions,
         payload writePayload: (inout ETFWriter, inout [UInt8]) throws -> Void
     ) throws -> EncodedMessage {
         var writer = ETFWriter(options: options)
         writer.bytes.reserveCapacity(128)
         writer.writeVersion()
-        switch target {
-        case .pid(let pid):
+        switch head {
+        case .send(.pid(let pid)):
             writer.writeSmallTupleHeader(4)
             try writer.writeAtom("send")
             try writer.writePid(pid)
-        case .name(let name):
+        case .send(.name(let name)):
             writer.writeSmallTupleHeader(4)
             try writer.writeAtom("send_name")
             try writer.writeAtom(name.name)
-        case .alias(let alias):
+        case .send(.alias(let alias)):
             writer.writeSmallTupleHeader(5)
             try writer.writeAtom("send_alias")
+            try writer.writePid(alias.pid)
+            try writer.writeRef(alias.ref)
+        case .call(let target, let ref):
+            writer.writeSmallTupleHeader(5)
+            try writer.writeAtom("call")
+            switch target {
+            case .pid(let pid): try writer.writePid(pid)
+            case .name(let name): try writer.writeAtom(name)
+            }
+            try writer.writeRef(ref)
+        case .reply(let alias):
+            writer.writeSmallTupleHeader(5)
+            try writer.writeAtom("reply")
             try writer.writePid(alias.pid)
             try writer.writeRef(alias.ref)
         }
@@ -40,7 +64,7 @@ extension ControlMessage {
         var writer = ETFWriter(options: options)
         writer.writeVersion()
         switch self {
-        case .send, .sendName, .sendAlias:
+        case .send, .sendName, .sendAlias, .call, .reply:
             try writer.write(term, depth: 0)
         case .link(let from, let to), .unlink(let from, let to):
             writer.writeSmallTupleHeader(3)

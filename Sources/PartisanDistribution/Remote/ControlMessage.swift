@@ -13,10 +13,14 @@ import PartisanCore
 /// {exit, From, To, Reason, ViaLink}
 /// {monitor, Watcher, Target, Ref}              {demonitor, Watcher, Target, Ref}
 /// {down, Watcher, Ref, Target, Reason}
+/// {call, To, Ref, From, Payload}   monitor To (a pid or a registered name) under Ref for From,
+///                                  then the request Payload to it, answering to alias {From, Ref}
+/// {reply, AliasPid, AliasRef, From, Payload}   a call's answer from the monitored server, which
+///                                  also ends the call's monitor AliasRef
 /// ```
 ///
-/// In each, the first pid named (`From`, `Watcher`, or `Target` of a `down`) is the sender, on
-/// the sending node; the other is on the receiving node.
+/// In each, `From`, `Watcher` (of a `monitor` or `demonitor`) or `Target` (of a `down`) is the
+/// sender, on the sending node; the other pid is on the receiving node.
 package enum ControlMessage: Hashable, Sendable {
     case send(to: Pid, from: Pid, payload: Term)
     case sendName(String, from: Pid, payload: Term)
@@ -27,6 +31,23 @@ package enum ControlMessage: Hashable, Sendable {
     case monitor(watcher: Pid, target: Pid, ref: Ref)
     case demonitor(watcher: Pid, target: Pid, ref: Ref)
     case down(watcher: Pid, ref: Ref, target: Pid, reason: ExitReason)
+    case call(to: CallTarget, ref: Ref, from: Pid, payload: Term)
+    case reply(to: Alias, from: Pid, payload: Term)
+
+    /// Whom a ``call(to:ref:from:payload:)`` is for.
+    package enum CallTarget: Hashable, Sendable {
+        /// A process.
+        case pid(Pid)
+        /// The process registered under this name on the receiving node.
+        case name(String)
+
+        var term: Term {
+            switch self {
+            case .pid(let pid): .pid(pid)
+            case .name(let name): .atom(name)
+            }
+        }
+    }
 
     /// The atom that starts the wire form.
     var tag: String {
@@ -40,6 +61,8 @@ package enum ControlMessage: Hashable, Sendable {
         case .monitor: "monitor"
         case .demonitor: "demonitor"
         case .down: "down"
+        case .call: "call"
+        case .reply: "reply"
         }
     }
 
@@ -64,6 +87,10 @@ package enum ControlMessage: Hashable, Sendable {
             .tuple([.atom(tag), .pid(watcher), .pid(target), .ref(ref)])
         case .down(let watcher, let ref, let target, let reason):
             .tuple([.atom(tag), .pid(watcher), .ref(ref), .pid(target), reason.term])
+        case .call(let to, let ref, let from, let payload):
+            .tuple([.atom(tag), to.term, .ref(ref), .pid(from), payload])
+        case .reply(let alias, let from, let payload):
+            .tuple([.atom(tag), .pid(alias.pid), .ref(alias.ref), .pid(from), payload])
         }
     }
 
@@ -98,6 +125,20 @@ package enum ControlMessage: Hashable, Sendable {
         case ("down", 5):
             guard let watcher = e[1].pidValue, let ref = e[2].refValue, let target = e[3].pidValue else { return nil }
             self = .down(watcher: watcher, ref: ref, target: target, reason: ExitReason(term: e[4]))
+        case ("call", 5):
+            let to: CallTarget
+            if let pid = e[1].pidValue {
+                to = .pid(pid)
+            } else if let name = e[1].atomValue {
+                to = .name(name)
+            } else {
+                return nil
+            }
+            guard let ref = e[2].refValue, let from = e[3].pidValue else { return nil }
+            self = .call(to: to, ref: ref, from: from, payload: e[4])
+        case ("reply", 5):
+            guard let pid = e[1].pidValue, let ref = e[2].refValue, let from = e[3].pidValue else { return nil }
+            self = .reply(to: Alias(pid: pid, ref: ref), from: from, payload: e[4])
         default:
             return nil
         }
@@ -111,6 +152,7 @@ package enum ControlMessage: Hashable, Sendable {
         case .link(let from, _), .unlink(let from, _), .exit(let from, _, _, _): from
         case .monitor(let watcher, _, _), .demonitor(let watcher, _, _): watcher
         case .down(_, _, let target, _): target
+        case .call(_, _, let from, _), .reply(_, let from, _): from
         }
     }
 
@@ -121,7 +163,9 @@ package enum ControlMessage: Hashable, Sendable {
         case .sendAlias(let alias, _, _): alias.pid
         case .monitor(_, let target, _), .demonitor(_, let target, _): target
         case .down(let watcher, _, _, _): watcher
-        case .sendName: nil
+        case .call(.pid(let pid), _, _, _): pid
+        case .reply(let alias, _, _): alias.pid
+        case .sendName, .call(.name, _, _, _): nil
         }
     }
 }

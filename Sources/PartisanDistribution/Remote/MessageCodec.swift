@@ -61,6 +61,7 @@ public final class MessageCodec: Sendable {
         register(Node.self)
         register(Alias.self)
         register(RegisteredName.self)
+        registerCallEnvelopes()
     }
 
     /// The manifest a type is registered under unless another is given: its fully qualified
@@ -226,19 +227,22 @@ public final class MessageCodec: Sendable {
 
     /// The message of the payload term that `reader` reads next, `depth` levels into its frame:
     /// the same message as ``decode(_:)`` of that term, but a `{Manifest, Term}` payload is
-    /// read without building the tuple or the manifest's binary.
+    /// read without building the tuple or the manifest's binary. With it, the manifest when
+    /// the payload is one this node cannot make typed (as ``undecodableManifest(in:)`` says).
     ///
     /// - Throws: what reading the term throws (a malformed payload).
-    func decodePayload(from reader: inout ETFReader, depth: Int) throws(ETFError) -> any Sendable {
+    func decodePayload(from reader: inout ETFReader, depth: Int) throws(ETFError) -> (
+        message: any Sendable, undecodedManifest: String?
+    ) {
         let start = reader.offset
         if try reader.readSmallTupleHeader() == 2, let manifest = try reader.readBinaryBytes() {
             let decode = decoder(forManifest: manifest)
             let value = try reader.readTerm(atDepth: depth + 1)
-            guard let decode else { return value }
-            return (try? decode(value)) ?? value
+            if let decode, let message = try? decode(value) { return (message, nil) }
+            return (value, Self.reportedManifest(manifest))
         }
         reader.offset = start
-        return decode(try reader.readTerm(atDepth: depth))
+        return (decode(try reader.readTerm(atDepth: depth)), nil)
     }
 
     /// The manifest of `payload` when it is a `{Manifest, Term}` payload that ``decode(_:)``

@@ -38,13 +38,52 @@ extension NetKernel {
                     $0.monitoredBy[ref] = nil
                 }
             }
-        case .demonitor(let watcher, let target, let ref):
-            update(peer) { $0.monitoredBy[ref] = nil }
-            runtime.apply(.demonitor(ref, target: target), from: watcher)
+        case .demonitor(let watcher, _, let ref):
+            // The target the monitor was made on: a call by name names none.
+            var target: Pid?
+            update(peer) { target = $0.monitoredBy.removeValue(forKey: ref) }
+            if let target { runtime.apply(.demonitor(ref, target: target), from: watcher) }
         case .down(let watcher, let ref, let target, let reason):
             guard update(peer, { $0.monitoring[ref] = nil }) else { return }
             runtime.apply(.down(DownMessage(ref: ref, pid: target, reason: reason), watcher: watcher), from: target)
+        case .call(let server, let ref, let caller, let payload):
+            let (request, undecodedManifest) = codec.decodeRequest(payload)
+            let call = CallRequest(
+                request: request, from: Alias(pid: caller, ref: ref), undecodedManifest: undecodedManifest)
+            accept(call, to: server, from: peer)
+        case .reply(let alias, let server, let payload):
+            accept(CallReply(tag: alias.ref, value: codec.decode(payload)), to: alias, from: server, peer: peer)
         }
+    }
+
+    /// Applies a call from a process of `peer`: the server (a pid, or the process registered
+    /// under a name here) accepts the call's monitor and gets the request; a server that does
+    /// not exist answers with a `DOWN` (`noproc`). Dropped without a session, as a monitor is.
+    func accept(_ call: CallRequest, to server: ControlMessage.CallTarget, from peer: Node) {
+        let caller = call.from.pid
+        let ref = call.from.ref
+        let target: Pid? =
+            switch server {
+            case .pid(let pid): pid
+            case .name(let name): runtime.whereis(name)
+            }
+        guard let target else {
+            transmit(.down(watcher: caller, ref: ref, target: runtime.systemPid, reason: .noproc), to: peer)
+            return
+        }
+        guard update(peer, { $0.monitoredBy[ref] = target }) else { return }
+        if !runtime.apply(.call(call, to: .pid(target)), from: caller) {
+            transmit(.down(watcher: caller, ref: ref, target: target, reason: .noproc), to: peer) {
+                $0.monitoredBy[ref] = nil
+            }
+        }
+    }
+
+    /// Applies the answer of `server`, a process of `peer`, to a local caller's alias: the
+    /// call's monitor ends with it (the server dropped its side before answering).
+    func accept(_ reply: CallReply, to alias: Alias, from server: Pid, peer: Node) {
+        update(peer) { $0.monitoring[alias.ref] = nil }
+        runtime.apply(.reply(reply, to: alias), from: server)
     }
 
     /// Applies `change` to the session with `peer`; returns whether there is one.

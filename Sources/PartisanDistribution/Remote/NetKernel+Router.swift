@@ -13,6 +13,21 @@ extension NetKernel: RemoteRouter {
         switch signal {
         case .send(let message, let destination, let options):
             sent = transmitSend(message, to: destination, from: sender, options: options)
+        case .call(let call, let server):
+            let target: ControlMessage.CallTarget =
+                switch server {
+                case .pid(let pid): .pid(pid)
+                case .name(let name): .name(name.name)
+                case .alias(let alias): .pid(alias.pid)
+                }
+            let monitor = PeerSession.OutgoingMonitor(watcher: sender, target: server.monitoredPid)
+            sent = transmitMessage(call.request, .call(target, ref: call.from.ref), from: sender, to: node) {
+                $0.monitoring[call.from.ref] = monitor
+            }
+        case .reply(let reply, let alias):
+            sent = transmitMessage(reply.value, .reply(alias), from: sender, to: node) {
+                $0.monitoredBy[alias.ref] = nil
+            }
         case .exit(let to, let reason, let viaLink):
             sent = transmit(.exit(from: sender, to: to, reason: reason, viaLink: viaLink), to: node) { session in
                 if viaLink { session.links.remove(PeerSession.Link(local: sender, remote: to)) }
@@ -50,21 +65,38 @@ extension NetKernel: RemoteRouter {
         _ message: any Sendable, to destination: RemoteSignal.Destination, from sender: Pid,
         options: DeliveryOptions
     ) -> Bool {
-        let bytes: EncodedMessage
-        do {
-            bytes = try ControlMessage.encodeSend(to: destination, from: sender, options: encodingOptions) {
-                writer, tail in
-                try codec.encode(message, into: &writer, tail: &tail)
-            }
-        } catch {
-            logger.warning("message to \(destination) dropped", metadata: ["error": "\(error)"])
-            return true
-        }
+        guard let bytes = encode(message, .send(destination), from: sender) else { return true }
         // Only a send that found no session pays for the transitive check.
         if transmit(bytes, route: Route(options, sender: sender), to: destination.node) { return true }
         guard options.transitive else { return false }
         forwardThroughOverlay(bytes, to: destination.node, describing: destination)
         return true
+    }
+
+    /// Encodes `message` as the payload of the frame `head` addresses and transmits it on the
+    /// sender's route, applying `update` to the session. A message with no wire form is
+    /// dropped and logged. Returns whether a session took it.
+    private func transmitMessage(
+        _ message: any Sendable, _ head: ControlMessage.MessageHead, from sender: Pid, to node: Node,
+        update: (inout PeerSession) -> Void
+    ) -> Bool {
+        guard let bytes = encode(message, head, from: sender) else { return true }
+        return transmit(bytes, route: Route(.standard, sender: sender), to: node, update: update)
+    }
+
+    /// The frame of `message` from `sender` that `head` addresses; `nil`, logged, when the
+    /// message has no wire form.
+    private func encode(_ message: any Sendable, _ head: ControlMessage.MessageHead, from sender: Pid)
+        -> EncodedMessage?
+    {
+        do {
+            return try ControlMessage.encodeMessage(head, from: sender, options: encodingOptions) { writer, tail in
+                try codec.encode(message, into: &writer, tail: &tail)
+            }
+        } catch {
+            logger.warning("message from \(sender) dropped", metadata: ["error": "\(error)"])
+            return nil
+        }
     }
 
     /// Applies `update` to the session with `node` and sends `message` on it, keyed by its

@@ -228,17 +228,28 @@ extension NetKernel: TransportDelegate {
         }
     }
 
-    /// Reads a process's message straight from the frame (``IncomingSend``); decodes any other
-    /// frame as a term for ``received(_:on:)``.
+    /// Reads a process's message, call or reply straight from the frame (``IncomingSend``);
+    /// decodes any other frame as a term for ``received(_:on:)``.
     package func received(frame payload: ByteBuffer, on connection: Connection) throws(ETFError) {
         if connection.info.channel.name != ChannelSpec.membership.name,
             let send = payload.withUnsafeReadableBytes({
                 IncomingSend.read($0, from: connection.info.peer, to: runtime.node, codec: codec)
             })
         {
+            let peer = connection.info.peer
             switch send.target {
             case .pid(let pid): runtime.send(send.message, to: pid)
             case .alias(let alias): runtime.send(send.message, to: alias)
+            case .name(let name):
+                guard let name = RegisteredName(name, on: runtime.node) else { return }
+                runtime.apply(.send(send.message, to: .name(name), options: .standard), from: send.sender)
+            case .call(let server, let ref):
+                let from = Alias(pid: send.sender, ref: ref)
+                accept(
+                    CallRequest(request: send.message, from: from, undecodedManifest: send.undecodedManifest),
+                    to: server, from: peer)
+            case .reply(let alias):
+                accept(CallReply(tag: alias.ref, value: send.message), to: alias, from: send.sender, peer: peer)
             }
             return
         }
