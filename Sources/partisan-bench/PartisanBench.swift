@@ -35,6 +35,11 @@ struct PartisanBench: AsyncParsableCommand {
     @Flag(help: "Remote scenarios: mutual TLS on every connection (certificates made at run time).")
     var tls = false
 
+    @Option(
+        name: .customLong("busy-wait-us"),
+        help: "Remote scenarios: how long each node's event loops poll after a read before sleeping, in µs (0: none).")
+    var busyWaitMicroseconds = 0
+
     @Option(help: "Overlay scenarios: how many nodes.")
     var nodes: Int = 64
 
@@ -94,7 +99,8 @@ struct PartisanBench: AsyncParsableCommand {
                     certificateChainFile: tlsCertificate, privateKeyFile: tlsKey, trustRootsFile: tlsCA)
             }
             try await ServerProcess.serverMain(
-                cookie: cookie, parallelism: parallelism, sharing: sharing, execution: execution, tls: tls)
+                cookie: cookie, parallelism: parallelism, sharing: sharing, execution: execution,
+                busyWait: .microseconds(busyWaitMicroseconds), tls: tls)
             return
         }
         if scenario == "list" {
@@ -108,6 +114,7 @@ struct PartisanBench: AsyncParsableCommand {
         settings.inProcess = inProcess
         settings.execution = execution
         settings.tls = tls ? try BenchTLS.make() : nil
+        settings.busyWait = .microseconds(busyWaitMicroseconds)
         settings.overlay = OverlaySettings(
             nodes: nodes, overlay: overlay, transport: transport, sharing: sharing, speedUp: max(1, speedUp),
             seed: seed, graphOut: graphOut, broadcast: broadcast, lazyTick: .milliseconds(Int64(lazyTick * 1000)))
@@ -116,6 +123,7 @@ struct PartisanBench: AsyncParsableCommand {
         if found.name.hasPrefix("remote") || found.name.hasPrefix("erpc") || found.name == "hol" {
             result.details.append(("execution", .text(execution.rawValue)))
             result.details.append(("transport", .text(tls ? "tls" : "tcp")))
+            result.details.append(("busy_wait_us", .number(Double(busyWaitMicroseconds))))
         }
         print(result.json())
     }
@@ -135,6 +143,8 @@ struct BenchSettings: Sendable {
     var execution: ExecutionChoice = .eventLoops
     /// Remote scenarios: mutual TLS between the nodes; plain TCP when `nil`.
     var tls: BenchTLS?
+    /// Remote scenarios: the nodes' ``TransportConfiguration/busyWait``.
+    var busyWait: Duration = .zero
     /// Overlay scenarios: size, overlay, transport, seed.
     var overlay = OverlaySettings()
 

@@ -144,16 +144,18 @@ enum RemoteScenarios {
 
     private static let serial = Atomic<Int>(0)
 
-    /// The settings of a benchmark node: `channels`, `sharing`, `execution`, and `tls` when given.
+    /// The settings of a benchmark node: `channels`, `sharing`, `execution`, `busyWait`, and
+    /// `tls` when given.
     static func nodeConfiguration(
         name: String, cookie: String, channels: [ChannelSpec], sharing: SharingChoice, execution: ExecutionChoice,
-        tls: TransportTLS?
+        busyWait: Duration, tls: TransportTLS?
     ) throws -> PartisanNode.Configuration {
         var configuration = PartisanNode.Configuration(name: try Node(validating: name), cookie: Cookie(cookie))
         configuration.execution = execution.execution
         configuration.distribution?.channels = channels
         configuration.distribution?.transport.connectionSharing = sharing.sharing
         configuration.distribution?.tls = tls
+        configuration.distribution?.transport.busyWait = busyWait
         return configuration
     }
 
@@ -169,7 +171,7 @@ enum RemoteScenarios {
         let configuration = { (name: String) throws -> PartisanNode.Configuration in
             try nodeConfiguration(
                 name: name, cookie: cookie, channels: channels, sharing: sharing, execution: settings.execution,
-                tls: tls)
+                busyWait: settings.busyWait, tls: tls)
         }
         if settings.inProcess {
             let server = try await PartisanNode.start(configuration("s\(n)@127.0.0.1"))
@@ -181,7 +183,7 @@ enum RemoteScenarios {
         } else {
             let child = try ServerProcess.launch(
                 cookie: cookie, parallelism: parallelism, sharing: sharing, execution: settings.execution,
-                tls: settings.tls)
+                busyWait: settings.busyWait, tls: settings.tls)
             do {
                 let client = try await PartisanNode.start(configuration("c\(n)_\(getpid())@127.0.0.1"))
                 registerTypes(client)
@@ -467,7 +469,8 @@ final class ServerProcess: @unchecked Sendable {
     /// Starts the child (with `tls`'s files when given) and waits for its `listening HOST:PORT`
     /// line.
     static func launch(
-        cookie: String, parallelism: Int, sharing: SharingChoice, execution: ExecutionChoice, tls: BenchTLS?
+        cookie: String, parallelism: Int, sharing: SharingChoice, execution: ExecutionChoice, busyWait: Duration,
+        tls: BenchTLS?
     ) throws -> ServerProcess {
         let process = Foundation.Process()
         let executable =
@@ -478,7 +481,7 @@ final class ServerProcess: @unchecked Sendable {
             [
                 "remote-server", "--cookie", cookie, "--parallelism", "\(parallelism)", "--execution",
                 execution.rawValue,
-                "--sharing", sharing.rawValue,
+                "--sharing", sharing.rawValue, "--busy-wait-us", "\(Int(busyWait.inSeconds * 1e6))",
             ] + (tls?.arguments ?? [])
         let input = Pipe()
         let output = Pipe()
@@ -519,13 +522,14 @@ final class ServerProcess: @unchecked Sendable {
     /// `partisan-bench remote-server`: starts the server side (with `tls` when given), prints
     /// `listening HOST:PORT` and serves until stdin closes.
     static func serverMain(
-        cookie: String, parallelism: Int, sharing: SharingChoice, execution: ExecutionChoice, tls: TransportTLS?
+        cookie: String, parallelism: Int, sharing: SharingChoice, execution: ExecutionChoice, busyWait: Duration,
+        tls: TransportTLS?
     ) async throws {
         let node = try await PartisanNode.start(
             RemoteScenarios.nodeConfiguration(
                 name: "bench_server_\(getpid())@127.0.0.1", cookie: cookie,
                 channels: RemoteScenarios.channels(parallelism: parallelism), sharing: sharing, execution: execution,
-                tls: tls))
+                busyWait: busyWait, tls: tls))
         try await RemoteScenarios.serve(on: node)
         let address = node.listenAddress!
         var line = "listening \(address.host):\(address.port)\n"

@@ -63,6 +63,11 @@ final class ConnectionHandler: ChannelInboundHandler {
         }
     }
 
+    func channelReadComplete(context: ChannelHandlerContext) {
+        LoopBusyWait.extend(context.eventLoop, by: core.configuration.busyWait)
+        context.fireChannelReadComplete()
+    }
+
     func channelWritabilityChanged(context: ChannelHandlerContext) {
         if context.channel.isWritable { resumeDrain(on: context.channel) }
         context.fireChannelWritabilityChanged()

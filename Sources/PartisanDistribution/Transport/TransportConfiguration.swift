@@ -44,6 +44,14 @@ public struct TransportConfiguration: Sendable {
     /// lands on the loop of the connection it answers. Default `true`; each costs a socket, so
     /// thousands of nodes in one OS process may turn it off. Set after creation.
     public var listenerPerLoop = true
+    /// How long an event loop keeps polling its sockets after it has read from a connection,
+    /// before it sleeps in the kernel: Erlang's scheduler busy wait (`+sbwt`). A reply that
+    /// arrives within it is read without a thread wake-up, which on virtual machines costs
+    /// tens of microseconds per message; the price is a busy core for that long after each
+    /// read. Default `.zero` (sleep at once, as `+sbwt none`); about one round trip (100 µs on
+    /// loopback) suits request/response traffic on nodes with cores to spare. Set after
+    /// creation.
+    public var busyWait: Duration = .zero
     /// TLS on every connection of the node, in both directions (see ``TransportTLS``); `nil`,
     /// the default, runs plain TCP. Peers must agree: a TLS node refuses a plain-TCP dialler,
     /// and a plain node a TLS one. Set after creation.

@@ -1,0 +1,32 @@
+import Partisan
+import PartisanTestSupport
+import Testing
+
+/// ``TransportConfiguration/busyWait``: event loops that poll for a while after each read
+/// still carry every call and message, and go back to sleep.
+@Suite struct BusyWaitTests {
+    @Test func nodes_whose_loops_busy_wait_carry_calls_and_sends() async throws {
+        let cookie: Cookie = "busy wait"
+        let server = try await startNode("busy-s@127.0.0.1", cookie: cookie) {
+            $0.transport.busyWait = .microseconds(200)
+        }
+        let client = try await startNode("busy-c@127.0.0.1", cookie: cookie) {
+            $0.transport.busyWait = .microseconds(200)
+        }
+        defer {
+            Task {
+                await client.shutdown()
+                await server.shutdown()
+            }
+        }
+        server.registerMessageTypes(of: RemoteStore.self)
+        client.registerMessageTypes(of: RemoteStore.self)
+        _ = try await server.startGenServer(RemoteStore(), name: "store")
+        _ = try await client.connect(to: try #require(server.listenAddress))
+        let store = client.genServer(RemoteStore.self, named: "store", on: server.name)
+        for value in 1...200 { #expect(try await store.call(.put(value)) == value) }
+        // Idle again: a call after the loops have stopped polling still wakes them.
+        try await Task.sleep(for: .milliseconds(20))
+        #expect(try await store.call(.get) == 200)
+    }
+}
