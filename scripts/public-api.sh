@@ -12,7 +12,7 @@ out=Guides/PublicAPI.md
 graphs=$(mktemp -d)
 trap 'rm -rf "$graphs"' EXIT
 swift package dump-symbol-graph --minimum-access-level public --skip-synthesized-members >&2
-source_dir=$(find .build -type d -name symbolgraph -path '*debug*' | head -n 1)
+source_dir=$(dirname "$(find .build -name PartisanCore.symbols.json -path '*symbolgraph*' | head -n 1)")
 cp "$source_dir"/PartisanCore.symbols.json "$source_dir"/PartisanDistribution.symbols.json \
     "$source_dir"/Partisan.symbols.json "$source_dir"/PartisanSimulation.symbols.json "$graphs"/
 python3 - "$graphs" > "$graphs/api.md" <<'PY'
