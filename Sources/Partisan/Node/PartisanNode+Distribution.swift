@@ -32,6 +32,16 @@ extension PartisanNode {
     /// Whether every connection to `node` is up: Partisan's `is_fully_connected/1`.
     public func isFullyConnected(_ node: Node) -> Bool { kernel?.isFullyConnected(node) ?? false }
 
+    /// The connections this node sends on to `node`, by channel and index: its own, or the
+    /// peer's under ``ConnectionSharing/shared`` (their ``ConnectionInfo/direction`` says
+    /// which); empty when not connected.
+    public func sendingConnections(to node: Node) -> [ConnectionInfo] { kernel?.sendingConnections(to: node) ?? [] }
+
+    /// Every open connection of the session with `node`, in either direction, with its
+    /// channel, direction and lanes: Partisan's `partisan_peer_connections:connections/1`;
+    /// empty when there is no session.
+    public func connections(with node: Node) -> [ConnectionInfo] { kernel?.connections(with: node) ?? [] }
+
     /// Disconnects `node` (Erlang's `disconnect_node/1`); returns whether it was connected or
     /// connecting.
     @discardableResult
