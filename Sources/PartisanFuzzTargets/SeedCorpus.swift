@@ -82,6 +82,7 @@ public enum SeedCorpus {
             ("term", Term.tuple(["ok", 1])), ("string", "hello"), ("int", 42), ("double", 2.5), ("bool", true),
             ("strings", ["a", "b"]), ("ints", [1, 2]), ("pid", from), ("probe", probe),
             ("command", ETFFuzzTarget.Probe.Command.add(2)), ("bytes", [UInt8](repeating: 9, count: 2000)),
+            ("cast", CastRequest(request: probe)),
         ]
         var seeds: [(name: String, bytes: [UInt8])] = []
         for (name, message) in payloads {

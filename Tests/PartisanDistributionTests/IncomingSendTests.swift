@@ -54,6 +54,9 @@ import Testing
         MessageCodecTests.Point(x: 1, y: 2) as any Sendable, [UInt8](repeating: 7, count: 3) as any Sendable,
         [UInt8](repeating: 9, count: MessageCodec.tailThreshold + 1) as any Sendable,
         Term.tuple([.atom("an_envelope_nobody_registered"), 1]) as any Sendable,
+        CastRequest(request: 5) as any Sendable,
+        CastRequest(request: MessageCodecTests.Point(x: 3, y: 4)) as any Sendable,
+        CastRequest(request: Unregistered(name: "y")) as any Sendable,
     ])
     func a_send_reads_as_the_message_its_term_decodes_to(message: any Sendable) throws {
         let codec = MessageCodec()

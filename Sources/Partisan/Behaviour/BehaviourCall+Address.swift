@@ -20,9 +20,9 @@ extension BehaviourCall {
             return
         }
         if let sender = ProcessContext.current {
-            try? sender.send(GenServerCast(request: request), to: name)
+            try? sender.send(CastRequest(request: request), to: name)
         } else {
-            try? address.runtime.send(GenServerCast(request: request), to: name)
+            try? address.runtime.send(CastRequest(request: request), to: name)
         }
     }
 

@@ -50,9 +50,9 @@ enum BehaviourCall {
     static func cast<Request: Sendable>(_ request: Request, to server: Pid?, runtime: ProcessRuntime) {
         guard let server else { return }
         if let sender = ProcessContext.current {
-            sender.send(GenServerCast(request: request), to: server)
+            sender.send(CastRequest(request: request), to: server)
         } else {
-            runtime.send(GenServerCast(request: request), to: server)
+            runtime.send(CastRequest(request: request), to: server)
         }
     }
 

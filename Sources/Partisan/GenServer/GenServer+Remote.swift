@@ -30,9 +30,9 @@ extension PartisanNode {
     ) {
         guard let target = RegisteredName(name, on: node) else { return }
         if let sender = ProcessContext.current {
-            try? sender.send(GenServerCast(request: request), to: target, options: options)
+            try? sender.send(CastRequest(request: request), to: target, options: options)
         } else {
-            try? runtime.send(GenServerCast(request: request), to: target, options: options)
+            try? runtime.send(CastRequest(request: request), to: target, options: options)
         }
     }
 

@@ -97,7 +97,7 @@ enum GenServerLoop<Server: GenServer> {
                 if let reply { from.reply(reply) }
                 return .stop(reason)
             }
-        case let cast as GenServerCast<Server.Cast>:
+        case let cast as CastRequest<Server.Cast>:
             return next(try await server.handleCast(cast.request, context: context))
         case let stop as GenServerStopRequest:
             return .stop(stop.reason)

@@ -17,16 +17,6 @@ struct GenServerUnknownRequest: Sendable {
     let manifest: String
 }
 
-/// A cast as it travels to the server. Generic over the request so that a small request
-/// travels inline in the mailbox's existential, without a heap box per cast.
-@usableFromInline
-struct GenServerCast<Request: Sendable>: Sendable {
-    @usableFromInline let request: Request
-
-    @usableFromInline
-    init(request: Request) { self.request = request }
-}
-
 /// ``GenServerRef/stop(_:timeout:)``'s request: stop with `reason` (terminate runs).
 @usableFromInline
 struct GenServerStopRequest: Sendable {
@@ -35,16 +25,8 @@ struct GenServerStopRequest: Sendable {
 
 // MARK: Wire forms
 
-// The envelopes cross nodes as tagged tuples (see `Guides/Distribution.md`); the request,
-// reply and cast values inside are payloads of the node's `MessageCodec`, so their types must
-// be registered on the receiving node to arrive typed.
-
-extension GenServerCast: WireEnvelope {
-    /// `{'$gen_cast', Request}`.
-    @usableFromInline func wireTerm(using codec: MessageCodec) throws -> Term {
-        .tuple([.atom("$gen_cast"), try codec.encode(request)])
-    }
-}
+// The envelopes cross nodes as tagged tuples (see `Guides/Distribution.md`); calls, replies and
+// casts are the codec's own (`CastRequest`, `CallRequest`, `CallReply`, in the runtime).
 
 extension GenServerUnknownRequest: WireEnvelope {
     /// `{'$gen_unknown_request', Manifest}`.
@@ -63,10 +45,6 @@ extension GenServerStopRequest: WireEnvelope {
 extension MessageCodec {
     /// Registers the decoders of the behaviours' envelopes.
     func registerBehaviourEnvelopes() {
-        registerEnvelope(tag: "$gen_cast") { e, codec in
-            guard e.count == 2 else { throw MessageCodecError.malformedEnvelope(.tuple(e)) }
-            return castEnvelope(codec.decode(e[1]))
-        }
         registerEnvelope(tag: "$gen_unknown_request") { e, _ in
             guard e.count == 2, case .binary(let manifest) = e[1] else {
                 throw MessageCodecError.malformedEnvelope(.tuple(e))
@@ -78,10 +56,4 @@ extension MessageCodec {
             return GenServerStopRequest(reason: ExitReason(term: e[1]))
         }
     }
-}
-
-/// A cast envelope of the request's dynamic type (the server matches
-/// `GenServerCast<Server.Cast>`): passing the decoded `any Sendable` opens it.
-private func castEnvelope<Request: Sendable>(_ request: Request) -> any Sendable {
-    GenServerCast(request: request)
 }

@@ -167,8 +167,8 @@ struct GenStatemLoop<Machine: GenStatem> {
             }
             let event: Event
             // Casts first, by their exact type: a failed dynamic cast is not free.
-            if type(of: message) == GenServerCast<Machine.Cast>.self {
-                event = .cast((message as! GenServerCast<Machine.Cast>).request)
+            if type(of: message) == CastRequest<Machine.Cast>.self {
+                event = .cast((message as! CastRequest<Machine.Cast>).request)
             } else {
                 switch message {
                 case let fired as GenStatemTimerFired:
@@ -182,7 +182,7 @@ struct GenStatemLoop<Machine: GenStatem> {
                     } else {
                         event = .info(message)
                     }
-                case let cast as GenServerCast<Machine.Cast>:
+                case let cast as CastRequest<Machine.Cast>:
                     event = .cast(cast.request)
                 case let stop as GenServerStopRequest:
                     return .stop(stop.reason)

@@ -7,6 +7,9 @@ import PartisanCore
 //
 //     {'$gen_call', AliasPid, AliasRef, Request}      a CallRequest
 //     {'$gen_reply', Tag, Reply}                      a CallReply
+//
+// A cast always travels as a message: {'$gen_cast', Request}, a CastRequest (written and read
+// by the codec itself, see `encode(_:into:)` and `decodePayload(from:depth:)`).
 
 extension CallRequest: WireEnvelope {
     /// `{'$gen_call', AliasPid, AliasRef, Request}`.
@@ -23,8 +26,12 @@ extension CallReply: WireEnvelope {
 }
 
 extension MessageCodec {
-    /// Registers the decoders of the call envelopes (every codec has them).
+    /// Registers the decoders of the call and cast envelopes (every codec has them).
     func registerCallEnvelopes() {
+        registerEnvelope(tag: "$gen_cast") { e, codec in
+            guard e.count == 2 else { throw MessageCodecError.malformedEnvelope(.tuple(e)) }
+            return castRequest(of: codec.decode(e[1]))
+        }
         registerEnvelope(tag: "$gen_call") { e, codec in
             guard e.count == 4, let pid = e[1].pidValue, let ref = e[2].refValue else {
                 throw MessageCodecError.malformedEnvelope(.tuple(e))

@@ -10,7 +10,8 @@ import Synchronization
 /// | message | payload |
 /// |---|---|
 /// | a ``Term`` | `{'$term', Term}`, delivered as that `Term` |
-/// | a ``WireEnvelope`` (the behaviours' envelopes) | its own tuple, tagged with an atom registered by ``registerEnvelope(tag:decode:)`` |
+/// | a call's request, answer or a cast (`CallRequest`, `CallReply`, `CastRequest`) | `{'$gen_call', AliasPid, AliasRef, Request}`, `{'$gen_reply', Tag, Reply}`, `{'$gen_cast', Request}` (a call and its answer usually travel inside the `call` and `reply` control messages instead) |
+/// | a ``WireEnvelope`` (the other behaviour and RPC envelopes) | its own tuple, tagged with an atom registered by ``registerEnvelope(tag:decode:)`` |
 /// | any other `Encodable` value | `{Manifest, Term}`: the manifest (a binary, by default `String(reflecting: T.self)`) and the value through ``TermEncoder`` |
 ///
 /// On arrival a `{Manifest, Term}` is decoded as the type registered under that manifest with
@@ -144,6 +145,9 @@ public final class MessageCodec: Sendable {
         if let encoder = registry.withLock({ $0.encoders[ObjectIdentifier(type(of: message))] }) {
             return .tuple([.string(encoder.manifest), try encoder.encode(message)])
         }
+        if let cast = message as? any AnyCastRequest {
+            return .tuple([.atom("$gen_cast"), try encode(cast.anyRequest)])
+        }
         if let envelope = message as? any WireEnvelope { return try envelope.wireTerm(using: self) }
         guard let encodable = message as? any Encodable else {
             throw MessageCodecError.notEncodable(String(reflecting: type(of: message)))
@@ -191,6 +195,12 @@ public final class MessageCodec: Sendable {
             try writer.write(term, depth: 2)
             return
         }
+        if let cast = message as? any AnyCastRequest {
+            writer.writeSmallTupleHeader(2)
+            try writer.writeAtom("$gen_cast")
+            try encode(cast.anyRequest, into: &writer)
+            return
+        }
         if let envelope = message as? any WireEnvelope {
             try writer.write(envelope.wireTerm(using: self), depth: 1)
             return
@@ -235,11 +245,16 @@ public final class MessageCodec: Sendable {
         message: any Sendable, undecodedManifest: String?
     ) {
         let start = reader.offset
-        if try reader.readSmallTupleHeader() == 2, let manifest = try reader.readBinaryBytes() {
-            let decode = decoder(forManifest: manifest)
-            let value = try reader.readTerm(atDepth: depth + 1)
-            if let decode, let message = try? decode(value) { return (message, nil) }
-            return (value, Self.reportedManifest(manifest))
+        if try reader.readSmallTupleHeader() == 2 {
+            if let manifest = try reader.readBinaryBytes() {
+                let decode = decoder(forManifest: manifest)
+                let value = try reader.readTerm(atDepth: depth + 1)
+                if let decode, let message = try? decode(value) { return (message, nil) }
+                return (value, Self.reportedManifest(manifest))
+            }
+            if let tag = try reader.readAtomBytes(), tag.elementsEqual("$gen_cast".utf8) {
+                return (castRequest(of: try decodePayload(from: &reader, depth: depth + 1).message), nil)
+            }
         }
         reader.offset = start
         return (decode(try reader.readTerm(atDepth: depth)), nil)
