@@ -9,5 +9,5 @@ public struct PlumtreeOutput: Sendable {
     public var delivered: [(id: Term, round: Int)] = []
 
     /// An empty output.
-    public init() {}
+    package init() {}
 }

@@ -142,7 +142,7 @@ public final class PlumtreeService<Handler: PlumtreeHandler>: Sendable {
     }
 
     /// Whether ``stop()`` was called.
-    public var isStopped: Bool { state.withLock { $0.stopped } }
+    package var isStopped: Bool { state.withLock { $0.stopped } }
 
     /// Stops the broadcast on this node: no more ticks, its messages are no longer routed
     /// here (peers' messages for it are dropped), ``broadcast(id:payload:)`` returns `false`.

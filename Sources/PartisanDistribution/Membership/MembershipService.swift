@@ -328,7 +328,7 @@ public final class MembershipService: Sendable {
     }
 
     /// Whether ``stop()`` was called.
-    public var isStopped: Bool { state.withLock { $0.stopped } }
+    package var isStopped: Bool { state.withLock { $0.stopped } }
 
     /// Hands `term` to its service if its tag belongs to one; returns whether it did (or
     /// dropped it as a malformed service message).
