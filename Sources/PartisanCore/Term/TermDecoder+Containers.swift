@@ -1,41 +1,60 @@
 /// Reads a struct's fields (or an enum's case) from a map, an atom or a tagged tuple.
 struct TermKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
+    /// The entries: a map's, or the one entry of an enum case (kept apart from a dictionary:
+    /// a case is the commonest message, and one comparison costs less than hashing a term).
+    enum Entries {
+        case map([Term: Term])
+        /// An enum case: its name (an atom) and its payload.
+        case enumCase(tag: String, payload: Term)
+    }
+
     let decoder: TermDecoderImpl
-    let map: [Term: Term]
+    let entries: Entries
     var codingPath: [any CodingKey] { decoder.codingPath }
 
     init(decoder: TermDecoderImpl) throws {
         self.decoder = decoder
         switch decoder.term {
         case .map(let map):
-            self.map = map
+            self.entries = .map(map)
         case .atom(let tag):
             // An enum case without payload: `get` reads as `#{get => #{}}`.
-            self.map = [.atom(tag): .map([:])]
-        case .tuple(let elements) where elements.count >= 2 && elements[0].atomValue != nil:
+            self.entries = .enumCase(tag: tag, payload: .map([:]))
+        case .tuple(let elements) where elements.count >= 2:
             // An enum case with unlabeled payload: `{add, 1}` reads as `#{add => #{'_0' => 1}}`.
+            guard case .atom(let tag) = elements[0] else { throw decoder.mismatch([String: Term].self, "a map") }
             var payload: [Term: Term] = [:]
             for (i, element) in elements.dropFirst().enumerated() { payload[.atom("_\(i)")] = element }
-            self.map = [elements[0]: .map(payload)]
+            self.entries = .enumCase(tag: tag, payload: .map(payload))
         default:
             throw decoder.mismatch([String: Term].self, "a map")
         }
     }
 
     var allKeys: [Key] {
-        map.keys.compactMap { key in
-            switch key {
-            case .atom(let name): Key(stringValue: name)
-            case .binary: key.stringValue.flatMap { Key(stringValue: $0) }
-            case .integer(let value): Int(exactly: value).flatMap { Key(intValue: $0) }
-            default: nil
+        switch entries {
+        case .enumCase(let tag, _):
+            return Key(stringValue: tag).map { [$0] } ?? []
+        case .map(let map):
+            return map.keys.compactMap { key in
+                switch key {
+                case .atom(let name): Key(stringValue: name)
+                case .binary: key.stringValue.flatMap { Key(stringValue: $0) }
+                case .integer(let value): Int(exactly: value).flatMap { Key(intValue: $0) }
+                default: nil
+                }
             }
         }
     }
 
     private func lookup(_ key: Key) -> Term? {
-        if let value = map[.atom(key.stringValue)] { return value }
-        return map[.binary(Array(key.stringValue.utf8))]
+        switch entries {
+        case .enumCase(let tag, let payload):
+            return key.stringValue == tag ? payload : nil
+        case .map(let map):
+            if let value = map[.atom(key.stringValue)] { return value }
+            return map[.binary(Array(key.stringValue.utf8))]
+        }
     }
 
     private func value(_ key: Key) throws -> Term {
