@@ -43,6 +43,7 @@ import Testing
 ///   down), `PartisanDistributionTests`' `TransportEndpointTests`'
 ///   `shutdown_closes_every_connection_and_refuses_new_ones`.
 @Suite struct SessionTableTests {
+    /// The peer of every case; the table is node `a`'s.
     static let peer: Node = "b@127.0.0.1"
 
     /// A connection with `peer` (incarnation `creation`) of set `set`, the `default` channel's

@@ -83,6 +83,8 @@ public final class NetKernel: Sendable {
     package let codec: MessageCodec
     /// How control messages are encoded (the transport's setting).
     let encodingOptions: ETF.EncodingOptions
+    /// The kernel's state under its one lock: the session table, node monitors, callbacks and
+    /// the overlay's hooks.
     let state: Mutex<State>
     let logger: Logger
     private let endpointSlot = Mutex<TransportEndpoint?>(nil)
