@@ -24,7 +24,7 @@ extension NetKernel {
 
     /// Whether there is a session with `peer`, connected or still connecting.
     func hasSession(with peer: Node) -> Bool {
-        state.withLock { $0.sessions[peer] != nil }
+        state.withLock { $0.sessions.contains(peer) }
     }
 
     /// Ends the session with `peer` because it stopped answering.

@@ -89,11 +89,6 @@ extension NetKernel {
     /// Applies `change` to the session with `peer`; returns whether there is one.
     @discardableResult
     private func update(_ peer: Node, _ change: (inout PeerSession) -> Void) -> Bool {
-        state.withLock { s in
-            // Through the index: `sessions[peer] != nil` would copy the session to test it.
-            guard let index = s.sessions.index(forKey: peer) else { return false }
-            change(&s.sessions.values[index])
-            return true
-        }
+        state.withLock { $0.sessions.update(peer, change) != nil }
     }
 }

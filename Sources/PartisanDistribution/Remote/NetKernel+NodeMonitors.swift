@@ -11,7 +11,7 @@ extension NetKernel {
     /// (reason `.notConnected`) is sent at once. Monitoring twice gives two messages.
     package func monitorNode(_ node: Node, watcher: Pid) {
         let monitored = state.withLock { s in
-            guard s.sessions.index(forKey: node) != nil else { return false }
+            guard s.sessions.contains(node) else { return false }
             s.nodeMonitors[node, default: []].append(watcher)
             return true
         }
@@ -83,5 +83,25 @@ extension NetKernel {
     /// block.
     package func onDown(_ callback: @escaping @Sendable (Node, NodeDownReason) -> Void) {
         state.withLock { $0.downCallbacks.append(callback) }
+    }
+}
+
+extension NetKernel.State {
+    /// Who learns of `effect`: of a session up, the `monitor_nodes` subscribers of its type
+    /// and, for a visible node, the ``NetKernel/onUp(_:)`` callbacks; of a session ended, its
+    /// `monitor_node` watchers (whose monitors end with it) and, if it was up, the subscribers
+    /// and ``NetKernel/onDown(_:)`` callbacks likewise. Nobody of any other effect.
+    mutating func audience(of effect: SessionEffect) -> NetKernel.Audience {
+        switch effect {
+        case .up(_, let type, _, _):
+            return NetKernel.Audience(watchers: nodesWatchers(of: type), up: type == .visible ? upCallbacks : [])
+        case .end(let peer, let session, _):
+            var watchers = nodeMonitors.removeValue(forKey: peer) ?? []
+            if session.isUp { watchers += nodesWatchers(of: session.type) }
+            return NetKernel.Audience(
+                watchers: watchers, down: session.isUp && session.type == .visible ? downCallbacks : [])
+        default:
+            return NetKernel.Audience()
+        }
     }
 }

@@ -111,7 +111,7 @@ extension NetKernel: RemoteRouter {
             bytes = try message.encoded(options: encodingOptions)
         } catch {
             logger.warning("control message to \(node) dropped", metadata: ["error": "\(error)"])
-            return state.withLock { $0.sessions.index(forKey: node) != nil }
+            return state.withLock { $0.sessions.contains(node) }
         }
         return transmit(bytes, route: Route(.standard, sender: message.sender), to: node, update: update)
     }
@@ -124,17 +124,16 @@ extension NetKernel: RemoteRouter {
     func transmit(
         _ bytes: EncodedMessage, route: Route, to node: Node, update: (inout PeerSession) -> Void = { _ in }
     ) -> Bool {
-        let (found, connections) = state.withLock { s -> (Bool, PeerConnections?) in
-            guard let index = s.sessions.index(forKey: node) else { return (false, nil) }
-            let connections = PeerSession.inPlace(&s.sessions.values[index]) { session -> PeerConnections? in
+        let found = state.withLock { s -> PeerConnections?? in
+            s.sessions.update(node) { session -> PeerConnections? in
                 update(&session)
                 if let connections = session.connections { return connections }
                 session.pending.append((bytes, route))
                 return nil
             }
-            return (true, connections)
         }
-        if let connections { Self.write(bytes, on: connections, route: route, logger: logger) }
-        return found
+        guard let found else { return false }
+        if let connections = found { Self.write(bytes, on: connections, route: route, logger: logger) }
+        return true
     }
 }

@@ -1,8 +1,9 @@
 import NIOCore
 import PartisanCore
 
-/// The kernel's side of the transport: sessions open with the first connection either way,
-/// end when a connection this node dialled closes, and carry ``ControlMessage``s.
+/// The kernel's side of the transport: it drives the ``SessionTable`` with the transport's
+/// events (sessions open with the first connection either way, end when a connection this
+/// node dialled closes), performs the table's effects, and reads ``ControlMessage``s.
 extension NetKernel: TransportDelegate {
     /// One connection of a channel: its name and index.
     struct ChannelKey: Hashable {
@@ -22,210 +23,138 @@ extension NetKernel: TransportDelegate {
     /// "Incarnations"): ``AdmissionRefusal/duplicateName``, logged once per incarnation
     /// refused while that session lives. Admits everyone else.
     package func admit(_ connection: ConnectionInfo) -> Admission {
-        let refusal = state.withLock { s -> (connected: UInt32, firstTime: Bool)? in
-            guard let session = s.sessions[connection.peer], session.creation != connection.peerCreation else {
-                return nil
-            }
-            let firstTime = s.refusedIncarnations[connection.peer] != connection.peerCreation
-            s.refusedIncarnations[connection.peer] = connection.peerCreation
-            return (session.creation, firstTime)
-        }
-        guard let refusal else { return .accept }
-        if refusal.firstTime {
-            logger.warning(
-                "refusing a second incarnation of \(connection.peer) while the first is connected",
-                metadata: [
-                    "connected": "\(refusal.connected)", "refused": "\(connection.peerCreation)",
-                    "remote": "\(connection.remoteAddress.map { "\($0)" } ?? "unknown")",
-                ])
-        }
-        return .refuse(.duplicateName)
+        for case .refuse(_, let refusal, _, _) in drive({ $0.admit(connection) }) { return .refuse(refusal) }
+        return .accept
     }
 
     package func connectionEstablished(_ connection: Connection) {
-        let info = connection.info
-        guard admitSet(of: connection) else { return }
-        switch answer(connection) {
-        case .none:
-            break
-        case .otherIncarnation:
-            // Admitted while no session was in place, then another incarnation's opened first.
-            logger.notice(
-                "closing a connection of a second incarnation: another is connected",
-                metadata: ["connection": "\(info)", "creation": "\(info.peerCreation)"])
-            connection.channel.close(promise: nil)
-        case .dialBack(let lanes):
-            let address = info.peerSpec.listenAddresses.first
-            let channels = Set(info.peerSpec.channels.map(\.name))
-            Task {
-                await dialBack(
-                    info.peer, creation: info.peerCreation, answering: info.set.number, at: address,
-                    channels: channels, lanes: lanes)
-            }
-        case .adopt(let connections):
-            do {
-                try establish(PeerConnections(connections: connections), answering: info.set.number)
-            } catch {
-                nodeDown(info.peer, reason: .connectionSetupFailed, creation: info.peerCreation)
-            }
-        }
-    }
-
-    /// How this node answers a peer that dialled it, once all the peer's connections are in.
-    private enum Answer {
-        /// Nothing to do (yet).
-        case none
-        /// The peer's name has a session with another incarnation: close the connection.
-        case otherIncarnation
-        /// Dial back, each connection on the event loop of the peer's of the same key, aimed at
-        /// the peer's listener of the loop its end of that connection runs on.
-        case dialBack([ChannelKey: DialBackLane])
-        /// Send on the peer's connections (``ConnectionSharing/shared``).
-        case adopt([Connection])
-    }
-
-    /// Records `connection` in its peer's session (opening one if needed) and decides what
-    /// the session needs next.
-    private func answer(_ connection: Connection) -> Answer {
-        let info = connection.info
-        return state.withLock { s -> Answer in
-            guard !s.shuttingDown else { return .none }
-            if let session = s.sessions[info.peer], session.creation != info.peerCreation { return .otherIncarnation }
-            // A set this node dials back belongs to the session it answers; its establishing
-            // decides (a late one must not open a session of its own).
-            if info.direction == .outbound, info.set.answers != 0 { return .none }
-            if s.sessions[info.peer] == nil {
-                // A session that starts with a connection the peer dialled has no connections
-                // of this node's yet: they are dialled (or adopted) once the peer's have all
-                // arrived.
-                s.sessions[info.peer] = PeerSession(
-                    id: s.nextSessionID(), creation: info.peerCreation, type: info.peerSpec.hidden ? .hidden : .visible,
-                    dialBack: info.direction == .inbound && info.set.answers == 0 ? .waiting : .notNeeded)
-            }
-            guard info.direction == .inbound else {
-                // This node is connecting on its own: nothing to answer.
-                if s.sessions[info.peer]!.dialBack == .waiting { s.sessions[info.peer]!.dialBack = .notNeeded }
-                return .none
-            }
-            s.sessions[info.peer]!.inbound.append(connection)
-            if info.set.answers == 0, s.sessions[info.peer]!.peerSet == 0 {
-                s.sessions[info.peer]!.peerSet = info.set.number
-            }
-            let session = s.sessions[info.peer]!
-            let expected = info.peerSpec.channels.reduce(0) { $0 + $1.parallelism }
-            guard session.dialBack == .waiting, session.inbound.count >= expected else { return .none }
-            switch connectionSharing {
-            case .shared:
-                s.sessions[info.peer]!.dialBack = .notNeeded
-                return .adopt(session.inbound)
-            case .separate:
-                s.sessions[info.peer]!.dialBack = .dialling
-                let pairs = session.inbound.map { connection in
-                    let info = connection.info
-                    let aim = info.peerLane?.port.flatMap { port in
-                        info.peerSpec.listenAddresses.first.map { ListenAddress(host: $0.host, port: port) }
-                    }
-                    return (
-                        ChannelKey(name: info.channel.name, index: info.index),
-                        DialBackLane(loop: connection.channel.eventLoop, aim: aim)
-                    )
-                }
-                return .dialBack(Dictionary(pairs, uniquingKeysWith: { first, _ in first }))
-            }
-        }
-    }
-
-    /// Checks the set (``ConnectionSet``) of a connection the peer dialled against the
-    /// sessions in place. An answer to a set of this node's that no longer lives is late (its
-    /// session ended) and is closed. A set the peer dialled that is newer than the one that
-    /// opened the session means the peer has ended that session on its side (it would not dial
-    /// again otherwise): the session ends here too, and the connection opens the next one. An
-    /// older one is late and closed. Returns whether the connection may proceed.
-    private func admitSet(of connection: Connection) -> Bool {
-        let info = connection.info
-        guard info.direction == .inbound, info.set != .unnumbered else { return true }
-        enum Verdict {
-            case admit, late
-            case replaces(creation: UInt32, set: UInt64)
-        }
-        let verdict = state.withLock { s -> Verdict in
-            if info.set.answers != 0 { return s.liveSets.contains(info.set.answers) ? .admit : .late }
-            guard let session = s.sessions[info.peer], session.creation == info.peerCreation, session.peerSet != 0,
-                session.peerSet != info.set.number
-            else { return .admit }
-            return info.set.number > session.peerSet
-                ? .replaces(creation: session.creation, set: session.peerSet) : .late
-        }
-        switch verdict {
-        case .admit:
-            return true
-        case .late:
-            logger.debug("closing a late connection", metadata: ["connection": "\(info)", "set": "\(info.set)"])
-            connection.channel.close(promise: nil)
-            return false
-        case .replaces(let creation, let set):
-            logger.info("peer opened a new session", metadata: ["peer": "\(info.peer)", "set": "\(info.set)"])
-            // Another connection of the new set may have replaced it already.
-            nodeDown(info.peer, reason: .connectionClosed, creation: creation) { $0.peerSet == set }
-            return true
-        }
+        drive { $0.connectionEstablished(connection) }
     }
 
     package func connectionClosed(_ connection: Connection, error: TransportError?) {
-        let info = connection.info
-        // Only the connections this node sends on end a session (those it dialled, or the
-        // peer's it adopted): the peer ends its side by closing them. A session the peer
-        // started that this node has not answered yet also ends when one of the peer's
-        // connections closes: the peer gave up connecting, or ended the session before this
-        // node's answer was up. Other connections (a duplicate set, the peer's dialled-back
-        // set) are the peer's to close.
-        let ends = state.withLock { s -> (reason: NodeDownReason, session: PeerSession)? in
-            guard let session = s.sessions[info.peer], session.creation == info.peerCreation,
-                Self.belongs(info, to: session, liveSets: s.liveSets)
-            else { return nil }
-            return Self.reasonToEnd(session, closing: connection, shuttingDown: s.shuttingDown).map { ($0, session) }
-        }
-        // Only that session: another may have taken its place meanwhile.
-        if let (reason, session) = ends {
-            nodeDown(info.peer, reason: reason, creation: info.peerCreation) { $0.id == session.id }
-        }
+        drive { $0.connectionClosed(connection) }
     }
 
-    /// Why closing `connection` ends `session` (one of its connections), or `nil` if it does
-    /// not.
-    private static func reasonToEnd(_ session: PeerSession, closing connection: Connection, shuttingDown: Bool)
-        -> NodeDownReason?
-    {
-        let info = connection.info
-        guard let connections = session.connections else {
-            guard info.direction == .inbound else { return shuttingDown ? .shutdown : .connectionClosed }
-            switch session.dialBack {
-            case .waiting: return .connectionSetupFailed
-            // The peer ended the session while this node was dialling back.
-            case .dialling: return shuttingDown ? .shutdown : .connectionClosed
-            case .notNeeded: return nil
+    // MARK: Driving the session table
+
+    /// What performing a ``SessionEffect`` needs from the kernel's own state, taken under the
+    /// lock that made the effect: the processes and callbacks to tell that a node is up or
+    /// down.
+    struct Audience {
+        /// The processes to send ``NodeUp`` or ``NodeDown``.
+        var watchers: [Pid] = []
+        /// The callbacks of ``onUp(_:)``.
+        var up: [@Sendable (Node) -> Void] = []
+        /// The callbacks of ``onDown(_:)``.
+        var down: [@Sendable (Node, NodeDownReason) -> Void] = []
+    }
+
+    /// Applies `event` to the session table under the kernel's lock, writing the messages that
+    /// waited for a session that came up before the lock is released (so that nothing sent
+    /// later overtakes them), then performs its effects in order. Returns the effects.
+    @discardableResult
+    func drive(_ event: (inout SessionTable) -> [SessionEffect]) -> [SessionEffect] {
+        let steps = state.withLock { s in
+            event(&s.sessions).map { effect -> (SessionEffect, Audience) in
+                if case .up(_, _, let connections, let pending) = effect {
+                    for message in pending {
+                        Self.write(message.bytes, on: connections, route: message.route, logger: logger)
+                    }
+                }
+                return (effect, s.audience(of: effect))
             }
         }
-        guard (connections.connections[info.channel.name] ?? []).contains(where: { $0 === connection }) else {
-            return nil
-        }
-        return shuttingDown ? .shutdown : .connectionClosed
+        for (effect, audience) in steps { perform(effect, audience) }
+        return steps.map(\.0)
     }
 
-    /// Whether a connection is one of `session`'s, by its set: this node's sets that still
-    /// live (an answer only if it answers the set that opened the session), the peer's set
-    /// that opened the session, or the peer's answer to one of this node's live sets. A
-    /// connection of a session that has ended is not (its close must not end the next
-    /// session). Unnumbered connections are taken to belong.
-    private static func belongs(_ info: ConnectionInfo, to session: PeerSession, liveSets: Set<UInt64>) -> Bool {
-        guard info.set != .unnumbered else { return true }
-        switch info.direction {
-        case .outbound where info.set.answers != 0:
-            return liveSets.contains(info.set.number) && session.peerSet == info.set.answers
-        case .outbound: return liveSets.contains(info.set.number)
-        case .inbound where info.set.answers != 0: return liveSets.contains(info.set.answers)
-        case .inbound: return session.peerSet == 0 || session.peerSet == info.set.number
+    /// Performs one effect of a change to the session table.
+    private func perform(_ effect: SessionEffect, _ audience: Audience) {
+        switch effect {
+        case .refuse(let connection, _, let connected, let isNew):
+            guard isNew else { return }
+            logger.warning(
+                "refusing a second incarnation of \(connection.peer) while the first is connected",
+                metadata: [
+                    "connected": "\(connected)", "refused": "\(connection.peerCreation)",
+                    "remote": "\(connection.remoteAddress.map { "\($0)" } ?? "unknown")",
+                ])
+        case .close(let connections, let cause):
+            for connection in connections {
+                switch cause {
+                case .late:
+                    logger.debug(
+                        "closing a late connection",
+                        metadata: ["connection": "\(connection.info)", "set": "\(connection.info.set)"])
+                case .otherIncarnation:
+                    logger.notice(
+                        "closing a connection of a second incarnation: another is connected",
+                        metadata: ["connection": "\(connection.info)", "creation": "\(connection.info.peerCreation)"])
+                case .duplicate:
+                    break
+                }
+                connection.channel.close(promise: nil)
+            }
+        case .abandon(let connections):
+            Self.close(connections)
+        case .replaced(let connection):
+            logger.info(
+                "peer opened a new session", metadata: ["peer": "\(connection.peer)", "set": "\(connection.set)"])
+        case .end(let peer, let session, let reason):
+            signalLoss(of: peer, session, reason: reason, to: audience)
+        case .up(let peer, let type, _, _):
+            logger.info("node up", metadata: ["node": "\(runtime.node)", "peer": "\(peer)", "type": "\(type)"])
+            for watcher in audience.watchers { runtime.send(NodeUp(node: peer, type: type), to: watcher) }
+            for callback in audience.up { callback(peer) }
+        case .dialBack(let peer, let creation, let answering, let address, let channels, let connections):
+            let lanes = Self.lanes(of: connections)
+            Task {
+                await dialBack(
+                    peer, creation: creation, answering: answering, at: address, channels: channels, lanes: lanes)
+            }
+        case .adopt(let connections, let answering):
+            let adopted = PeerConnections(connections: connections)
+            let isOpen = adopted.isOpen
+            drive { $0.adopt(adopted, isOpen: isOpen, answering: answering) }
         }
+    }
+
+    /// Tells everything that depended on the session with `peer` that it ended for `reason`,
+    /// then closes its connections: what the lost peer's processes can no longer say is said
+    /// for them.
+    private func signalLoss(of peer: Node, _ session: PeerSession, reason: NodeDownReason, to audience: Audience) {
+        logger.info("node down", metadata: ["node": "\(runtime.node)", "peer": "\(peer)", "reason": "\(reason)"])
+        for link in session.links {
+            runtime.apply(.exit(to: link.local, reason: .noconnection, viaLink: true), from: link.remote)
+        }
+        for (ref, monitor) in session.monitoring {
+            let down = DownMessage(ref: ref, pid: monitor.target, reason: .noconnection)
+            runtime.apply(.down(down, watcher: monitor.watcher), from: monitor.target)
+        }
+        for (ref, target) in session.monitoredBy { runtime.apply(.demonitor(ref, target: target), from: target) }
+        for watcher in audience.watchers {
+            runtime.send(NodeDown(node: peer, reason: reason, type: session.type), to: watcher)
+        }
+        for callback in audience.down { callback(peer, reason) }
+        if let connections = session.connections { Self.close(connections) }
+        for connection in session.inbound + session.spare { connection.channel.close(promise: nil) }
+    }
+
+    /// Where each connection of a dial-back goes, by the peer's connections it answers: on the
+    /// event loop of the peer's connection of the same channel and index, aimed at the peer's
+    /// listener of the loop its end of that connection runs on.
+    private static func lanes(of connections: [Connection]) -> [ChannelKey: DialBackLane] {
+        let pairs = connections.map { connection in
+            let info = connection.info
+            let aim = info.peerLane?.port.flatMap { port in
+                info.peerSpec.listenAddresses.first.map { ListenAddress(host: $0.host, port: port) }
+            }
+            return (
+                ChannelKey(name: info.channel.name, index: info.index),
+                DialBackLane(loop: connection.channel.eventLoop, aim: aim)
+            )
+        }
+        return Dictionary(pairs, uniquingKeysWith: { first, _ in first })
     }
 
     /// Reads a process's message, call or reply straight from the frame (``IncomingSend``);

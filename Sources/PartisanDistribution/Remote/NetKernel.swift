@@ -17,7 +17,9 @@ import Synchronization
 /// arrived connections themselves (as Erlang does). A node is *connected* (``nodes()``,
 /// ``isConnected(_:)``) once the connections it sends on are up; until then messages to the
 /// peer wait in order and are written when they are. Links and monitors need a session
-/// (connecting or up): without one they fail at once with `noconnection`.
+/// (connecting or up): without one they fail at once with `noconnection`. What each
+/// connection means to a session is decided by the ``SessionTable``; the kernel feeds it the
+/// transport's events and performs the ``SessionEffect``s it returns.
 ///
 /// **Ordering.** All process-level traffic from one local process — messages, link, unlink,
 /// exit signals, monitor, demonitor, and the `DOWN`s it causes — travels on the `default`
@@ -50,11 +52,9 @@ import Synchronization
 /// connections close or ``disconnect(_:)`` ends its session.
 public final class NetKernel: Sendable {
     struct State {
-        var sessions: [Node: PeerSession] = [:]
-        /// Per peer, the other incarnation last refused while the session lives (see
-        /// ``NetKernel/admit(_:)``), so that its refusals are logged once; cleared when the
-        /// session ends.
-        var refusedIncarnations: [Node: UInt32] = [:]
+        /// The sessions with peers: their decision state, and each one's links, monitors and
+        /// pending messages.
+        var sessions: SessionTable
         /// The addresses that refused this node because another incarnation of its name is
         /// connected there, so that the refusal is logged once, until a connect there succeeds.
         var refusedAsDuplicate: Set<ListenAddress> = []
@@ -64,26 +64,12 @@ public final class NetKernel: Sendable {
         var allNodesMonitors: [Pid: NodeSelection] = [:]
         var upCallbacks: [@Sendable (Node) -> Void] = []
         var downCallbacks: [@Sendable (Node, NodeDownReason) -> Void] = []
-        var shuttingDown = false
-        /// The last number given to a set of connections this node dialled.
-        var lastSet: UInt64 = 0
-        /// The last number given to a session.
-        var lastSession: UInt64 = 0
-        /// The sets this node dialled that are being opened or belong to a session: a peer's
-        /// answer to any other set is late, and closed.
-        var liveSets: Set<UInt64> = []
         /// Receives the terms of the `membership` channel (the overlay's driver); without
         /// one they are read as process traffic.
         var overlayHandler: (@Sendable (Term, Node) -> Void)?
         /// Carries a transitive message through the overlay to a node without a session
         /// (see ``NetKernel/setOverlayForwarder(_:)``).
         var overlayForwarder: (@Sendable (Term, Node) -> Bool)?
-
-        /// A number for a new session, unique within this node.
-        mutating func nextSessionID() -> UInt64 {
-            lastSession += 1
-            return lastSession
-        }
 
         /// The `monitor_nodes` subscribers whose selection covers nodes of `type`.
         func nodesWatchers(of type: NodeType) -> [Pid] {
@@ -97,9 +83,9 @@ public final class NetKernel: Sendable {
     package let codec: MessageCodec
     /// How control messages are encoded (the transport's setting).
     let encodingOptions: ETF.EncodingOptions
-    /// Whether a peer that dialled this node is dialled back (the transport's setting).
-    let connectionSharing: ConnectionSharing
-    let state = Mutex(State())
+    /// The kernel's state under its one lock: the session table, node monitors, callbacks and
+    /// the overlay's hooks.
+    let state: Mutex<State>
     let logger: Logger
     private let endpointSlot = Mutex<TransportEndpoint?>(nil)
     /// Connects in flight, by address: a second connect to the same address waits for the
@@ -110,7 +96,7 @@ public final class NetKernel: Sendable {
         self.runtime = runtime
         self.codec = codec
         self.encodingOptions = configuration.encoding
-        self.connectionSharing = configuration.connectionSharing
+        self.state = Mutex(State(sessions: SessionTable(connectionSharing: configuration.connectionSharing)))
         self.logger = configuration.logger
     }
 
@@ -163,7 +149,7 @@ public final class NetKernel: Sendable {
     /// - Throws: the transport's error when a connection or handshake fails.
     @discardableResult
     public func connect(to address: ListenAddress) async throws -> Node {
-        guard endpoint != nil, !state.withLock({ $0.shuttingDown }) else { throw TransportError.shutDown }
+        guard endpoint != nil, !state.withLock({ $0.sessions.isShuttingDown }) else { throw TransportError.shutDown }
         if let peer = connectedNode(listeningAt: address) { return peer }
         let attempt = connecting.withLock { inFlight in
             if let attempt = inFlight[address] { return attempt }
@@ -178,14 +164,14 @@ public final class NetKernel: Sendable {
     /// Dials a new set of connections to `address` and makes them the session's.
     private func dial(_ address: ListenAddress) async throws -> Node {
         guard let endpoint else { throw TransportError.shutDown }
-        let set = reserveSet()
+        let set = state.withLock { $0.sessions.reserveSet() }
         do {
             let connections = try await endpoint.connect(to: address, set: ConnectionSet(number: set))
             state.withLock { _ = $0.refusedAsDuplicate.remove(address) }
             try establish(connections, set: set)
             return connections.peer
         } catch {
-            releaseSet(set)
+            state.withLock { $0.sessions.releaseSet(set) }
             if case TransportError.handshake(.refusedByPeer(AdmissionRefusal.duplicateName.wireReason)) = error,
                 state.withLock({ $0.refusedAsDuplicate.insert(address).inserted })
             {
@@ -200,25 +186,11 @@ public final class NetKernel: Sendable {
     /// The connected node that announced `address` as where it listens, if any.
     private func connectedNode(listeningAt address: ListenAddress) -> Node? {
         state.withLock { s in
-            s.sessions.first { _, session in
+            s.sessions.all.first { _, session in
                 session.connections?.connections.values.joined().first?.info.peerSpec.listenAddresses.contains(address)
                     ?? false
             }?.key
         }
-    }
-
-    /// Numbers a new set of connections this node is about to dial.
-    private func reserveSet() -> UInt64 {
-        state.withLock { s in
-            s.lastSet += 1
-            s.liveSets.insert(s.lastSet)
-            return s.lastSet
-        }
-    }
-
-    /// Forgets a set of this node's whose connections failed or were closed.
-    private func releaseSet(_ set: UInt64) {
-        _ = state.withLock { $0.liveSets.remove(set) }
     }
 
     /// Dials back a peer that dialled this node, on the channels both have (`channels`, the
@@ -230,7 +202,7 @@ public final class NetKernel: Sendable {
         _ peer: Node, creation: UInt32, answering peerSet: UInt64, at address: ListenAddress?,
         channels: Set<String>, lanes: [ChannelKey: DialBackLane]
     ) async {
-        let set = reserveSet()
+        let set = state.withLock { $0.sessions.reserveSet() }
         do {
             guard let endpoint, let address else { throw TransportError.connectionClosed }
             let connections = try await endpoint.connect(
@@ -239,69 +211,20 @@ public final class NetKernel: Sendable {
                 aim: { channel, index in lanes[ChannelKey(name: channel, index: index)]?.aim })
             try establish(connections, answering: peerSet, set: set)
         } catch {
-            releaseSet(set)
             logger.notice("cannot connect back", metadata: ["peer": "\(peer)", "error": "\(error)"])
-            // Only the session this answered, if it is still waiting: a newer one may be in
-            // its place.
-            nodeDown(peer, reason: .connectionSetupFailed, creation: creation) { !$0.isUp && $0.peerSet == peerSet }
+            drive { $0.dialBackFailed(peer, creation: creation, set: set, answering: peerSet) }
         }
     }
 
     /// Makes `connections` the ones the session sends on (this node's, or the peer's when
     /// connections are shared): writes the messages that waited for them, then reports the
-    /// node up. A second set for a peer already up is closed, unless the peer may send on it
-    /// (see ``ConnectionSharing/shared``). With `answering` (the set answers the session the
-    /// peer's set numbered so opened), that session must still be there: if it ended
-    /// meanwhile, the set is closed rather than taken for a new session.
+    /// node up (see ``SessionTable/establish(_:isOpen:answering:set:)``).
+    ///
+    /// - Throws: ``TransportError/connectionClosed`` when the set is not taken (it is closed).
     func establish(_ connections: PeerConnections, answering: UInt64? = nil, set: UInt64? = nil) throws {
-        let peer = connections.peer
-        enum Outcome {
-            case up([Pid], [@Sendable (Node) -> Void], NodeType)
-            case duplicate, kept, closed
-        }
-        let outcome: Outcome = state.withLock { s in
-            guard !s.shuttingDown, connections.isOpen, answering.map({ s.sessions[peer]?.peerSet == $0 }) ?? true
-            else { return .closed }
-            var session = s.sessions[peer] ?? PeerSession(id: s.nextSessionID(), creation: connections.creation)
-            guard session.creation == connections.creation else { return .closed }
-            if let current = session.connections {
-                // Both nodes dialled at once. The peer may send on a set it dialled (it is
-                // among the session's inbound connections), or, when this node sends on
-                // the peer's set, on this one, having adopted it too: either stays open,
-                // unused here, until the session ends. Otherwise the set is redundant.
-                guard Self.direction(of: connections) == .outbound else { return .kept }
-                guard Self.direction(of: current) == .inbound else {
-                    if let set { s.liveSets.remove(set) }
-                    return .duplicate
-                }
-                s.sessions[peer]!.spare += connections.connections.values.joined()
-                if let set { s.sessions[peer]!.ownSets.append(set) }
-                return .kept
-            }
-            for message in session.pending {
-                Self.write(message.bytes, on: connections, route: message.route, logger: logger)
-            }
-            session.pending = []
-            session.connections = connections
-            if let set { session.ownSets.append(set) }
-            // With connections to send on, there is nothing left to answer.
-            session.dialBack = .notNeeded
-            s.sessions[peer] = session
-            return .up(s.nodesWatchers(of: session.type), session.type == .visible ? s.upCallbacks : [], session.type)
-        }
-        switch outcome {
-        case .closed:
-            Self.close(connections)
-            throw TransportError.connectionClosed
-        case .duplicate:
-            Self.close(connections)
-        case .kept:
-            break
-        case .up(let watchers, let callbacks, let type):
-            logger.info("node up", metadata: ["node": "\(runtime.node)", "peer": "\(peer)", "type": "\(type)"])
-            for watcher in watchers { runtime.send(NodeUp(node: peer, type: type), to: watcher) }
-            for callback in callbacks { callback(peer) }
-        }
+        let isOpen = connections.isOpen
+        let effects = drive { $0.establish(connections, isOpen: isOpen, answering: answering, set: set) }
+        if case .abandon = effects.first { throw TransportError.connectionClosed }
     }
 
     // MARK: Peers
@@ -313,7 +236,7 @@ public final class NetKernel: Sendable {
     /// `visible`, `hidden` or `connected`.
     public func nodes(_ selection: NodeSelection) -> [Node] {
         state.withLock { s in
-            s.sessions.filter { $0.value.isUp && selection.contains($0.value.type) }.map(\.key).sorted()
+            s.sessions.all.filter { $0.value.isUp && selection.contains($0.value.type) }.map(\.key).sorted()
         }
     }
 
@@ -362,55 +285,16 @@ public final class NetKernel: Sendable {
     /// Ends every session (reason `.shutdown`), detaches from the runtime, and closes the
     /// endpoint. Later connects fail with ``TransportError/shutDown``.
     public func shutdown() async {
-        let peers = state.withLock { s in
-            s.shuttingDown = true
-            return Array(s.sessions.keys)
-        }
-        for peer in peers { nodeDown(peer, reason: .shutdown) }
+        drive { $0.shutdown() }
         if runtime.remoteRouter as? NetKernel === self { runtime.remoteRouter = nil }
         await endpoint?.shutdown()
     }
 
-    /// Ends the session with `peer`, if there is one (and it is of incarnation `creation`
-    /// when given, and `condition` holds for it), and signals everything that depended on it;
-    /// returns whether there was one.
+    /// Ends the session with `peer`, if there is one, and signals everything that depended
+    /// on it; returns whether there was one.
     @discardableResult
-    func nodeDown(
-        _ peer: Node, reason: NodeDownReason, creation: UInt32? = nil,
-        if condition: (PeerSession) -> Bool = { _ in true }
-    ) -> Bool {
-        let ended = state.withLock {
-            s -> (PeerSession, watchers: [Pid], callbacks: [@Sendable (Node, NodeDownReason) -> Void])? in
-            guard let current = s.sessions[peer], creation.map({ $0 == current.creation }) ?? true, condition(current)
-            else { return nil }
-            guard let session = s.sessions.removeValue(forKey: peer) else { return nil }
-            s.refusedIncarnations[peer] = nil
-            s.liveSets.subtract(session.ownSets)
-            var watchers = s.nodeMonitors.removeValue(forKey: peer) ?? []
-            if session.isUp { watchers += s.nodesWatchers(of: session.type) }
-            return (session, watchers, session.isUp && session.type == .visible ? s.downCallbacks : [])
-        }
-        guard let (session, watchers, callbacks) = ended else { return false }
-        logger.info("node down", metadata: ["node": "\(runtime.node)", "peer": "\(peer)", "reason": "\(reason)"])
-        // What the lost peer's processes can no longer say, said for them.
-        for link in session.links {
-            runtime.apply(.exit(to: link.local, reason: .noconnection, viaLink: true), from: link.remote)
-        }
-        for (ref, monitor) in session.monitoring {
-            let down = DownMessage(ref: ref, pid: monitor.target, reason: .noconnection)
-            runtime.apply(.down(down, watcher: monitor.watcher), from: monitor.target)
-        }
-        for (ref, target) in session.monitoredBy { runtime.apply(.demonitor(ref, target: target), from: target) }
-        for watcher in watchers { runtime.send(NodeDown(node: peer, reason: reason, type: session.type), to: watcher) }
-        for callback in callbacks { callback(peer, reason) }
-        if let connections = session.connections { Self.close(connections) }
-        for connection in session.inbound + session.spare { connection.channel.close(promise: nil) }
-        return true
-    }
-
-    /// Which side dialled the connections of a set (all of a set were dialled by one side).
-    private static func direction(of connections: PeerConnections) -> ConnectionInfo.Direction? {
-        connections.connections.values.joined().first?.info.direction
+    func nodeDown(_ peer: Node, reason: NodeDownReason) -> Bool {
+        !drive { $0.end(peer, reason: reason) }.isEmpty
     }
 
     /// Starts closing every connection of `connections` without waiting.

@@ -3,32 +3,6 @@ import PartisanCore
 /// What a node knows about one peer while it is connected or connecting: the connections,
 /// the messages waiting for them, and the links and monitors that cross to that peer (so that
 /// losing the peer can signal every one of them with `noconnection`).
-/// Which connection to a peer a control message takes: a channel, and the hash of its
-/// partition key (by default the sending process's pid; see ``PeerConnections``).
-struct Route {
-    let channel: String
-    let partition: Int
-
-    init(channel: String, partition: Int) {
-        self.channel = channel
-        self.partition = partition
-    }
-
-    /// The route `options` pick for traffic from `sender`: by default the `default` channel,
-    /// partitioned by `sender` (the route of all of a process's other traffic).
-    init(_ options: DeliveryOptions, sender: Pid) {
-        self.init(
-            channel: options.channel ?? ChannelSpec.default.name,
-            partition: options.partition ?? Self.partition(of: sender))
-    }
-
-    /// A local process's partition: its counter, which spreads consecutive processes over a
-    /// channel's connections (and costs less than hashing the pid with its node's name).
-    static func partition(of pid: Pid) -> Int {
-        Int(truncatingIfNeeded: UInt64(pid.serial) << 32 | UInt64(pid.id))
-    }
-}
-
 struct PeerSession {
     /// A link between a local and a remote process.
     struct Link: Hashable {
