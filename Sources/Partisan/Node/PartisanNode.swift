@@ -10,7 +10,7 @@ public final class PartisanNode: Sendable {
     /// The node's process runtime.
     public let runtime: ProcessRuntime
     /// The node's distribution; `nil` for a node started without networking.
-    public let kernel: NetKernel?
+    package let kernel: NetKernel?
     /// The type registry of messages that cross nodes (see ``registerMessageType(_:manifest:)``).
     public let codec: MessageCodec
     /// The node's overlay (chosen by ``Configuration/Distribution/overlay``): cluster membership, gossip and failure detection;

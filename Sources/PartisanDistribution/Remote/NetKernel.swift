@@ -50,7 +50,7 @@ import Synchronization
 /// incarnation whose session ended are refused the same way while another's lives. A peer
 /// that is not a member of the overlay gets no heartbeats: a hung one holds its name until its
 /// connections close or ``disconnect(_:)`` ends its session.
-public final class NetKernel: Sendable {
+package final class NetKernel: Sendable {
     struct State {
         /// The sessions with peers: their decision state, and each one's links, monitors and
         /// pending messages.
@@ -132,11 +132,11 @@ public final class NetKernel: Sendable {
 
     /// Where peers dial this node: its advertised host (the listen host when none was given)
     /// and its bound port.
-    public var listenAddress: ListenAddress { endpoint!.listenAddress }
+    package var listenAddress: ListenAddress { endpoint!.listenAddress }
 
     /// What this node announces to peers: name, listen addresses, channels (Partisan's
     /// `node_spec()`).
-    public var spec: NodeSpec { endpoint!.spec }
+    package var spec: NodeSpec { endpoint!.spec }
 
     // MARK: Connecting
 
@@ -148,7 +148,7 @@ public final class NetKernel: Sendable {
     ///
     /// - Throws: the transport's error when a connection or handshake fails.
     @discardableResult
-    public func connect(to address: ListenAddress) async throws -> Node {
+    package func connect(to address: ListenAddress) async throws -> Node {
         guard endpoint != nil, !state.withLock({ $0.sessions.isShuttingDown }) else { throw TransportError.shutDown }
         if let peer = connectedNode(listeningAt: address) { return peer }
         let attempt = connecting.withLock { inFlight in
@@ -230,25 +230,25 @@ public final class NetKernel: Sendable {
     // MARK: Peers
 
     /// The connected visible nodes: Erlang's `nodes()`.
-    public func nodes() -> [Node] { nodes(.visible) }
+    package func nodes() -> [Node] { nodes(.visible) }
 
     /// The connected nodes of the types `selection` covers: Erlang's `nodes/1` with
     /// `visible`, `hidden` or `connected`.
-    public func nodes(_ selection: NodeSelection) -> [Node] {
+    package func nodes(_ selection: NodeSelection) -> [Node] {
         state.withLock { s in
             s.sessions.all.filter { $0.value.isUp && selection.contains($0.value.type) }.map(\.key).sorted()
         }
     }
 
     /// Whether this node's connections to `node` are up: Partisan's `is_connected/1`.
-    public func isConnected(_ node: Node) -> Bool {
+    package func isConnected(_ node: Node) -> Bool {
         state.withLock { $0.sessions[node]?.isUp ?? false }
     }
 
     /// The connections this node sends on to `node`, by channel and index: its own, or the
     /// peer's under ``ConnectionSharing/shared`` (their ``ConnectionInfo/direction`` says
     /// which); empty when not connected.
-    public func sendingConnections(to node: Node) -> [ConnectionInfo] {
+    package func sendingConnections(to node: Node) -> [ConnectionInfo] {
         let connections = state.withLock { $0.sessions[node]?.connections?.connections.values.joined() }
         return (connections.map(Array.init) ?? []).map(\.info).sorted {
             ($0.channel.name, $0.index) < ($1.channel.name, $1.index)
@@ -258,7 +258,7 @@ public final class NetKernel: Sendable {
     /// Every open connection of the session with `node`, in either direction: those this node
     /// sends on and those the peer sends on, with their channel, direction and lanes (see
     /// ``ConnectionLane``); empty when there is no session.
-    public func connections(with node: Node) -> [ConnectionInfo] {
+    package func connections(with node: Node) -> [ConnectionInfo] {
         let all = state.withLock { s -> [Connection] in
             guard let session = s.sessions[node] else { return [] }
             let sending = session.connections.map { Array($0.connections.values.joined()) } ?? []
@@ -270,7 +270,7 @@ public final class NetKernel: Sendable {
 
     /// Whether every connection of every channel to `node` is up (and none has closed):
     /// Partisan's `is_fully_connected/1`.
-    public func isFullyConnected(_ node: Node) -> Bool {
+    package func isFullyConnected(_ node: Node) -> Bool {
         state.withLock { $0.sessions[node]?.connections?.isOpen ?? false }
     }
 
@@ -278,13 +278,13 @@ public final class NetKernel: Sendable {
     /// fire with `noconnection`, node monitors get ``NodeDown`` with `.disconnect`, and the
     /// connections close. Returns whether there was a session.
     @discardableResult
-    public func disconnect(_ node: Node) -> Bool {
+    package func disconnect(_ node: Node) -> Bool {
         nodeDown(node, reason: .disconnect)
     }
 
     /// Ends every session (reason `.shutdown`), detaches from the runtime, and closes the
     /// endpoint. Later connects fail with ``TransportError/shutDown``.
-    public func shutdown() async {
+    package func shutdown() async {
         drive { $0.shutdown() }
         if runtime.remoteRouter as? NetKernel === self { runtime.remoteRouter = nil }
         await endpoint?.shutdown()
