@@ -15,16 +15,25 @@ import Testing
         }
     }
 
+    /// Starts a `RemoteStore` registered as `store` on `server` and returns its pid and a
+    /// reference to it from `client`: by `name@node`, or by pid.
+    static func startStore(on server: PartisanNode, calledFrom client: PartisanNode, byName: Bool) async throws
+        -> (pid: Pid, ref: GenServerRef<RemoteStore>)
+    {
+        server.registerMessageTypes(of: RemoteStore.self)
+        client.registerMessageTypes(of: RemoteStore.self)
+        let pid = try #require(try await server.startGenServer(RemoteStore(), name: "store").pid)
+        let ref =
+            byName
+            ? client.genServer(RemoteStore.self, named: "store", on: server.name)
+            : GenServerRef<RemoteStore>(pid: pid, on: client.runtime)
+        return (pid, ref)
+    }
+
     @Test(arguments: [true, false])
     func the_reply_ends_the_call_monitor_on_both_nodes(byName: Bool) async throws {
         try await withConnectedNodes(2) { nodes in
-            nodes[1].registerMessageTypes(of: RemoteStore.self)
-            nodes[0].registerMessageTypes(of: RemoteStore.self)
-            let server = try #require(try await nodes[1].startGenServer(RemoteStore(), name: "store").pid)
-            let store =
-                byName
-                ? nodes[0].genServer(RemoteStore.self, named: "store", on: nodes[1].name)
-                : GenServerRef<RemoteStore>(pid: server, on: nodes[0].runtime)
+            let (server, store) = try await Self.startStore(on: nodes[1], calledFrom: nodes[0], byName: byName)
             try await nodes[0].runtime.withProcess { me async throws -> Void in
                 for value in 1...20 {
                     #expect(try await store.call(.put(value), from: me) == value)
@@ -39,18 +48,13 @@ import Testing
         }
     }
 
-    /// A call that gets no answer (the server never replies) withdraws its monitor with a `demonitor`, which the server's node
-    /// matches by reference (for a call by name the caller never learnt the server's pid).
+    /// A call that gets no answer (the server never replies) withdraws its monitor with a
+    /// `demonitor`, which the server's node matches by reference (for a call by name the caller
+    /// never learnt the server's pid).
     @Test(arguments: [true, false])
     func a_call_that_times_out_withdraws_its_monitor(byName: Bool) async throws {
         try await withConnectedNodes(2) { nodes in
-            nodes[1].registerMessageTypes(of: RemoteStore.self)
-            nodes[0].registerMessageTypes(of: RemoteStore.self)
-            let server = try #require(try await nodes[1].startGenServer(RemoteStore(), name: "store").pid)
-            let store =
-                byName
-                ? nodes[0].genServer(RemoteStore.self, named: "store", on: nodes[1].name)
-                : GenServerRef<RemoteStore>(pid: server, on: nodes[0].runtime)
+            let (server, store) = try await Self.startStore(on: nodes[1], calledFrom: nodes[0], byName: byName)
             await #expect(throws: GenServerError.timeout) {
                 try await store.call(.ignore, timeout: .milliseconds(50))
             }
