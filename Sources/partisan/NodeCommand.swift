@@ -11,7 +11,8 @@ struct NodeCommand: AsyncParsableCommand {
         abstract: "Run a node in the foreground; SIGTERM/SIGINT make it leave the cluster and exit 0.",
         discussion: """
             Prints `listening NAME@HOST HOST:PORT` (the real port when --listen asks for 0) once \
-            it accepts connections, then joins the --join contacts. The cookie comes from \
+            it accepts connections (then `metrics http://HOST:PORT/metrics` with --metrics), \
+            then joins the --join contacts. The cookie comes from \
             --cookie-file (or --cookie), else PARTISAN_COOKIE, else ~/.partisan.cookie (created \
             with a random secret and mode 0600 on first use); a cookie file open to group or \
             others is refused. On an address other than loopback, an empty or well-known cookie \
@@ -47,10 +48,14 @@ struct NodeCommand: AsyncParsableCommand {
 
     @OptionGroup var tls: TLSOptions
 
+    @Option(help: "Serve the node's metrics for Prometheus at http://HOST:PORT/metrics (port 0 picks a free one).")
+    var metrics: String?
+
     func validate() throws {
         guard Node(name) != nil else { throw ValidationError("--name must be NAME@HOST, got '\(name)'") }
         _ = try CommandLineValues.address(listen, option: "--listen")
         for contact in join { _ = try CommandLineValues.address(contact, option: "--join") }
+        if let metrics { _ = try CommandLineValues.address(metrics, option: "--metrics") }
         _ = try CommandLineValues.channels(channels)
         guard gossipInterval > 0, suspectAfter > 0 else {
             throw ValidationError("--gossip-interval and --suspect-after must be positive")
@@ -64,6 +69,20 @@ struct NodeCommand: AsyncParsableCommand {
         let cookie = try CommandLineValues.cookie(self.cookie)
         let tls = try self.tls.settings()
         let node: PartisanNode
+        let metricsAddress: ListenAddress?
+        do {
+            // Before the node starts, so that its metrics go to Prometheus's registry.
+            if let metrics {
+                metricsAddress = try await MetricsEndpoint.start(
+                    on: CommandLineValues.address(metrics, option: "--metrics"))
+            } else {
+                metricsAddress = nil
+            }
+        } catch {
+            CommandLineValues.printError(
+                "cannot serve metrics on \(metrics ?? ""): \(CommandLineValues.describe(error))")
+            throw CommandLineValues.unreachable
+        }
         do {
             var configuration = PartisanNode.Configuration(name: try Node(validating: name), cookie: cookie)
             configuration.logging.logger = logger
@@ -86,6 +105,7 @@ struct NodeCommand: AsyncParsableCommand {
             throw CommandLineValues.unreachable
         }
         CommandLineValues.printLine("listening \(node.name) \(node.listenAddress!)")
+        if let metricsAddress { CommandLineValues.printLine("metrics http://\(metricsAddress)/metrics") }
         // Joining runs beside the wait for a signal: SIGTERM during a slow join still ends
         // the node at once.
         let contacts = try join.map { try CommandLineValues.address($0, option: "--join") }

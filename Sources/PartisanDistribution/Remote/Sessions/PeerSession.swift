@@ -33,6 +33,11 @@ struct PeerSession {
     /// Connections this node dialled that another set made redundant but that the peer may
     /// send on (``ConnectionSharing/shared``); closed with the session.
     var spare: [Connection] = []
+    /// Every connection of the session: those this node sends on, then the peer's and the
+    /// spare ones (a shared connection may appear twice).
+    var everyConnection: [Connection] {
+        (connections.map { Array($0.connections.values.joined()) } ?? []) + inbound + spare
+    }
     /// The numbers of the sets of connections this node dialled for the session (see
     /// ``ConnectionSet``).
     var ownSets: [UInt64] = []
