@@ -173,7 +173,7 @@ package final class NetKernel: Sendable {
             try establish(connections, set: set)
             return connections.peer
         } catch {
-            state.withLock { $0.sessions.releaseSet(set) }
+            drive { $0.releaseSet(set) }
             if case TransportError.handshake(.refusedByPeer(AdmissionRefusal.duplicateName.wireReason)) = error,
                 state.withLock({ $0.refusedAsDuplicate.insert(address).inserted })
             {
