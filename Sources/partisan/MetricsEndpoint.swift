@@ -9,9 +9,13 @@ import Prometheus
 /// swift-prometheus) served in Prometheus's text format at `GET /metrics`.
 ///
 /// Every request gets one answer and the connection closes: 200 with the metrics for
-/// `GET /metrics`, 404 for another path, 405 for another method. Requests are small and read by
-/// SwiftNIO's HTTP/1 decoder, which bounds header sizes.
+/// `GET /metrics`, 404 for another path, 405 for another method. Requests are read by SwiftNIO's
+/// HTTP/1 decoder, which bounds header sizes; a connection that has not sent a whole request
+/// head within ``requestTimeout`` is closed, so idle connections cannot pile up.
 enum MetricsEndpoint {
+    /// How long a connection may take to send its request.
+    static let requestTimeout: Duration = .seconds(10)
+
     /// Makes swift-prometheus the process's metrics backend (call it before any node starts,
     /// so its metrics go there), then serves them on `address`; returns the bound address.
     static func start(on address: ListenAddress) async throws -> ListenAddress {
@@ -21,6 +25,9 @@ enum MetricsEndpoint {
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(
+                        IdleStateHandler(readTimeout: TimeAmount(requestTimeout)))
+                    try channel.pipeline.syncOperations.addHandler(IdleConnectionCloser())
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
                     try channel.pipeline.syncOperations.addHandler(MetricsRequestHandler(registry: registry))
                 }
@@ -58,5 +65,18 @@ private final class MetricsRequestHandler: ChannelInboundHandler, Sendable {
         context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: body)))), promise: nil)
         let channel = context.channel
         context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in channel.close(promise: nil) }
+    }
+}
+
+/// Closes a connection that stayed silent for the idle handler's read timeout.
+private final class IdleConnectionCloser: ChannelInboundHandler, Sendable {
+    typealias InboundIn = NIOAny
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if case IdleStateHandler.IdleStateEvent.read = event {
+            context.close(promise: nil)
+        } else {
+            context.fireUserInboundEventTriggered(event)
+        }
     }
 }
