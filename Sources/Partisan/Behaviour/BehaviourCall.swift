@@ -30,6 +30,12 @@ enum BehaviourCall {
         _ request: any Sendable, to server: RemoteSignal.Destination?, timeout: CallTimeout, from caller: ProcessContext
     ) async throws(GenServerError) -> any Sendable {
         guard let server else { throw .noproc }
+        switch server {
+        case .pid(let pid) where pid == caller.pid: throw .callingSelf
+        case .name(let name) where name.node == caller.node && caller.runtime.whereis(name.name) == caller.pid:
+            throw .callingSelf
+        default: break
+        }
         let started = ContinuousClock.now
         defer {
             caller.runtime.callMetrics.record(ContinuousClock.now - started, remote: server.node != caller.node)

@@ -32,8 +32,11 @@ public struct InitAcknowledger: Sendable {
     /// The starter, when the start was linked.
     public let parent: Pid?
 
-    /// Reports `ack` to the starter. A failure unlinks the parent first (see ``StartLinkage``).
+    /// Reports `ack` to the starter. A failure first gives up the name the process registered
+    /// (so a start retried at once finds it free, as OTP's `gen` unregisters before it
+    /// reports) and unlinks the parent (see ``StartLinkage``).
     public func callAsFunction(_ ack: InitAck, from process: ProcessContext) {
+        if ack != .started { process.unregisterOwnName() }
         if ack != .started, let parent { process.unlink(parent) }
         process.send(InitAckMessage(tag: alias.ref, ack: ack), to: alias)
     }

@@ -50,6 +50,10 @@ public enum GenServerError: Error, Hashable, Sendable, CustomStringConvertible {
     /// state is untouched. `manifest` comes from that node, cut to
     /// ``MessageCodec/maxReportedManifestLength`` bytes.
     case unknownRequestType(manifest: String)
+    /// The caller is the server itself (by pid or by its registered name): the call could
+    /// only time out, since the server answers nothing while it waits. Erlang's
+    /// `calling_self`, raised at once.
+    case callingSelf
 
     public var description: String {
         switch self {
@@ -60,6 +64,7 @@ public enum GenServerError: Error, Hashable, Sendable, CustomStringConvertible {
         case .callerExiting(let reason): "the calling process is exiting: \(reason)"
         case .badReply(let type): "the server replied with an unexpected \(type)"
         case .unknownRequestType(let manifest): "the server's node has no request type registered as \(manifest)"
+        case .callingSelf: "a server cannot call itself: it would wait for its own answer"
         }
     }
 }

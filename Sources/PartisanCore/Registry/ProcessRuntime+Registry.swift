@@ -50,3 +50,16 @@ extension ProcessRuntime {
         names.withLock { Array($0.keys) }.sorted()
     }
 }
+
+extension ProcessContext {
+    /// Gives up the name this process is registered under, if it has one (and only that
+    /// registration: a name another process took since is left alone).
+    package func unregisterOwnName() {
+        runtime.names.withLock { names in
+            // Lock order: registry, then process.
+            guard let name = state.withLock({ $0.registeredName }), names[name] === self else { return }
+            names[name] = nil
+            state.withLock { $0.registeredName = nil }
+        }
+    }
+}
