@@ -21,6 +21,12 @@ public final class PartisanNode: Sendable {
     public let rpcService: RPCService
     /// The Plumtree broadcasts running on the node, by name (see ``startPlumtreeBroadcast(_:handler:configuration:)``).
     let broadcasts = BroadcastRegistry()
+    /// The node's phase and top-level processes (see ``shutdown()``).
+    let lifecycle = NodeLifecycle()
+    /// The deadlines of a graceful shutdown.
+    let lifecycleSettings: Configuration.LifecycleSettings
+    /// The membership event subscribers (see ``membershipEvents(bufferLimit:)``).
+    let events: MembershipEventHub
 
     private init(
         runtime: ProcessRuntime, kernel: NetKernel?, codec: MessageCodec, membership: MembershipService? = nil,
@@ -30,6 +36,12 @@ public final class PartisanNode: Sendable {
         self.kernel = kernel
         self.codec = codec
         self.membership = membership
+        self.lifecycleSettings = configuration.lifecycle
+        let events = MembershipEventHub(node: runtime.node) { membership?.members().map(\.node) ?? [] }
+        self.events = events
+        membership?.onMembersChanged(key: "partisan.membership-events") { [weak events] _ in events?.membersChanged() }
+        kernel?.onUp { [weak events] peer in events?.up(peer) }
+        kernel?.onDown { [weak events] peer, reason in events?.down(peer, reason: reason) }
         self.rpcService = RPCService(runtime: runtime) { node, watcher in
             if let kernel {
                 kernel.monitorNode(node, watcher: watcher)

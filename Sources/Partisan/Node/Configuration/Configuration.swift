@@ -34,6 +34,8 @@ extension PartisanNode {
         public var rpc = RPCSettings()
         /// Where and what the node logs.
         public var logging = LogSettings()
+        /// How the node shuts down: the deadline of a graceful shutdown and of its steps.
+        public var lifecycle = LifecycleSettings()
 
         /// A node named `name` without networking.
         public init(name: Node) {
