@@ -52,8 +52,8 @@ if let contact = option("--join") {
     guard let contactAddress = address(contact) else { usage("--join must be HOST:PORT, got '\(contact)'") }
     try await node.join(contactAddress)
 }
-print("listening \(node.name) \(node.listenAddress!)")
-fflush(stdout)
+// Unbuffered: a reader of a pipe or file sees the line at once.
+FileHandle.standardOutput.write(Data("listening \(node.name) \(node.listenAddress!)\n".utf8))
 
 let group = ServiceGroup(
     services: [PartisanNodeService(node: node)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)

@@ -12,10 +12,20 @@ private let guideSerial = Atomic<Int>(0)
 /// compiling and passing (node names made unique per run, output recorded instead of printed).
 @Suite struct ClusterGuideTests {
     struct Journal: GenServer {
+        enum Call: Sendable { case write(String) }
+        typealias Reply = Int
+        var lines = 0
         let log: TerminationLog
+
         mutating func initialize(context: GenServerContext) async throws -> InitResult<Never> {
             context.process.trapExit = true  // the supervisor's `shutdown` then runs terminate
             return .ok()
+        }
+        mutating func handleCall(_ call: Call, from: CallerRef<Int>, context: GenServerContext) async throws
+            -> CallResult<Int, Never>
+        {
+            lines += 1
+            return .reply(lines)
         }
         mutating func terminate(reason: ExitReason, context: GenServerContext) async {
             log.append("journal closed: \(reason)")

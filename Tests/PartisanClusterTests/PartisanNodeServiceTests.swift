@@ -29,7 +29,10 @@ private func startServiceNode() async throws -> PartisanNode {
 
     @Test func run_returns_when_the_node_is_shut_down_from_elsewhere() async throws {
         let node = try await startServiceNode()
-        let group = ServiceGroup(services: [PartisanNodeService(node: node)], logger: Logger(label: "test"))
+        let service = ServiceGroupConfiguration.ServiceConfiguration(
+            service: PartisanNodeService(node: node), successTerminationBehavior: .gracefullyShutdownGroup)
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(services: [service], logger: Logger(label: "test")))
         let running = Task { try await group.run() }
         await node.shutdown()
         try await running.value

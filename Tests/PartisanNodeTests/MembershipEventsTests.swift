@@ -14,24 +14,31 @@ private func startEventNodes(_ count: Int) async throws -> [PartisanNode] {
     return try await startNodes(count, named: "ev\(serial)", cookie: "events-test", membership: membership)
 }
 
+/// What one subscription delivered, and whether it ended.
+private final class MembershipEventLog: Sendable {
+    private let state = Mutex<(events: [MembershipEvent], finished: Bool)>(([], false))
+
+    func append(_ event: MembershipEvent) { state.withLock { $0.events.append(event) } }
+    func finish() { state.withLock { $0.finished = true } }
+    var events: [MembershipEvent] { state.withLock { $0.events } }
+    var isFinished: Bool { state.withLock { $0.finished } }
+}
+
 /// Collects the events of one subscription in a task, until it ends.
-private final class EventCollector: Sendable {
-    private let collected = Mutex<[MembershipEvent]>([])
-    private let finished = Atomic<Bool>(false)
+private struct EventCollector {
+    let log = MembershipEventLog()
     let task: Task<Void, Never>
 
     init(_ events: MembershipEvents) {
-        let collected = collected
-        let finished = finished
+        let log = log
         task = Task {
-            for await event in events { collected.withLock { $0.append(event) } }
-            finished.store(true, ordering: .relaxed)
+            for await event in events { log.append(event) }
+            log.finish()
         }
-        _ = (collected, finished)
     }
 
-    var events: [MembershipEvent] { collected.withLock { $0 } }
-    var isFinished: Bool { finished.load(ordering: .relaxed) }
+    var events: [MembershipEvent] { log.events }
+    var isFinished: Bool { log.isFinished }
 }
 
 @Suite struct MembershipEventsTests {
@@ -87,11 +94,16 @@ private final class EventCollector: Sendable {
             // Made and dropped without being iterated.
             _ = a.membershipEvents()
         }
-        let broken = Task {
-            for await event in a.membershipEvents() where event == .up(b.name) { return true }
-            return false
-        }
-        #expect(a.membershipSubscriberCount >= 2)
+        // A loop left with `break` (here `return`) once it has what it wants; nothing else
+        // holds its sequence.
+        let broken: Task<Bool, Never> = {
+            let events = a.membershipEvents()
+            return Task {
+                for await event in events where event == .up(b.name) { return true }
+                return false
+            }
+        }()
+        #expect(a.membershipSubscriberCount == 2)
         try await b.join(a.listenAddress!)
         #expect(await broken.value)
         cancelled.task.cancel()

@@ -21,8 +21,11 @@ import ServiceLifecycle
 /// - Cancelling ``run()`` (the group cancels its services when one of them fails, or after its
 ///   `maximumGracefulShutdownDuration`) kills the node (``PartisanNode/kill()``).
 ///
-/// A group's default is to cancel the other services when one returns: the node stopping
-/// stops the application with it.
+/// By default a `ServiceGroup` reports a service that returns before the group shuts down as
+/// finished unexpectedly and cancels the others. To have a node stopped from elsewhere (its
+/// own ``PartisanNode/shutdown()``) shut the application down gracefully instead, give the
+/// service `successTerminationBehavior: .gracefullyShutdownGroup` in its
+/// `ServiceGroupConfiguration.ServiceConfiguration`.
 public struct PartisanNodeService: Service, CustomStringConvertible {
     /// The node the service runs.
     public let node: PartisanNode

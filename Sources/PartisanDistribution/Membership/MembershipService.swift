@@ -174,12 +174,14 @@ public final class MembershipService: Sendable {
     /// then disconnects from the rest. Partisan's `leave/0,1`.
     public func leave(_ node: Node? = nil) async {
         let leaving = node ?? self.node
-        let update = state.withLock { s in
+        let (update, membersChanged) = state.withLock { s in
             let update = s.manager.leave(leaving)
+            let membersChanged = s.members != update.members
             s.members = update.members
             s.wanted = Dictionary(update.connect.map { ($0.node, $0) }, uniquingKeysWith: { $1 })
-            return update
+            return (update, membersChanged)
         }
+        if membersChanged { notifyMembersChanged(update.members) }
         for (peer, message) in update.messages { kernel.sendOverlay(message, to: peer) }
         // Give the messages time to go out before the connections close.
         let clock = ContinuousClock()
