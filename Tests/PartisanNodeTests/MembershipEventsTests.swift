@@ -5,12 +5,14 @@ import Testing
 
 private let eventsSerial = Atomic<Int>(0)
 
-/// Nodes named uniquely for this suite, full mesh, fast failure detection.
+/// Nodes named uniquely for this suite, full mesh, gossiping often. Failure detection by
+/// silence is slow (10 s), so that a loaded machine never takes a live node for a hung one:
+/// these tests stop nodes by closing their connections.
 private func startEventNodes(_ count: Int) async throws -> [PartisanNode] {
     let serial = eventsSerial.wrappingAdd(1, ordering: .relaxed).oldValue
     var membership = MembershipConfiguration()
     membership.gossipInterval = .milliseconds(100)
-    membership.suspectAfter = .milliseconds(600)
+    membership.suspectAfter = .seconds(10)
     return try await startNodes(count, named: "ev\(serial)", cookie: "events-test", membership: membership)
 }
 
@@ -65,7 +67,7 @@ private struct EventCollector {
         try await eventually("a sees c left") { first.events.contains(.left(c.name)) }
         // b leaves gracefully.
         await b.shutdown()
-        try await eventually("a sees b down and left") {
+        try await eventually("a sees b down and left, in \(first.events)") {
             let events = first.events
             return events.contains(.left(b.name)) && events.contains { if case .down(b.name, _) = $0 { true } else { false } }
         }
