@@ -79,7 +79,10 @@ import Testing
         let suffix = UUID().uuidString.prefix(8).lowercased()
         let seedName = "seed\(suffix)@127.0.0.1"
         let seed = try CLIProcess(
-            ["node", "--name", seedName, "--listen", "127.0.0.1:0", "--cookie", Self.cookie, "--gossip-interval", "0.2"])
+            [
+                "node", "--name", seedName, "--listen", "127.0.0.1:0", "--cookie", Self.cookie, "--gossip-interval",
+                "0.2",
+            ])
         defer { seed.kill() }
         let address = try await Self.listening(seed, seedName)
         let (member, _) = try await Self.start("member\(suffix)@127.0.0.1", journal: journal, join: address)

@@ -48,7 +48,8 @@ private let guideSerial = Atomic<Int>(0)
     }
 
     @Test func the_service_example_runs() async throws {
-        let node = try await PartisanNode.start(PartisanNode.Configuration(name: try Self.name("svc"), cookie: "secret"))
+        let node = try await PartisanNode.start(
+            PartisanNode.Configuration(name: try Self.name("svc"), cookie: "secret"))
         let group = ServiceGroup(
             services: [PartisanNodeService(node: node)], gracefulShutdownSignals: [.sigterm, .sigint],
             logger: Logger(label: "app"))

@@ -69,7 +69,8 @@ private struct EventCollector {
         await b.shutdown()
         try await eventually("a sees b down and left, in \(first.events)") {
             let events = first.events
-            return events.contains(.left(b.name)) && events.contains { if case .down(b.name, _) = $0 { true } else { false } }
+            return events.contains(.left(b.name))
+                && events.contains { if case .down(b.name, _) = $0 { true } else { false } }
         }
         try await eventually("both subscribers saw the same") { second.events == first.events }
         #expect(!first.events.contains { $0.node == a.name })
