@@ -117,4 +117,47 @@ private func startShutdownNode(
         #expect(!log.entries.contains("late process ran"))
         try await eventually("b dropped a") { b.members() == [b.name] && !b.isConnected(a.name) }
     }
+
+    /// A server whose `terminate` sends `payload` to `peer`: its last message.
+    struct Farewell: GenServer {
+        enum Call: Sendable { case ping }
+        typealias Reply = Int
+        let peer: Pid
+        let payload: Term
+
+        mutating func initialize(context: GenServerContext) async throws -> InitResult<Never> {
+            context.process.trapExit = true
+            return .ok()
+        }
+
+        mutating func handleCall(_ call: Call, from: CallerRef<Int>, context: GenServerContext) async throws
+            -> CallResult<Int, Never>
+        {
+            .reply(0)
+        }
+
+        mutating func terminate(reason: ExitReason, context: GenServerContext) async {
+            context.process.send(payload, to: peer)
+        }
+    }
+
+    @Test func a_large_last_message_of_a_terminate_is_written_out_before_the_node_leaves() async throws {
+        let a = try await startShutdownNode("a")
+        let b = try await startShutdownNode("b")
+        defer { Task { await b.kill() } }
+        try await a.join(b.listenAddress!)
+        let received = Mutex<Int?>(nil)
+        let inbox = b.spawn { ctx in
+            if case .binary(let bytes) = try await ctx.receive(Term.self) {
+                received.withLock { $0 = bytes.count }
+            }
+        }
+        // Several megabytes take many socket writes; the members drop a node as soon as it
+        // leaves, so they must be out before the leave.
+        let payload = Term.binary([UInt8](repeating: 7, count: 6 << 20))
+        _ = try await a.startSupervisor(
+            children: [.genServer(id: "farewell") { Farewell(peer: inbox, payload: payload) }])
+        await a.shutdown()
+        try await eventually("b received the whole last message") { received.withLock { $0 } == 6 << 20 }
+    }
 }

@@ -27,11 +27,13 @@ extension PartisanNode {
     ///    the deadline is killed;
     /// 3. the remaining processes get an exit signal `shutdown`, and are killed after
     ///    ``Configuration/LifecycleSettings/remainingProcessesTimeout``;
-    /// 4. it leaves the overlay (``leave()``: members are told and drop it) and stops gossip,
-    ///    failure detection and reconnection;
-    /// 5. it waits, up to ``Configuration/LifecycleSettings/drainTimeout``, until the send
-    ///    queues are written out, so the last messages (the leave, replies, exits, `DOWN`s)
-    ///    reach peers;
+    /// 4. it waits, up to ``Configuration/LifecycleSettings/drainTimeout``, until the send
+    ///    queues are written out (handed to the operating system) and every connected peer
+    ///    has answered one call made behind them on the `default` channel, so the last
+    ///    messages of the trees (replies, exits, `DOWN`s) have been read; then it leaves the overlay
+    ///    (``leave()``: members are told and drop it) and stops gossip, failure detection and
+    ///    reconnection;
+    /// 5. it waits again, as long, for the leave to be written out;
     /// 6. it closes every connection (peers see `noconnection` for links and monitors to
     ///    this node's processes) and kills whatever still runs.
     ///
@@ -88,21 +90,49 @@ extension PartisanNode {
         if !Task.isCancelled {
             await stopRemaining(until: min(deadline, .now.advanced(by: settings.remainingProcessesTimeout)))
         }
-        // 4. Leave the overlay.
+        // 4. Leave the overlay, with what the trees sent written out first: members close
+        // their sessions with a node that leaves.
         broadcasts.stopAll()
+        await drain(until: deadline)
+        await awaitPeersRead(until: deadline)
         if !Task.isCancelled { await membership?.leave() }
         membership?.stop()
         // 5. The send queues.
-        if !Task.isCancelled, let kernel {
-            let drained = await kernel.drainSendQueues(until: min(deadline, .now.advanced(by: settings.drainTimeout)))
-            if !drained { logger.warning("send queues not written out in time", metadata: ["node": "\(name)"]) }
-        }
+        await drain(until: deadline)
         // 6. Close and stop, unless `kill()` has taken over.
         guard !lifecycle.isKilled else { return }
         await stopNow()
         lifecycle.markStopped()
         events.finish()
         logger.info("stopped", metadata: ["node": "\(name)"])
+    }
+
+    /// Waits until the send queues are written out, for at most the drain timeout and not
+    /// beyond `deadline`; logs a warning when they are not.
+    private func drain(until deadline: ContinuousClock.Instant) async {
+        guard !Task.isCancelled, let kernel else { return }
+        let limit = min(deadline, .now.advanced(by: lifecycleSettings.drainTimeout))
+        if await !kernel.drainSendQueues(until: limit) {
+            runtime.logger.warning("send queues not written out in time", metadata: ["node": "\(name)"])
+        }
+    }
+
+    /// Makes one remote call to every connected visible node and waits for the answers (or
+    /// errors), for at most the drain timeout and not beyond `deadline`: a call travels on the
+    /// `default` channel behind this node's earlier traffic, so its answer means the peer has
+    /// read that traffic, before the leave (on the `membership` channel) makes it close the
+    /// session. With a `default` channel of parallelism 1 (the default) that covers every
+    /// process message; with more, the connection the call takes.
+    private func awaitPeersRead(until deadline: ContinuousClock.Instant) async {
+        guard !Task.isCancelled, kernel != nil else { return }
+        let limit = min(deadline, .now.advanced(by: lifecycleSettings.drainTimeout))
+        await withTaskGroup(of: Void.self) { group in
+            for peer in nodes() {
+                group.addTask { [self] in
+                    _ = try? await erpc.call(BuiltinFunctions.info, on: peer, timeout: .after(max(.zero, limit - .now)))
+                }
+            }
+        }
     }
 
     /// Stops top-level process `top` (a stop request for a behaviour, an exit signal
