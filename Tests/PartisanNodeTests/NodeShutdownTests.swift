@@ -142,7 +142,8 @@ private func startShutdownNode(
     }
 
     @Test func a_large_last_message_of_a_terminate_is_written_out_before_the_node_leaves() async throws {
-        let a = try await startShutdownNode("a")
+        // Generous: a loaded machine may take seconds to move megabytes; the waits end early.
+        let a = try await startShutdownNode("a") { $0.lifecycle.drainTimeout = .seconds(15) }
         let b = try await startShutdownNode("b")
         defer { Task { await b.kill() } }
         try await a.join(b.listenAddress!)
