@@ -1,6 +1,7 @@
 // A node run as a service: `partisan-lifecycle-example --name NAME@HOST --journal FILE
-// [--listen HOST:PORT] [--join HOST:PORT]`. It starts a supervisor with one `Journal` server,
-// prints `listening NAME HOST:PORT`, and runs the node in a ServiceGroup. SIGTERM or SIGINT
+// [--listen HOST:PORT] [--join HOST:PORT]`. It starts a supervisor with one `Journal` server
+// and runs the node in a ServiceGroup, which prints `listening NAME HOST:PORT` once it traps
+// its signals. SIGTERM or SIGINT
 // shut the node down gracefully (the journal's `terminate` writes `terminated shutdown`) and
 // the process exits 0. The cookie comes from PARTISAN_COOKIE (any value works on loopback).
 import Foundation
@@ -52,9 +53,11 @@ if let contact = option("--join") {
     guard let contactAddress = address(contact) else { usage("--join must be HOST:PORT, got '\(contact)'") }
     try await node.join(contactAddress)
 }
-// Unbuffered: a reader of a pipe or file sees the line at once.
-FileHandle.standardOutput.write(Data("listening \(node.name) \(node.listenAddress!)\n".utf8))
-
 let group = ServiceGroup(
-    services: [PartisanNodeService(node: node)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+    configuration: ServiceGroupConfiguration(
+        services: [
+            .init(service: PartisanNodeService(node: node)),
+            .init(service: ListeningLine(node: node), successTerminationBehavior: .ignore),
+        ],
+        gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
 try await group.run()

@@ -13,7 +13,16 @@ private func startEventNodes(_ count: Int) async throws -> [PartisanNode] {
     var membership = MembershipConfiguration()
     membership.gossipInterval = .milliseconds(100)
     membership.suspectAfter = .seconds(10)
-    return try await startNodes(count, named: "ev\(serial)", cookie: "events-test", membership: membership)
+    var nodes: [PartisanNode] = []
+    for index in 0..<count {
+        var configuration = PartisanNode.Configuration(
+            name: try Node(validating: "ev\(serial)n\(index)@127.0.0.1"), cookie: "events-test")
+        configuration.distribution?.membership = membership
+        // A loaded machine may take seconds to read a leave; the wait ends once it is read.
+        configuration.lifecycle.drainTimeout = .seconds(15)
+        nodes.append(try await PartisanNode.start(configuration))
+    }
+    return nodes
 }
 
 /// What one subscription delivered, and whether it ended.

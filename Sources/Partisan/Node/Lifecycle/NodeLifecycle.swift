@@ -2,7 +2,6 @@ import Synchronization
 
 /// A node's phase, its top-level processes in start order, and the one shutdown every caller
 /// of ``PartisanNode/shutdown()`` and ``PartisanNode/kill()`` shares.
-@usableFromInline
 final class NodeLifecycle: Sendable {
     /// A process started from the node facade, stopped in reverse start order by a graceful
     /// shutdown.
@@ -34,7 +33,6 @@ final class NodeLifecycle: Sendable {
     var phase: PartisanNode.Phase { state.withLock { $0.phase } }
 
     /// Whether the node still takes new work.
-    @usableFromInline
     var isRunning: Bool { state.withLock { $0.phase == .running } }
 
     /// Records a process started from the node facade; while the node is stopping it is
@@ -53,9 +51,6 @@ final class NodeLifecycle: Sendable {
 
     /// Removes and returns the youngest top-level process, if any.
     func popYoungest() -> TopLevel? { state.withLock { $0.topLevel.popLast() } }
-
-    /// The top-level processes recorded, oldest first.
-    var topLevel: [Pid] { state.withLock { $0.topLevel.map(\.pid) } }
 
     /// Starts `body` as the node's graceful shutdown unless one has begun (or the node was
     /// killed); returns the task to wait for.

@@ -32,7 +32,7 @@ extension PartisanNode {
     ///    has answered one call made behind them on the `default` channel, so the last
     ///    messages of the trees (replies, exits, `DOWN`s) have been read; then it leaves the overlay
     ///    (``leave()``: members are told and drop it) and stops gossip, failure detection and
-    ///    reconnection;
+    ///    reconnection (it waits up to the drain timeout for the members to drop it);
     /// 5. it waits again, as long, for the leave to be written out;
     /// 6. it closes every connection (peers see `noconnection` for links and monitors to
     ///    this node's processes) and kills whatever still runs.
@@ -95,7 +95,10 @@ extension PartisanNode {
         broadcasts.stopAll()
         await drain(until: deadline)
         await awaitPeersRead(until: deadline)
-        if !Task.isCancelled { await membership?.leave() }
+        if !Task.isCancelled {
+            let wait = min(lifecycleSettings.drainTimeout, max(.zero, deadline - .now))
+            await membership?.leave(waitingUpTo: max(wait, membership?.configuration.gossipInterval ?? .zero))
+        }
         membership?.stop()
         // 5. The send queues.
         await drain(until: deadline)

@@ -98,12 +98,6 @@ final class MembershipSubscriber: Sendable {
         if first { onCancel() }
     }
 
-    /// Whether the subscription was cancelled.
-    var isCancelled: Bool { state.withLock { $0.cancelled } }
-
-    /// How many events wait unread.
-    var bufferedCount: Int { state.withLock { $0.count } }
-
     /// The next event, waiting for one; `nil` once finished and drained, or cancelled (also
     /// when the calling task is cancelled).
     func next() async -> MembershipEvent? {
