@@ -60,6 +60,23 @@ private func startShutdownNode(
         #expect(node.phase == .stopped)
     }
 
+    @Test func kill_cuts_a_graceful_shutdown_short_and_both_callers_return() async throws {
+        let node = try await startShutdownNode("x")
+        let log = TerminationLog()
+        let never = Gate()
+        _ = try await node.startSupervisor(
+            children: [
+                .genServer(id: "stuck", shutdown: .infinity) { RecordingServer(id: "stuck", log: log, gate: never) }
+            ])
+        let graceful = Task { await node.shutdown() }
+        try await eventually("the shutdown reached the stuck terminate") { never.arrivals == 1 }
+        await node.kill()
+        await graceful.value
+        #expect(node.phase == .stopped)
+        #expect(node.processCount == 0)
+        #expect(log.entries.isEmpty)
+    }
+
     @Test func a_tree_that_outlives_the_shutdown_deadline_is_killed() async throws {
         let node = try await startShutdownNode("d") { $0.lifecycle.shutdownTimeout = .milliseconds(300) }
         let log = TerminationLog()
