@@ -53,7 +53,7 @@ import Testing
         let (down, nodeDown, reached) = try await a.withProcess { me in
             let ref = me.monitor(remote)
             me.monitorNode(old.name)
-            await old.shutdown()  // a may not have seen its connections close yet
+            await old.kill()  // a may not have seen its connections close yet
             try await eventually("the new incarnation gets in") {
                 do {
                     try await new.connect(to: a.listenAddress!)
