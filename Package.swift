@@ -12,12 +12,14 @@ let package = Package(
     products: [
         .library(name: "Partisan", targets: ["Partisan"]),
         .library(name: "PartisanSimulation", targets: ["PartisanSimulation"]),
+        .library(name: "PartisanCluster", targets: ["PartisanCluster"]),
         .executable(name: "partisan", targets: ["partisan"]),
         .executable(name: "partisan-demo", targets: ["partisan-demo"]),
         .executable(name: "partisan-bench", targets: ["partisan-bench"]),
         .executable(name: "partisan-kv-example", targets: ["partisan-kv-example"]),
         .executable(name: "partisan-plumdb-example", targets: ["partisan-plumdb-example"]),
         .executable(name: "partisan-fuzz", targets: ["partisan-fuzz"]),
+        .executable(name: "partisan-lifecycle-example", targets: ["partisan-lifecycle-example"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
@@ -30,6 +32,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // Runtime: identities, terms and the wire codec, processes, mailboxes, registry, links, monitors.
@@ -72,6 +75,16 @@ let package = Package(
             name: "Partisan",
             dependencies: [
                 "PartisanCore", "PartisanDistribution", .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: strict
+        ),
+        // Clusters that run themselves: the node as a swift-service-lifecycle `Service`.
+        .target(
+            name: "PartisanCluster",
+            dependencies: [
+                "Partisan",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),
@@ -119,6 +132,17 @@ let package = Package(
             name: "partisan-plumdb-example",
             dependencies: ["Partisan", .product(name: "Logging", package: "swift-log")],
             path: "Examples/partisan-plumdb-example",
+            swiftSettings: strict
+        ),
+        // A node run as a service: a supervised GenServer whose `terminate` runs on SIGTERM.
+        .executableTarget(
+            name: "partisan-lifecycle-example",
+            dependencies: [
+                "Partisan", "PartisanCluster",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Examples/partisan-lifecycle-example",
             swiftSettings: strict
         ),
         // The fuzz targets of the wire's decoders (ETF, incoming messages, frame decoder and
@@ -183,6 +207,14 @@ let package = Package(
         .testTarget(
             name: "PartisanCLITests",
             dependencies: ["PartisanTestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "PartisanClusterTests",
+            dependencies: [
+                "PartisanCluster", "PartisanTestSupport",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(

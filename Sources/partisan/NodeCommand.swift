@@ -3,8 +3,8 @@ import Dispatch
 import Foundation
 import Partisan
 
-/// `partisan node`: runs a node in the foreground until SIGTERM or SIGINT, then leaves the
-/// cluster gracefully and exits 0.
+/// `partisan node`: runs a node in the foreground until SIGTERM or SIGINT, then shuts it down
+/// gracefully (``PartisanNode/shutdown()``: it leaves the cluster) and exits 0.
 struct NodeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "node",
@@ -134,7 +134,7 @@ struct NodeCommand: AsyncParsableCommand {
             break
         }
         joining.cancel()
-        await node.leave()
+        // The graceful shutdown: supervision trees, then leaving the cluster, drained queues.
         await node.shutdown()
     }
 

@@ -28,7 +28,7 @@ import Testing
             me.monitorNode(b.name)  // monitor_node(B, true)
             try me.send(Ping(from: me.pid), to: RegisteredName("pong", on: b.name)!)  // {pong, B} ! Ping
             let reply = try await me.receive(String.self, timeout: .seconds(5))
-            await b.shutdown()  // the connection goes down
+            await b.kill()  // the connection goes down
             let down = try await me.receive(DownMessage.self, timeout: .seconds(5)) { $0.ref == ref }
             let nodeDown = try await me.receive(NodeDown.self, timeout: .seconds(5))
             return (reply, down?.reason, nodeDown?.reason)

@@ -134,7 +134,7 @@ enum TestFunctions {
                 try await nodes[0].erpc.call(TestFunctions.block, on: nodes[1].name, 1, timeout: .infinity)
             }
             try await eventually { gate.arrivals == 1 }
-            await nodes[1].shutdown()
+            await nodes[1].kill()
             await #expect(throws: RPCError.noconnection) { try await call.value }
             gate.open()
         }

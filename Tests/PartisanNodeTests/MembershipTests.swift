@@ -70,7 +70,7 @@ import Testing
         for node in nodes.prefix(2) {
             node.onDown { peer, reason in if peer == victim.name { downs.withLock { $0.append(reason) } } }
         }
-        await victim.shutdown()
+        await victim.kill()
         try await eventually("both saw it down") { downs.withLock { $0.count } == 2 }
         #expect(downs.withLock { $0 } == [.connectionClosed, .connectionClosed])
         // Still a member (full mesh keeps failed members and retries them).

@@ -24,7 +24,7 @@ import Testing
             try await eventually { ready.value == 1 }
             // The link and monitor are in place on b once b's process has them.
             try await eventually { b.details(of: remote).map { !$0.links.isEmpty && !$0.monitoredBy.isEmpty } ?? false }
-            await b.shutdown()
+            await b.kill()
             let (down, exit, nodeDown) = try await outcome.value
             #expect(down?.reason == .noconnection)
             #expect(exit == ExitMessage(from: remote, reason: .noconnection))
@@ -53,7 +53,7 @@ import Testing
         let (down, nodeDown, reached) = try await a.withProcess { me in
             let ref = me.monitor(remote)
             me.monitorNode(old.name)
-            await old.shutdown()  // a may not have seen its connections close yet
+            await old.kill()  // a may not have seen its connections close yet
             try await eventually("the new incarnation gets in") {
                 do {
                     try await new.connect(to: a.listenAddress!)

@@ -76,7 +76,7 @@ struct RemoteSwitch: GenStatem {
                 Task { try await store.call(.ignore, timeout: .infinity) }
             }
             try await eventually { nodes[1].details(of: nodes[1].whereis("store")!)?.monitoredBy.count == 2 }
-            await nodes[1].shutdown()
+            await nodes[1].kill()
             for call in calls { await #expect(throws: GenServerError.noconnection) { try await call.value } }
         }
     }

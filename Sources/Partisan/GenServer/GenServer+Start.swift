@@ -50,7 +50,10 @@ extension PartisanNode {
     public func startGenServer<Server: GenServer>(
         _ server: Server, name: String? = nil, options: SpawnOptions = []
     ) async throws(GenServerStartError) -> GenServerRef<Server> {
-        try await runtime.startGenServer(server, name: name, options: options)
+        guard acceptsNewWork else { throw .failed(.shutdown) }
+        let ref = try await runtime.startGenServer(server, name: name, options: options)
+        recordTopLevel(ref.pid)
+        return ref
     }
 
     /// A reference to the server registered as `name` on this node.

@@ -50,7 +50,10 @@ extension PartisanNode {
     public func startGenStatem<Machine: GenStatem>(
         _ machine: Machine, name: String? = nil, options: SpawnOptions = []
     ) async throws(GenServerStartError) -> GenStatemRef<Machine> {
-        try await runtime.startGenStatem(machine, name: name, options: options)
+        guard acceptsNewWork else { throw .failed(.shutdown) }
+        let ref = try await runtime.startGenStatem(machine, name: name, options: options)
+        recordTopLevel(ref.pid)
+        return ref
     }
 
     /// A reference to the machine registered as `name` on this node.

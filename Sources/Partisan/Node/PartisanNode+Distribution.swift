@@ -99,14 +99,4 @@ extension PartisanNode {
 
     /// Calls `callback` with each visible node that goes down and why (it must not block).
     public func onDown(_ callback: @escaping @Sendable (Node, NodeDownReason) -> Void) { kernel?.onDown(callback) }
-
-    /// Stops the node: ends every session (peers see `noconnection` for links and monitors to
-    /// this node's processes), closes the listener, then kills the node's remaining processes.
-    public func shutdown() async {
-        metricsSampler?.cancel()
-        broadcasts.stopAll()
-        membership?.stop()
-        await kernel?.shutdown()
-        for pid in runtime.processes { runtime.exit(pid, .kill) }
-    }
 }

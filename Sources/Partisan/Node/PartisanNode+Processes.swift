@@ -1,11 +1,13 @@
 /// The process API of a node, forwarded to its ``PartisanNode/runtime``.
 extension PartisanNode {
-    /// Starts a process running `body`; see ``ProcessRuntime/spawn(_:_:)``.
+    /// Starts a process running `body`; see ``ProcessRuntime/spawn(_:_:)``. Once the node is
+    /// shutting down (``shutdown()``), the process exits `.shutdown` before `body` runs.
     @discardableResult
     public func spawn(
         _ options: SpawnOptions = [], _ body: @escaping @Sendable (ProcessContext) async throws -> Void
     ) -> Pid {
-        runtime.spawn(options, body)
+        guard acceptsNewWork else { return runtime.spawn(options.union(.noCrashReport)) { try $0.exit(.shutdown) } }
+        return runtime.spawn(options, body)
     }
 
     /// Runs `body` as a process and returns its result; see ``ProcessRuntime/withProcess(_:_:)``.

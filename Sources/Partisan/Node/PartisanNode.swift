@@ -24,6 +24,12 @@ public final class PartisanNode: Sendable {
     /// Samples the node's gauges (``Configuration/MetricsSettings/sampleInterval``); `nil` when
     /// sampling is off.
     let metricsSampler: NodeMetricsSampler?
+    /// The node's phase and top-level processes (see ``shutdown()``).
+    let lifecycle = NodeLifecycle()
+    /// The deadlines of a graceful shutdown.
+    let lifecycleSettings: Configuration.LifecycleSettings
+    /// The membership event subscribers (see ``membershipEvents(bufferLimit:)``).
+    let events: MembershipEventHub
 
     private init(
         runtime: ProcessRuntime, kernel: NetKernel?, codec: MessageCodec, membership: MembershipService? = nil,
@@ -33,6 +39,12 @@ public final class PartisanNode: Sendable {
         self.kernel = kernel
         self.codec = codec
         self.membership = membership
+        self.lifecycleSettings = configuration.lifecycle
+        let events = MembershipEventHub(node: runtime.node) { membership?.members().map(\.node) ?? [] }
+        self.events = events
+        membership?.onMembersChanged(key: "partisan.membership-events") { [weak events] _ in events?.membersChanged() }
+        kernel?.onUp { [weak events] peer in events?.up(peer) }
+        kernel?.onDown { [weak events] peer, reason in events?.down(peer, reason: reason) }
         self.rpcService = RPCService(runtime: runtime) { node, watcher in
             if let kernel {
                 kernel.monitorNode(node, watcher: watcher)

@@ -22,6 +22,9 @@ public enum RPCError: Error, Hashable, Sendable, CustomStringConvertible {
     /// The remote node was already running its maximum number of calls
     /// (``RPCService/maxConcurrentCalls``), so it did not start this one.
     case overloaded
+    /// The remote node is shutting down (`PartisanNode.shutdown()`), so it did not start this
+    /// call.
+    case shuttingDown
     /// The answer did not decode as the result type the caller expects (the string says why).
     case badResult(String)
     /// The calling process itself was ended during the call.
@@ -36,6 +39,7 @@ public enum RPCError: Error, Hashable, Sendable, CustomStringConvertible {
         case .exception(let type, let message): "the function threw \(type): \(message)"
         case .exit(let reason): "the process running the function exited: \(reason)"
         case .overloaded: "the remote node is running its maximum number of calls"
+        case .shuttingDown: "the remote node is shutting down"
         case .badResult(let why): "unexpected result: \(why)"
         case .callerExiting(let reason): "the calling process is exiting: \(reason)"
         }

@@ -63,7 +63,7 @@ extension RPCOutcome {
 }
 
 extension RPCError {
-    /// The error as a term: `timeout`, `noconnection`, `overloaded`, `{undef, Name}`,
+    /// The error as a term: `timeout`, `noconnection`, `overloaded`, `shutting_down`, `{undef, Name}`,
     /// `{badarg, Why}`, `{exception, Type, Message}`, `{exit, Reason}`, `{badresult, Why}`,
     /// `{caller_exiting, Reason}`.
     var term: Term {
@@ -71,6 +71,7 @@ extension RPCError {
         case .timeout: .atom("timeout")
         case .noconnection: .atom("noconnection")
         case .overloaded: .atom("overloaded")
+        case .shuttingDown: .atom("shutting_down")
         case .undef(let name): .tuple([.atom("undef"), .string(name)])
         case .badArguments(let why): .tuple([.atom("badarg"), .string(why)])
         case .exception(let type, let message): .tuple([.atom("exception"), .string(type), .string(message)])
@@ -86,6 +87,7 @@ extension RPCError {
         case .atom("timeout"): self = .timeout
         case .atom("noconnection"): self = .noconnection
         case .atom("overloaded"): self = .overloaded
+        case .atom("shutting_down"): self = .shuttingDown
         case .tuple(let e) where e.count == 2 && e[0] == .atom("undef"):
             self = .undef(e[1].stringValue ?? "\(e[1])")
         case .tuple(let e) where e.count == 2 && e[0] == .atom("badarg"):

@@ -2,7 +2,7 @@
 /// reports calls whose process ended without answering.
 ///
 /// The server looks a function up and starts its process; it never runs a function itself,
-/// so it answers `undef` and `overloaded` at once while slow calls run. The call's process
+/// so it answers `undef`, `shutting_down` and `overloaded` at once while slow calls run. The call's process
 /// sends the answer straight to the caller's alias. The server monitors each call's process:
 /// one that exits abnormally before answering (killed, or linked to a process that crashed)
 /// makes the server answer ``RPCError/exit(_:)``. An answer that comes after the caller gave
@@ -16,6 +16,10 @@ enum RPCServer {
             if let request = message as? RPCCallRequest {
                 guard let handler = service.handler(named: request.function) else {
                     answer(request, .failure(.undef(request.function)), from: ctx)
+                    continue
+                }
+                guard !service.refusesCalls else {
+                    answer(request, .failure(.shuttingDown), from: ctx)
                     continue
                 }
                 guard running.count < service.maxConcurrentCalls else {

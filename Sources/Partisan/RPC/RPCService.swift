@@ -25,6 +25,7 @@ public final class RPCService: Sendable {
     private let handlers = Mutex<[String: Handler]>([:])
     private let limit = Atomic<Int>(10_000)
     private let running = Atomic<Int>(0)
+    private let refusing = Atomic<Bool>(false)
     /// The calls this node has sent and not yet ended, with the process that waits for each.
     private let pending = Mutex(PendingRequests())
     private let server = Mutex<Pid?>(nil)
@@ -145,6 +146,22 @@ public final class RPCService: Sendable {
             pid = started
             return started
         }
+    }
+
+    /// Makes the server answer every new call ``RPCError/shuttingDown`` (the node is shutting
+    /// down); calls running go on.
+    func refuseCalls() { refusing.store(true, ordering: .relaxed) }
+
+    /// Whether new calls are refused (see ``refuseCalls()``).
+    var refusesCalls: Bool { refusing.load(ordering: .relaxed) }
+
+    /// Kills the server, if it runs, and forgets it.
+    func stopServer() {
+        let pid = server.withLock { pid in
+            defer { pid = nil }
+            return pid
+        }
+        if let pid { runtime.exit(pid, .kill) }
     }
 
     /// The local process that stands for the connection to `node`: it exits with

@@ -113,7 +113,10 @@ extension PartisanNode {
         _ flags: SupervisorFlags = SupervisorFlags(), children: [ChildSpec], name: String? = nil,
         options: SupervisorOptions = SupervisorOptions()
     ) async throws(SupervisorStartError) -> SupervisorRef {
-        try await runtime.startSupervisor(flags, children: children, name: name, options: options)
+        guard acceptsNewWork else { throw .failed(.shutdown) }
+        let ref = try await runtime.startSupervisor(flags, children: children, name: name, options: options)
+        recordTopLevel(ref.pid)
+        return ref
     }
 
     /// Starts a dynamic supervisor, unlinked; see
@@ -122,8 +125,11 @@ extension PartisanNode {
         _ template: DynamicChildSpec<Args>, intensity: Int = 1, period: Duration = .seconds(5), name: String? = nil,
         options: SupervisorOptions = SupervisorOptions()
     ) async throws(SupervisorStartError) -> DynamicSupervisorRef<Args> {
-        try await runtime.startDynamicSupervisor(
+        guard acceptsNewWork else { throw .failed(.shutdown) }
+        let ref = try await runtime.startDynamicSupervisor(
             template, intensity: intensity, period: period, name: name, options: options)
+        recordTopLevel(ref.pid)
+        return ref
     }
 
     /// A reference to the supervisor registered as `name` on this node.

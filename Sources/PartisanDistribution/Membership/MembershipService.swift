@@ -173,17 +173,29 @@ public final class MembershipService: Sendable {
     /// leaves: it tells every member, waits (up to the gossip interval) for them to drop it,
     /// then disconnects from the rest. Partisan's `leave/0,1`.
     public func leave(_ node: Node? = nil) async {
-        let leaving = node ?? self.node
-        let update = state.withLock { s in
+        await leave(node ?? self.node, waitingUpTo: configuration.gossipInterval)
+    }
+
+    /// This node leaves, as ``leave(_:)`` does, waiting up to `wait` for the members to drop
+    /// it (a graceful shutdown waits longer than the gossip interval, so that a loaded member
+    /// reads the leave before this node disconnects).
+    package func leave(waitingUpTo wait: Duration) async {
+        await leave(node, waitingUpTo: wait)
+    }
+
+    private func leave(_ leaving: Node, waitingUpTo wait: Duration) async {
+        let (update, membersChanged) = state.withLock { s in
             let update = s.manager.leave(leaving)
+            let membersChanged = s.members != update.members
             s.members = update.members
             s.wanted = Dictionary(update.connect.map { ($0.node, $0) }, uniquingKeysWith: { $1 })
-            return update
+            return (update, membersChanged)
         }
+        if membersChanged { notifyMembersChanged(update.members) }
         for (peer, message) in update.messages { kernel.sendOverlay(message, to: peer) }
         // Give the messages time to go out before the connections close.
         let clock = ContinuousClock()
-        let deadline = clock.now.advanced(by: configuration.gossipInterval)
+        let deadline = clock.now.advanced(by: wait)
         while update.disconnect.contains(where: { kernel.isConnected($0) }), clock.now < deadline {
             try? await Task.sleep(for: .milliseconds(5))
         }

@@ -21,8 +21,12 @@ extension NetKernel: TransportDelegate {
 
     /// Refuses a peer whose name has a session with another incarnation (see ``NetKernel``,
     /// "Incarnations"): ``AdmissionRefusal/duplicateName``, logged once per incarnation
-    /// refused while that session lives. Admits everyone else.
+    /// refused while that session lives; once the node stops accepting work
+    /// (``stopAccepting()``), refuses every peer without a session. Admits everyone else.
     package func admit(_ connection: ConnectionInfo) -> Admission {
+        if state.withLock({ !$0.acceptsNewPeers && !$0.sessions.contains(connection.peer) }) {
+            return .refuse(NetKernel.stoppingRefusal)
+        }
         for case .refuse(_, let refusal, _, _) in drive({ $0.admit(connection) }) { return .refuse(refusal) }
         return .accept
     }

@@ -70,6 +70,9 @@ package final class NetKernel: Sendable {
         /// Carries a transitive message through the overlay to a node without a session
         /// (see ``NetKernel/setOverlayForwarder(_:)``).
         var overlayForwarder: (@Sendable (Term, Node) -> Bool)?
+        /// Whether a peer without a session may connect; `false` once the node stops
+        /// accepting work (``NetKernel/stopAccepting()``).
+        var acceptsNewPeers = true
 
         /// The `monitor_nodes` subscribers whose selection covers nodes of `type`.
         func nodesWatchers(of type: NodeType) -> [Pid] {

@@ -244,6 +244,12 @@ package final class TransportEndpoint: Sendable {
         return (0..<count).map { loops[(first + $0) % loops.count] }
     }
 
+    /// Closes the listeners, so no new connection arrives; the open connections stay. Returns
+    /// once they are closed. Safe to call more than once.
+    package func stopListening() async {
+        for server in servers { try? await server.close() }
+    }
+
     /// Stops listening and closes every connection, then returns. Later connects fail with
     /// ``TransportError/shutDown``.
     package func shutdown() async {

@@ -36,6 +36,8 @@ extension PartisanNode {
         public var logging = LogSettings()
         /// The metrics the node emits (through swift-metrics).
         public var metrics = MetricsSettings()
+        /// How the node shuts down: the deadline of a graceful shutdown and of its steps.
+        public var lifecycle = LifecycleSettings()
 
         /// A node named `name` without networking.
         public init(name: Node) {
