@@ -12,6 +12,7 @@ let package = Package(
     products: [
         .library(name: "Partisan", targets: ["Partisan"]),
         .library(name: "PartisanSimulation", targets: ["PartisanSimulation"]),
+        .library(name: "PartisanCluster", targets: ["PartisanCluster"]),
         .executable(name: "partisan", targets: ["partisan"]),
         .executable(name: "partisan-demo", targets: ["partisan-demo"]),
         .executable(name: "partisan-bench", targets: ["partisan-bench"]),
@@ -28,6 +29,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
+        // Configuration files (JSON, YAML), environment variables and flags (PartisanCluster).
+        .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0", traits: ["JSON", "YAML"]),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // Runtime: identities, terms and the wire codec, processes, mailboxes, registry, links, monitors.
@@ -69,11 +73,24 @@ let package = Package(
             dependencies: ["PartisanCore", "PartisanDistribution"],
             swiftSettings: strict
         ),
+        // Cluster formation: configuration per environment (swift-configuration), with discovery,
+        // lifecycle and metrics beside it.
+        .target(
+            name: "PartisanCluster",
+            dependencies: [
+                "Partisan",
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         // The command-line tool: `partisan node`, `partisan members`, `partisan ping`.
         .executableTarget(
             name: "partisan",
             dependencies: [
                 "Partisan",
+                "PartisanCluster",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -170,6 +187,12 @@ let package = Package(
         .testTarget(
             name: "PartisanCLITests",
             dependencies: ["PartisanTestSupport"],
+            swiftSettings: strict
+        ),
+        // The configuration schema, its sources, profiles and errors (in-memory providers and files).
+        .testTarget(
+            name: "PartisanClusterTests",
+            dependencies: ["PartisanCluster", "PartisanTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(
