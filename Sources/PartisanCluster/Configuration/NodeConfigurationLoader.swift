@@ -99,8 +99,10 @@ public struct NodeConfigurationLoader: Sendable {
             if known.contains(name) {
                 variables[name] = value
             } else if !ConfigurationSchema.otherEnvironmentVariables.contains(name) {
-                throw .unknownEnvironmentVariable(
-                    PrintableText.escaped(name), suggestion: KeySuggestion.nearest(to: name, among: known.sorted()))
+                let prefix = "PARTISAN_"
+                let suggestion = KeySuggestion.nearest(
+                    to: String(name.dropFirst(prefix.count)), among: known.sorted().map { String($0.dropFirst(prefix.count)) })
+                throw .unknownEnvironmentVariable(PrintableText.escaped(name), suggestion: suggestion.map { prefix + $0 })
             }
         }
         return variables

@@ -1,6 +1,7 @@
 /// The valid name nearest to a misspelt one, for "did you mean" in errors: the same name in
 /// another case, the key whose last part it is (`gossipInterval` for
-/// `membership.gossipInterval`), or one within a few edits.
+/// `membership.gossipInterval`), or one within a few edits of the name or of one of its tails
+/// (`GOSIP_INTERVAL` for `MEMBERSHIP_GOSSIP_INTERVAL`).
 enum KeySuggestion {
     /// The longest name compared; longer names get no suggestion (the edit distance is
     /// quadratic).
@@ -15,7 +16,11 @@ enum KeySuggestion {
         let word = Array(lowered.unicodeScalars)
         var best: (name: String, distance: Int)?
         for candidate in candidates {
-            let distance = editDistance(word, Array(candidate.lowercased().unicodeScalars))
+            let whole = Array(candidate.lowercased().unicodeScalars)
+            var distance = editDistance(word, whole)
+            for (index, scalar) in whole.enumerated() where scalar == "." || scalar == "_" {
+                distance = min(distance, editDistance(word, Array(whole[(index + 1)...])))
+            }
             if distance < (best?.distance ?? .max) { best = (candidate, distance) }
         }
         guard let best, best.distance <= max(2, word.count / 4) else { return nil }
