@@ -2,8 +2,8 @@
 /// the environment variable) at fault; none holds a secret's value, and text from outside
 /// (unknown keys, bad values) is escaped and cut before it is shown.
 public enum ConfigurationError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// The configuration file names keys the schema does not have; `suggestions` holds, per
-    /// unknown key, the nearest valid key when one is close.
+    /// The configuration file names keys the schema does not have (the first five, escaped);
+    /// `suggestions` holds, per unknown key, the nearest valid key when one is close.
     case unknownKeys(file: String, keys: [String], suggestions: [String: String])
     /// A `PARTISAN_*` environment variable that is not in the schema, with the nearest valid
     /// variable when one is close.
@@ -28,7 +28,7 @@ public enum ConfigurationError: Error, Sendable, Equatable, CustomStringConverti
         switch self {
         case .unknownKeys(let file, let keys, let suggestions):
             let listed = keys.map { key in
-                let shown = PrintableText.quoted(key)
+                let shown = "\"\(key)\""  // Escaped when the error was made.
                 return suggestions[key].map { "\(shown) (did you mean \($0)?)" } ?? shown
             }
             return "unknown key\(keys.count == 1 ? "" : "s") in \(PrintableText.escaped(file)): "

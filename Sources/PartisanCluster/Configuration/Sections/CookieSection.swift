@@ -28,6 +28,7 @@ enum CookieSection: ConfigurationSection {
         let path = try settings.text(file)
         let mayGenerate = try settings.boolean(generate)
         if mayGenerate == nil { settings.recordDefault(generate) }
+        if path == nil && secret != nil { settings.recordDefault(file) }
         let cookie: Cookie
         let source: ConfigurationSource
         switch (secret, path) {
