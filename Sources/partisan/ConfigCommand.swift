@@ -17,7 +17,8 @@ struct ConfigCommand: AsyncParsableCommand {
     struct Check: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "check",
-            abstract: "Print the effective settings of FILE (with PARTISAN_* variables and the profile), secrets masked.",
+            abstract:
+                "Print the effective settings of FILE (with PARTISAN_* variables and the profile), secrets masked.",
             discussion: """
                 Each line is KEY = VALUE (SOURCE), SOURCE being a flag, an environment variable, the \
                 file, the profile or the default. Exits 0 when the configuration is valid, 78 with \
@@ -48,7 +49,8 @@ struct ConfigCommand: AsyncParsableCommand {
                 let key = setting.key.padding(toLength: width, withPad: " ", startingAt: 0)
                 return "\(key) = \(setting.value)  (\(setting.source))"
             }
-            lines.append("configuration ok: \(loaded.configuration.name)" + (loaded.profile.map { ", profile \($0)" } ?? ""))
+            lines.append(
+                "configuration ok: \(loaded.configuration.name)" + (loaded.profile.map { ", profile \($0)" } ?? ""))
             CommandLineValues.printLine(lines.joined(separator: "\n"))
         }
     }
@@ -60,10 +62,14 @@ struct ConfigCommand: AsyncParsableCommand {
 
         func run() {
             let lines = ConfigurationSchema.keys.map { key in
-                [key.name, key.environmentVariable, key.flag ?? "-", key.kind.description, key.defaultValue, key.summary]
-                    .joined(separator: "\t")
+                [
+                    key.name, key.environmentVariable, key.flag ?? "-", key.kind.description, key.defaultValue,
+                    key.summary,
+                ]
+                .joined(separator: "\t")
             }
-            CommandLineValues.printLine((["KEY\tVARIABLE\tFLAG\tKIND\tDEFAULT\tMEANING"] + lines).joined(separator: "\n"))
+            CommandLineValues.printLine(
+                (["KEY\tVARIABLE\tFLAG\tKIND\tDEFAULT\tMEANING"] + lines).joined(separator: "\n"))
         }
     }
 }

@@ -53,7 +53,9 @@ struct NodeCommand: AsyncParsableCommand {
     var suspectAfter: Double?
 
     @Option(
-        help: "Log level (trace, debug, info, notice, warning, error, critical; default warning); the log goes to stderr.")
+        help:
+            "Log level (trace, debug, info, notice, warning, error, critical; default warning); the log goes to stderr."
+    )
     var logLevel: String?
 
     @OptionGroup var tls: TLSOptions
@@ -115,7 +117,8 @@ struct NodeCommand: AsyncParsableCommand {
             throw CommandLineValues.configuration
         } catch {
             CommandLineValues.printError(
-                "cannot start \(name) on \(listen.map(String.init(describing:)) ?? "-"): \(CommandLineValues.describe(error))")
+                "cannot start \(name) on \(listen.map(String.init(describing:)) ?? "-"): \(CommandLineValues.describe(error))"
+            )
             throw CommandLineValues.unreachable
         }
         CommandLineValues.printLine("listening \(node.name) \(node.listenAddress!)")

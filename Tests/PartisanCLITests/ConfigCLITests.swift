@@ -46,7 +46,8 @@ import Testing
             }
             if !process.isRunning && process.stderr.contains("in use") { continue }
             let words = process.stdout.split(separator: "\n").first?.split(separator: " ") ?? []
-            try #require(words.count == 3 && words[0] == "listening", "stdout: \(process.stdout) stderr: \(process.stderr)")
+            try #require(
+                words.count == 3 && words[0] == "listening", "stdout: \(process.stdout) stderr: \(process.stderr)")
             return (port, words, process)
         }
         throw CLIError.binaryMissing
@@ -82,7 +83,9 @@ import Testing
         #expect(pong.status == 0 && pong.stdout == "pong\n", "stderr: \(pong.stderr)")
         let wrong = try await CookieCLITests.ping(address, ["--cookie", "another-secret"], environment: [:])
         #expect(wrong.status == 2, "stderr: \(wrong.stderr)")
-        #expect(!node.process.stdout.contains("yaml-cluster-secret") && !node.process.stderr.contains("yaml-cluster-secret"))
+        #expect(
+            !node.process.stdout.contains("yaml-cluster-secret") && !node.process.stderr.contains("yaml-cluster-secret")
+        )
     }
 
     @Test func test_flags_and_environment_variables_override_the_json_file() async throws {
@@ -99,12 +102,15 @@ import Testing
                     contents: #"{"name": "file@127.0.0.1", "cookie": "from-the-file", "listen": {"port": 1}}"#)
             },
             ["--cookie", "from-the-flag"],
-            environment: ["PARTISAN_NAME": name, "PARTISAN_LISTEN_PORT": "0", "PARTISAN_COOKIE": "from-the-environment"])
+            environment: [
+                "PARTISAN_NAME": name, "PARTISAN_LISTEN_PORT": "0", "PARTISAN_COOKIE": "from-the-environment",
+            ])
         #expect(node.words[1] == name)
         let address = String(node.words[2])
         let flag = try await CookieCLITests.ping(address, ["--cookie", "from-the-flag"], environment: [:])
         #expect(flag.status == 0, "stderr: \(flag.stderr)")
-        let environment = try await CookieCLITests.ping(address, ["--cookie", "from-the-environment"], environment: [:])
+        let environment = try await CookieCLITests.ping(
+            address, ["--cookie", "from-the-environment"], environment: [:])
         #expect(environment.status == 2, "stderr: \(environment.stderr)")
     }
 
@@ -118,10 +124,15 @@ import Testing
             environment: ["PARTISAN_COOKIE": "never-print-me", "PARTISAN_MEMBERSHIP_SUSPECT_AFTER": "4s"])
         #expect(result.status == 0, "stderr: \(result.stderr)")
         let lines = result.stdout.split(separator: "\n").map(String.init)
-        let line = { (key: String) in lines.first { $0.hasPrefix(key + " ") }?.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ") }
+        let line = { (key: String) in
+            lines.first { $0.hasPrefix(key + " ") }?.split(separator: " ", omittingEmptySubsequences: true).joined(
+                separator: " ")
+        }
         #expect(line("listen.port") == "listen.port = 9555 (file \(file))")
         #expect(line("cookie") == "cookie = <redacted> (environment PARTISAN_COOKIE)")
-        #expect(line("membership.suspectAfter") == "membership.suspectAfter = 4s (environment PARTISAN_MEMBERSHIP_SUSPECT_AFTER)")
+        #expect(
+            line("membership.suspectAfter")
+                == "membership.suspectAfter = 4s (environment PARTISAN_MEMBERSHIP_SUSPECT_AFTER)")
         #expect(line("overlay.kind") == "overlay.kind = fullmesh (default)")
         #expect(!result.stdout.contains("never-print-me") && !result.stderr.contains("never-print-me"))
         let keys = try await CLIProcess.run(["config", "keys"])
@@ -148,7 +159,8 @@ import Testing
             let result = try await CLIProcess.run(command)
             #expect(result.status == 78, "\(command): \(result.stderr)")
             #expect(result.stderr.split(separator: "\n").count == 1, "\(command): \(result.stderr)")
-            #expect(result.stderr.contains("\"listen.prot\" (did you mean listen.port?)"), "\(command): \(result.stderr)")
+            #expect(
+                result.stderr.contains("\"listen.prot\" (did you mean listen.port?)"), "\(command): \(result.stderr)")
             #expect(result.stdout.isEmpty)
         }
         let valid = try CookieCLITests.file("valid.yaml", in: directory, contents: "name: v@127.0.0.1\ncookie: c\n")

@@ -11,7 +11,8 @@ import Testing
     @Test func test_the_guide_lists_every_key_with_its_environment_variable() throws {
         let text = try String(contentsOf: Self.guide, encoding: .utf8)
         for key in ConfigurationSchema.keys {
-            #expect(text.contains("| `\(key.name)` | `\(key.environmentVariable)` |"), "\(key.name) missing from the guide")
+            #expect(
+                text.contains("| `\(key.name)` | `\(key.environmentVariable)` |"), "\(key.name) missing from the guide")
         }
     }
 

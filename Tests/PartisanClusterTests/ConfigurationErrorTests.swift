@@ -39,12 +39,16 @@ import Testing
             ("ports.json", [:], "listen.port", .file(fixture.path("ports.json"))),
             ("text-port.json", [:], "listen.port", .file(fixture.path("text-port.json"))),
             (nil, ["PARTISAN_LISTEN_PORT": "abc"], "listen.port", .environment("PARTISAN_LISTEN_PORT")),
-            (nil, ["PARTISAN_MEMBERSHIP_SUSPECT_AFTER": "3"], "membership.suspectAfter",
-                .environment("PARTISAN_MEMBERSHIP_SUSPECT_AFTER")),
+            (
+                nil, ["PARTISAN_MEMBERSHIP_SUSPECT_AFTER": "3"], "membership.suspectAfter",
+                .environment("PARTISAN_MEMBERSHIP_SUSPECT_AFTER")
+            ),
             (nil, ["PARTISAN_OVERLAY_KIND": "ring"], "overlay.kind", .environment("PARTISAN_OVERLAY_KIND")),
             (nil, ["PARTISAN_CHANNELS": "bulk:0"], "channels", .environment("PARTISAN_CHANNELS")),
-            (nil, ["PARTISAN_TRANSPORT_HANDSHAKE_TIMEOUT": "0s"], "transport.handshakeTimeout",
-                .environment("PARTISAN_TRANSPORT_HANDSHAKE_TIMEOUT")),
+            (
+                nil, ["PARTISAN_TRANSPORT_HANDSHAKE_TIMEOUT": "0s"], "transport.handshakeTimeout",
+                .environment("PARTISAN_TRANSPORT_HANDSHAKE_TIMEOUT")
+            ),
             (nil, ["PARTISAN_NAME": "no-at-sign"], "name", .environment("PARTISAN_NAME")),
         ]
         for (file, environment, key, source) in cases {
@@ -57,7 +61,8 @@ import Testing
             #expect(!expected.isEmpty)
             #expect(error?.description.contains(key) == true)
         }
-        let flagged = await fixture.error(environment: Self.named, flags: [("--gossip-interval", "membership.gossipInterval", "-1s")])
+        let flagged = await fixture.error(
+            environment: Self.named, flags: [("--gossip-interval", "membership.gossipInterval", "-1s")])
         #expect(flagged?.description.contains("from flag --gossip-interval") == true, "\(String(describing: flagged))")
     }
 
@@ -66,7 +71,10 @@ import Testing
         let secret = "hunter2-very-secret"
         try fixture.write("secret.yaml", "name: s@127.0.0.1\ncookie: \(secret)\n")
         let loaded = try await fixture.load(file: "secret.yaml")
-        #expect(loaded.setting("cookie") == EffectiveSetting(key: "cookie", value: EffectiveSetting.redacted, source: .file(fixture.path("secret.yaml"))))
+        #expect(
+            loaded.setting("cookie")
+                == EffectiveSetting(
+                    key: "cookie", value: EffectiveSetting.redacted, source: .file(fixture.path("secret.yaml"))))
         #expect(!loaded.settings.map(\.description).joined().contains(secret))
         // Both forms in one file, a syntax error on the cookie's line, a weak cookie on an open address.
         try fixture.write("both.yaml", "name: s@127.0.0.1\ncookie: \(secret)\ncookie.file: /nonexistent\n")
@@ -77,7 +85,9 @@ import Testing
             #expect(!error.description.contains(secret), "\(file): \(error)")
             #expect(!error.description.contains("partisan,"), "\(file): \(error)")
         }
-        #expect(await fixture.error(file: "both.yaml") == .conflict(keys: ["cookie", "cookie.file"], source: .file(fixture.path("both.yaml"))))
+        #expect(
+            await fixture.error(file: "both.yaml")
+                == .conflict(keys: ["cookie", "cookie.file"], source: .file(fixture.path("both.yaml"))))
         let badSecret = await fixture.error(environment: ["PARTISAN_NAME": "s@127.0.0.1", "PARTISAN_COOKIE": ""])
         guard case .badValue(key: "cookie", source: .environment("PARTISAN_COOKIE"), _, got: nil) = badSecret else {
             Issue.record("\(String(describing: badSecret))")
@@ -109,7 +119,10 @@ import Testing
         let start = ContinuousClock.now
         let error = await fixture.error(file: "bomb.yaml", environment: Self.named)
         #expect(ContinuousClock.now - start < .seconds(10))
-        guard case .malformedFile = error else { Issue.record("\(String(describing: error))"); return }
+        guard case .malformedFile = error else {
+            Issue.record("\(String(describing: error))")
+            return
+        }
         try fixture.write("big.json", "{\"name\": \"" + String(repeating: "x", count: 2 << 20) + "\"}")
         guard case .unreadableFile = await fixture.error(file: "big.json", environment: Self.named) else {
             Issue.record("a 2 MiB file is read")

@@ -30,7 +30,9 @@ import Testing
         #expect(distribution.advertisedHost == "10.0.0.7")
         #expect(distribution.tls != nil)
         #expect(loaded.setting("overlay.kind")?.source == .profile("prod"))
-        #expect(loaded.setting("tls.required") == EffectiveSetting(key: "tls.required", value: "true", source: .profile("prod")))
+        #expect(
+            loaded.setting("tls.required")
+                == EffectiveSetting(key: "tls.required", value: "true", source: .profile("prod")))
     }
 
     @Test func test_prod_refuses_to_start_without_tls_an_advertised_host_or_a_given_cookie() async throws {

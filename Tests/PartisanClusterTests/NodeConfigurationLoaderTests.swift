@@ -32,14 +32,17 @@ import Testing
         #expect(distribution.listenPort == 3333)
         #expect(loaded.setting("listen.port")?.source == .flag("--listen"))
         #expect(distribution.membership.gossipInterval == .seconds(3))
-        #expect(loaded.setting("membership.gossipInterval")?.source == .environment("PARTISAN_MEMBERSHIP_GOSSIP_INTERVAL"))
+        #expect(
+            loaded.setting("membership.gossipInterval")?.source == .environment("PARTISAN_MEMBERSHIP_GOSSIP_INTERVAL"))
         #expect(distribution.membership.suspectAfter == .seconds(7))
         #expect(loaded.setting("membership.suspectAfter")?.source == .file(fixture.path("cluster.yaml")))
         #expect(loaded.configuration.name == Node("env@127.0.0.1"))
         // The file's log.level beats the dev profile's `info`; the profile's listen.host beats the default.
         #expect(loaded.configuration.logging.logger?.logLevel == .error)
         #expect(loaded.setting("listen.host")?.source == .profile("dev"))
-        #expect(loaded.setting("membership.joinTimeout") == EffectiveSetting(key: "membership.joinTimeout", value: "10s", source: .defaultValue))
+        #expect(
+            loaded.setting("membership.joinTimeout")
+                == EffectiveSetting(key: "membership.joinTimeout", value: "10s", source: .defaultValue))
         #expect(distribution.cookie == Cookie("from-the-file"))
     }
 
@@ -101,7 +104,9 @@ import Testing
         #expect(distribution.transport.sendQueue.maxMessages == 12)
         #expect(distribution.overlay.name == "client-server")
         #expect(loaded.setting("overlay.clientServer.role")?.value == "client")
-        #expect(loaded.setting("overlay.hyparview.activeMaxSize")?.source == .environment("PARTISAN_OVERLAY_HYPARVIEW_ACTIVE_MAX_SIZE"))
+        #expect(
+            loaded.setting("overlay.hyparview.activeMaxSize")?.source
+                == .environment("PARTISAN_OVERLAY_HYPARVIEW_ACTIVE_MAX_SIZE"))
         #expect(distribution.channels.map(\.name) == ["bulk", "big", "default", "membership"])
         #expect(distribution.transport.hidden)
         #expect(distribution.membership.reconnectMaxBackoff == .milliseconds(1500))
@@ -129,7 +134,10 @@ import Testing
         let missing = await fixture.error(environment: [
             "PARTISAN_NAME": "s@127.0.0.1", "PARTISAN_COOKIE": "c", "PARTISAN_OVERLAY_KIND": "static",
         ])
-        guard case .missing(let key, _) = missing else { Issue.record("\(String(describing: missing))"); return }
+        guard case .missing(let key, _) = missing else {
+            Issue.record("\(String(describing: missing))")
+            return
+        }
         #expect(key == "overlay.static.peers")
     }
 }

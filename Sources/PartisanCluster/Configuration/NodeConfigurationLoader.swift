@@ -101,8 +101,10 @@ public struct NodeConfigurationLoader: Sendable {
             } else if !ConfigurationSchema.otherEnvironmentVariables.contains(name) {
                 let prefix = "PARTISAN_"
                 let suggestion = KeySuggestion.nearest(
-                    to: String(name.dropFirst(prefix.count)), among: known.sorted().map { String($0.dropFirst(prefix.count)) })
-                throw .unknownEnvironmentVariable(PrintableText.escaped(name), suggestion: suggestion.map { prefix + $0 })
+                    to: String(name.dropFirst(prefix.count)),
+                    among: known.sorted().map { String($0.dropFirst(prefix.count)) })
+                throw .unknownEnvironmentVariable(
+                    PrintableText.escaped(name), suggestion: suggestion.map { prefix + $0 })
             }
         }
         return variables

@@ -8,7 +8,7 @@ public enum ConfigurationSchema {
     /// The sections, in the order they are read.
     static var sections: [any ConfigurationSection.Type] {
         [
-        NodeSection.self, ListenSection.self, CookieSection.self, TLSSection.self, OverlaySection.self,
+            NodeSection.self, ListenSection.self, CookieSection.self, TLSSection.self, OverlaySection.self,
             ChannelsSection.self, MembershipSection.self, TransportSection.self, RPCSection.self, LogSection.self,
         ]
     }

@@ -55,7 +55,8 @@ enum CookieSection: ConfigurationSection {
                     key: value.name,
                     reason: "set cookie.file or cookie, or HOME for the default file ~/\(CookieFile.defaultFileName)")
             }
-            let defaultPath = home.hasSuffix("/") ? home + CookieFile.defaultFileName : "\(home)/\(CookieFile.defaultFileName)"
+            let defaultPath =
+                home.hasSuffix("/") ? home + CookieFile.defaultFileName : "\(home)/\(CookieFile.defaultFileName)"
             settings.recordDefault(ConfigurationKey(file.name, .path, defaultValue: defaultPath, summary: file.summary))
             guard context.createsCookieFile || access(defaultPath, F_OK) == 0 else {
                 return  // Checking only: the file is made when the node starts.

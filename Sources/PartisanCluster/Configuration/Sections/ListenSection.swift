@@ -47,6 +47,7 @@ enum ListenSection: ConfigurationSection {
         throw .missing(
             key: advertisedHost.name,
             reason: "listen.host \(distribution.listenHost) (\(settings.source(of: host) ?? .defaultValue)) listens on "
-                + "every interface, so peers need the address that reaches this node (\(advertisedHost.environmentVariable))")
+                + "every interface, so peers need the address that reaches this node (\(advertisedHost.environmentVariable))"
+        )
     }
 }

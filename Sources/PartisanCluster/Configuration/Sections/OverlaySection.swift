@@ -46,7 +46,8 @@ enum OverlaySection: ConfigurationSection {
                 "neighborRequestTimeout", hyParView.neighborRequestTimeout, 1...1_000,
                 "Periods a NEIGHBOR request waits for its answer.", \.neighborRequestTimeout),
             count(
-                "forwardHopLimit", hyParView.forwardHopLimit, 1...100, "Hops a message forwarded through the overlay may take.",
+                "forwardHopLimit", hyParView.forwardHopLimit, 1...100,
+                "Hops a message forwarded through the overlay may take.",
                 \.forwardHopLimit),
         ]
     }
@@ -55,14 +56,16 @@ enum OverlaySection: ConfigurationSection {
         [
             (
                 ConfigurationKey(
-                    "overlay.hyparview.shuffleInterval", .duration, defaultValue: DurationText.format(hyParView.shuffleInterval),
+                    "overlay.hyparview.shuffleInterval", .duration,
+                    defaultValue: DurationText.format(hyParView.shuffleInterval),
                     summary: "Period of the passive-view shuffle."), \.shuffleInterval
             ),
             (
                 ConfigurationKey(
                     "overlay.hyparview.randomPromotionInterval", .duration,
                     defaultValue: DurationText.format(hyParView.randomPromotionInterval),
-                    summary: "Period of random promotion and of the active-view symmetry check."), \.randomPromotionInterval
+                    summary: "Period of random promotion and of the active-view symmetry check."),
+                \.randomPromotionInterval
             ),
         ]
     }
@@ -80,7 +83,11 @@ enum OverlaySection: ConfigurationSection {
         if chosen == nil { settings.recordDefault(kind) }
         var parameters = HyParViewConfiguration()
         for (key, path) in hyParViewCounts {
-            if let value = try settings.integer(key) { parameters[keyPath: path] = value } else { settings.recordDefault(key) }
+            if let value = try settings.integer(key) {
+                parameters[keyPath: path] = value
+            } else {
+                settings.recordDefault(key)
+            }
         }
         for (key, path) in hyParViewPeriods {
             if let value = try settings.parsed(key, MembershipSection.positiveDuration)?.value {
@@ -104,7 +111,8 @@ enum OverlaySection: ConfigurationSection {
             configuration.distribution?.overlay = .hyParView(
                 HyParViewConfiguration(
                     activeMaxSize: parameters.activeMaxSize, activeMinSize: parameters.activeMinSize,
-                    passiveMaxSize: parameters.passiveMaxSize, activeRandomWalkLength: parameters.activeRandomWalkLength,
+                    passiveMaxSize: parameters.passiveMaxSize,
+                    activeRandomWalkLength: parameters.activeRandomWalkLength,
                     passiveRandomWalkLength: parameters.passiveRandomWalkLength,
                     shuffleInterval: parameters.shuffleInterval, shuffleActiveCount: parameters.shuffleActiveCount,
                     shufflePassiveCount: parameters.shufflePassiveCount, randomPromotion: parameters.randomPromotion,

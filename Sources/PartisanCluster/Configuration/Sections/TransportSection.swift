@@ -14,7 +14,8 @@ enum TransportSection: ConfigurationSection {
                 "handshakeFrameSize", defaults.handshakeFrameSize, 512...(64 << 10),
                 "The largest frame accepted before the peer has proved the cookie, in bytes.", \.handshakeFrameSize),
             integer(
-                "maxHandshakes", defaults.maxHandshakes, 1...1_000_000, "The most inbound connections in their handshake.",
+                "maxHandshakes", defaults.maxHandshakes, 1...1_000_000,
+                "The most inbound connections in their handshake.",
                 \.maxHandshakes),
             integer(
                 "maxHandshakesPerAddress", defaults.maxHandshakesPerAddress, 1...1_000_000,
@@ -34,10 +35,14 @@ enum TransportSection: ConfigurationSection {
     /// The duration settings: key and field.
     static var durations: [(ConfigurationKey, WritableKeyPath<TransportConfiguration, Duration>)] {
         [
-            duration("handshakeTimeout", defaults.handshakeTimeout, "How long a handshake may take.", \.handshakeTimeout),
-            duration("connectTimeout", defaults.connectTimeout, "How long an outbound TCP connect may take.", \.connectTimeout),
             duration(
-                "busyWait", defaults.busyWait, "How long an event loop polls after a read before it sleeps (Erlang's +sbwt).",
+                "handshakeTimeout", defaults.handshakeTimeout, "How long a handshake may take.", \.handshakeTimeout),
+            duration(
+                "connectTimeout", defaults.connectTimeout, "How long an outbound TCP connect may take.",
+                \.connectTimeout),
+            duration(
+                "busyWait", defaults.busyWait,
+                "How long an event loop polls after a read before it sleeps (Erlang's +sbwt).",
                 \.busyWait),
         ]
     }
@@ -68,7 +73,11 @@ enum TransportSection: ConfigurationSection {
     ) throws(ConfigurationError) {
         guard var transport = configuration.distribution?.transport else { return }
         for (key, path) in counts {
-            if let value = try settings.integer(key) { transport[keyPath: path] = value } else { settings.recordDefault(key) }
+            if let value = try settings.integer(key) {
+                transport[keyPath: path] = value
+            } else {
+                settings.recordDefault(key)
+            }
         }
         for (key, path) in durations {
             // A zero busy wait turns it off; a zero timeout would fail every connection.
@@ -78,7 +87,11 @@ enum TransportSection: ConfigurationSection {
             if let value { transport[keyPath: path] = value } else { settings.recordDefault(key) }
         }
         for (key, path) in flags {
-            if let value = try settings.boolean(key) { transport[keyPath: path] = value } else { settings.recordDefault(key) }
+            if let value = try settings.boolean(key) {
+                transport[keyPath: path] = value
+            } else {
+                settings.recordDefault(key)
+            }
         }
         switch try settings.choice(connectionSharing) {
         case "shared": transport.connectionSharing = .shared
@@ -92,7 +105,10 @@ enum TransportSection: ConfigurationSection {
         _ name: String, _ defaultValue: Int, _ range: ClosedRange<Int>, _ summary: String,
         _ path: WritableKeyPath<TransportConfiguration, Int>
     ) -> (ConfigurationKey, WritableKeyPath<TransportConfiguration, Int>) {
-        (ConfigurationKey("transport.\(name)", .integer(range), defaultValue: "\(defaultValue)", summary: summary), path)
+        (
+            ConfigurationKey("transport.\(name)", .integer(range), defaultValue: "\(defaultValue)", summary: summary),
+            path
+        )
     }
 
     private static func duration(
