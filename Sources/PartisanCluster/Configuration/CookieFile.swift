@@ -15,7 +15,7 @@ public enum CookieFile {
     /// The per-user default file, relative to `$HOME`: `.partisan.cookie`.
     public static let defaultFileName = ".partisan.cookie"
     /// The largest cookie file read, in bytes.
-    public static let maximumSize = 4096
+    package static let maximumSize = 4096
 
     /// The cookie in the file at `path`, after checking it is a regular file private to its
     /// owner.
@@ -56,7 +56,7 @@ public enum CookieFile {
     }
 
     /// 32 bytes from the system's cryptographic random generator, base64url without padding.
-    public static func randomSecret() -> String {
+    package static func randomSecret() -> String {
         var generator = SystemRandomNumberGenerator()
         let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
         return Data(bytes).base64EncodedString()
@@ -66,7 +66,7 @@ public enum CookieFile {
     }
 
     /// `text` without trailing whitespace and newlines.
-    public static func trimmed(_ text: String) -> String {
+    package static func trimmed(_ text: String) -> String {
         var text = Substring(text)
         while let last = text.last, last.isWhitespace || last.isNewline { text.removeLast() }
         return String(text)

@@ -20,8 +20,8 @@ public struct ConfigurationKey: Sendable, Hashable {
     /// Whether its value is a secret: never printed, never logged.
     public let isSecret: Bool
 
-    /// A key of the schema.
-    public init(
+    /// A key of the schema (sections declare theirs).
+    package init(
         _ name: String, _ kind: Kind, defaultValue: String, summary: String, flag: String? = nil,
         isSecret: Bool = false
     ) {
