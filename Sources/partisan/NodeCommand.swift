@@ -71,10 +71,10 @@ struct NodeCommand: AsyncParsableCommand {
     }
 
     /// The flags given, as keys of the configuration schema, above every other source.
-    func loader() throws -> NodeConfigurationLoader {
+    func loader() -> NodeConfigurationLoader {
         var loader = NodeConfigurationLoader(file: config)
         let texts: [(flag: String, key: String, value: String?)] = [
-            ("--profile", "profile", profile), ("--name", "name", name),
+            ("--profile", "profile", profile), ("--name", "name", name), ("--listen", "listen", listen),
             ("--cookie", "cookie", cookie.cookie), ("--cookie-file", "cookie.file", cookie.cookieFile),
             ("--channels", "channels", channels), ("--log-level", "log.level", logLevel),
             ("--gossip-interval", "membership.gossipInterval", gossipInterval.map { "\($0)s" }),
@@ -85,11 +85,6 @@ struct NodeCommand: AsyncParsableCommand {
         for (flag, key, value) in texts {
             if let value { loader.setFlag(flag, key: key, value: value) }
         }
-        if let listen {
-            let address = try CommandLineValues.address(listen, option: "--listen")
-            loader.setFlag("--listen", key: "listen.host", value: address.host)
-            loader.setFlag("--listen", key: "listen.port", value: "\(address.port)")
-        }
         return loader
     }
 
@@ -99,7 +94,7 @@ struct NodeCommand: AsyncParsableCommand {
         let configuration: PartisanNode.Configuration
         do {
             configuration = try await loader().load().configuration
-        } catch let error as ConfigurationError {
+        } catch {
             CommandLineValues.printError(error.description)
             throw CommandLineValues.configuration
         }

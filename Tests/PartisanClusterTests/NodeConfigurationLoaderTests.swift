@@ -140,4 +140,23 @@ import Testing
         }
         #expect(key == "overlay.static.peers")
     }
+
+    @Test func test_listen_is_short_for_host_and_port_each_part_from_the_higher_source() async throws {
+        let fixture = try ConfigurationFixture()
+        try fixture.write("long.yaml", "name: l@127.0.0.1\ncookie: c\nlisten:\n  host: 127.0.0.2\n  port: 1111\n")
+        let environment = try await fixture.load(file: "long.yaml", environment: ["PARTISAN_LISTEN": "[::1]:2222"])
+        #expect(environment.configuration.distribution?.listenHost == "::1")
+        #expect(environment.configuration.distribution?.listenPort == 2222)
+        #expect(environment.setting("listen.port")?.source == .environment("PARTISAN_LISTEN"))
+        // Within one source the long form wins; a part the long form leaves out comes from the short one.
+        let same = try await fixture.load(
+            file: "long.yaml", environment: ["PARTISAN_LISTEN": "127.0.0.3:3333", "PARTISAN_LISTEN_PORT": "4444"])
+        #expect(same.configuration.distribution?.listenHost == "127.0.0.3")
+        #expect(same.configuration.distribution?.listenPort == 4444)
+        let bad = await fixture.error(file: "long.yaml", environment: ["PARTISAN_LISTEN": "::1:80"])
+        guard case .badValue(key: "listen", source: .environment("PARTISAN_LISTEN"), _, _) = bad else {
+            Issue.record("\(String(describing: bad))")
+            return
+        }
+    }
 }

@@ -13,6 +13,7 @@ enum KeySuggestion {
         let lowered = name.lowercased()
         if let match = candidates.first(where: { $0.lowercased() == lowered }) { return match }
         if let match = candidates.first(where: { $0.lowercased().hasSuffix("." + lowered) }) { return match }
+        if let match = candidates.first(where: { $0.lowercased().hasPrefix(lowered + ".") }) { return match }
         let word = Array(lowered.unicodeScalars)
         var best: (name: String, distance: Int)?
         for candidate in candidates {

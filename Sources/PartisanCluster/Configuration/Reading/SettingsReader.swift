@@ -118,7 +118,9 @@ final class SettingsReader {
         }
     }
 
-    private func record(_ key: ConfigurationKey, _ value: String, _ source: ConfigurationSource) {
+    /// Records `key` as `value` from `source`, replacing what a read recorded (a section that
+    /// merges two keys records the result).
+    func record(_ key: ConfigurationKey, _ value: String, _ source: ConfigurationSource) {
         effective.removeAll { $0.key == key.name }
         let shown = key.isSecret ? EffectiveSetting.redacted : PrintableText.escaped(value)
         effective.append(EffectiveSetting(key: key.name, value: shown, source: source))

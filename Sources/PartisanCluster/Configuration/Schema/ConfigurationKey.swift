@@ -57,6 +57,8 @@ public struct ConfigurationKey: Sendable, Hashable {
         case text
         /// A path to a file.
         case path
+        /// `HOST:PORT`, `[IPv6]:PORT` for an IPv6 address.
+        case address
         /// A whole number in the range.
         case integer(ClosedRange<Int>)
         /// `true` or `false` (a variable or flag may also say `yes`/`no`, `1`/`0`).
@@ -73,6 +75,7 @@ public struct ConfigurationKey: Sendable, Hashable {
             switch self {
             case .text: "a non-empty text"
             case .path: "a file path"
+            case .address: "HOST:PORT ([IPv6]:PORT for an IPv6 address)"
             case .integer(let range):
                 range.upperBound == .max
                     ? "an integer of at least \(range.lowerBound)"
