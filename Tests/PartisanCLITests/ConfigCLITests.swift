@@ -119,9 +119,15 @@ import Testing
         let directory = try CookieCLITests.directory()
         let file = try CookieCLITests.file(
             "cluster.yaml", in: directory, contents: "name: check@127.0.0.1\nlisten:\n  port: 9555\n")
+        // swift-configuration writes every lookup to CONFIG_ACCESS_LOG_FILE when it is set: the
+        // cookie is marked secret there too.
+        let accessLog = directory.appendingPathComponent("access.log").path
         let result = try await CLIProcess.run(
             ["config", "check", file],
-            environment: ["PARTISAN_COOKIE": "never-print-me", "PARTISAN_MEMBERSHIP_SUSPECT_AFTER": "4s"])
+            environment: [
+                "PARTISAN_COOKIE": "never-print-me", "PARTISAN_MEMBERSHIP_SUSPECT_AFTER": "4s",
+                "CONFIG_ACCESS_LOG_FILE": accessLog,
+            ])
         #expect(result.status == 0, "stderr: \(result.stderr)")
         let lines = result.stdout.split(separator: "\n").map(String.init)
         let line = { (key: String) in
@@ -135,6 +141,8 @@ import Testing
                 == "membership.suspectAfter = 4s (environment PARTISAN_MEMBERSHIP_SUSPECT_AFTER)")
         #expect(line("overlay.kind") == "overlay.kind = fullmesh (default)")
         #expect(!result.stdout.contains("never-print-me") && !result.stderr.contains("never-print-me"))
+        let logged = try String(contentsOfFile: accessLog, encoding: .utf8)
+        #expect(logged.contains("cookie") && !logged.contains("never-print-me"), "\(logged)")
         let keys = try await CLIProcess.run(["config", "keys"])
         #expect(keys.status == 0)
         // Every key `config keys` lists is in the check's output.
