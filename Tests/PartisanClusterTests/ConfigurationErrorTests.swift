@@ -143,4 +143,21 @@ import Testing
             return
         }
     }
+
+    @Test func test_a_file_that_holds_the_cookie_must_be_private_and_the_cookie_is_trimmed() async throws {
+        let fixture = try ConfigurationFixture()
+        try fixture.write("open.yaml", "name: o@127.0.0.1\ncookie: open-secret\n", mode: 0o644)
+        let error = await fixture.error(file: "open.yaml")
+        guard case .unusableFile(key: "cookie", source: .file(fixture.path("open.yaml")), let reason) = error else {
+            Issue.record("\(String(describing: error))")
+            return
+        }
+        #expect(reason.contains("chmod 600") && !reason.contains("open-secret"))
+        // The same file private to its owner loads; a cookie from the environment is trimmed as ping trims it.
+        try fixture.write("private.yaml", "name: o@127.0.0.1\ncookie: open-secret\n")
+        #expect(
+            try await fixture.load(file: "private.yaml").configuration.distribution?.cookie == Cookie("open-secret"))
+        let trimmed = try await fixture.load(environment: ["PARTISAN_NAME": "o@127.0.0.1", "PARTISAN_COOKIE": "s3 \n"])
+        #expect(trimmed.configuration.distribution?.cookie == Cookie("s3"))
+    }
 }

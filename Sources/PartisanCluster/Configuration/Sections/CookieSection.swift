@@ -35,9 +35,9 @@ enum CookieSection: ConfigurationSection {
         case (let secret?, let path?) where secret.source.precedence == path.source.precedence:
             throw .conflict(keys: [value.name, file.name], source: secret.source)
         case (let secret?, let path?) where secret.source.precedence < path.source.precedence:
-            (cookie, source) = (Cookie(secret.value), secret.source)
+            (cookie, source) = (try inline(secret.value, source: secret.source, settings), secret.source)
         case (let secret?, nil):
-            (cookie, source) = (Cookie(secret.value), secret.source)
+            (cookie, source) = (try inline(secret.value, source: secret.source, settings), secret.source)
         case (_, let path?):
             if secret == nil { settings.recordDefault(value) }
             cookie = try read(path.value, source: path.source)
@@ -78,6 +78,26 @@ enum CookieSection: ConfigurationSection {
                 got: nil)
         }
         configuration.distribution?.cookie = cookie
+    }
+
+    /// The cookie written in a source, trailing whitespace trimmed. A configuration file that
+    /// holds it must be private to its owner, as a cookie file must.
+    private static func inline(
+        _ text: String, source: ConfigurationSource, _ settings: SettingsReader
+    ) throws(ConfigurationError) -> Cookie {
+        let trimmed = CookieFile.trimmed(text)
+        guard !trimmed.isEmpty else { throw settings.bad(value, source, got: nil) }
+        if case .file(let path) = source {
+            var info = stat()
+            if stat(path, &info) == 0, info.st_mode & 0o077 != 0 {
+                throw .unusableFile(
+                    key: value.name, source: source,
+                    reason: "the configuration file holds the cookie and is readable or writable by group or others "
+                        + "(mode 0\(String(info.st_mode & 0o777, radix: 8))): run chmod 600 on it, or move the "
+                        + "cookie to a cookie.file")
+            }
+        }
+        return Cookie(trimmed)
     }
 
     private static func read(_ path: String, source: ConfigurationSource) throws(ConfigurationError) -> Cookie {
