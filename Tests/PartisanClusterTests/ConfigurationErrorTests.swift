@@ -46,6 +46,10 @@ import Testing
             (nil, ["PARTISAN_OVERLAY_KIND": "ring"], "overlay.kind", .environment("PARTISAN_OVERLAY_KIND")),
             (nil, ["PARTISAN_CHANNELS": "bulk:0"], "channels", .environment("PARTISAN_CHANNELS")),
             (
+                nil, ["PARTISAN_CHANNELS": (1...33).map { "c\($0):1" }.joined(separator: ",")], "channels",
+                .environment("PARTISAN_CHANNELS")
+            ),
+            (
                 nil, ["PARTISAN_TRANSPORT_HANDSHAKE_TIMEOUT": "0s"], "transport.handshakeTimeout",
                 .environment("PARTISAN_TRANSPORT_HANDSHAKE_TIMEOUT")
             ),

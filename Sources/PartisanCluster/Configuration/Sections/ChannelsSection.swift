@@ -11,6 +11,8 @@ enum ChannelsSection: ConfigurationSection {
 
     /// The largest parallelism accepted for one channel.
     static let maximumParallelism = 64
+    /// The most channels accepted (each costs `parallelism` connections per peer).
+    static let maximumChannels = 32
 
     static func apply(
         _ settings: SettingsReader, to configuration: inout PartisanNode.Configuration, context: ConfigurationContext
@@ -18,6 +20,11 @@ enum ChannelsSection: ConfigurationSection {
         guard var specs = try settings.list(channels, spec)?.value else {
             settings.recordDefault(channels)
             return
+        }
+        if specs.count > maximumChannels {
+            throw .badValue(
+                key: channels.name, source: settings.source(of: channels) ?? .defaultValue,
+                expected: "at most \(maximumChannels) channels", got: "\(specs.count) channels")
         }
         if Set(specs.map(\.name)).count != specs.count {
             throw .badValue(

@@ -8,6 +8,8 @@ import Partisan
 /// `NAME@HOST` listening on `HOST:PORT`).
 enum OverlaySection: ConfigurationSection {
     private static let hyParView = HyParViewConfiguration()
+    /// The most peers a static overlay lists.
+    static let maximumStaticPeers = 10_000
 
     static let kind = ConfigurationKey(
         "overlay.kind", .choice(["fullmesh", "hyparview", "client-server", "static"]), defaultValue: "fullmesh",
@@ -106,6 +108,11 @@ enum OverlaySection: ConfigurationSection {
         let channels = configuration.distribution?.channels ?? ChannelSpec.standard
         let staticPeers = try settings.list(peers) { peer(from: $0, channels: channels) }
         if staticPeers == nil { settings.recordDefault(peers) }
+        if let staticPeers, staticPeers.value.count > maximumStaticPeers {
+            throw .badValue(
+                key: peers.name, source: staticPeers.source, expected: "at most \(maximumStaticPeers) peers",
+                got: "\(staticPeers.value.count) peers")
+        }
         switch chosen {
         case "hyparview":
             configuration.distribution?.overlay = .hyParView(
