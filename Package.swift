@@ -29,6 +29,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         // Configuration files (JSON, YAML), environment variables and flags (PartisanCluster).
         .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0", traits: ["JSON", "YAML"]),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
@@ -41,6 +43,7 @@ let package = Package(
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "HeapModule", package: "swift-collections"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ],
             swiftSettings: strict
         ),
@@ -56,6 +59,7 @@ let package = Package(
                 .product(name: "NIOTLS", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "DequeModule", package: "swift-collections"),
             ],
             swiftSettings: strict
@@ -70,7 +74,9 @@ let package = Package(
         // The library users import: the node facade (runtime + distribution) and the behaviours.
         .target(
             name: "Partisan",
-            dependencies: ["PartisanCore", "PartisanDistribution"],
+            dependencies: [
+                "PartisanCore", "PartisanDistribution", .product(name: "Metrics", package: "swift-metrics"),
+            ],
             swiftSettings: strict
         ),
         // Cluster formation: configuration per environment (swift-configuration), with discovery,
@@ -93,6 +99,11 @@ let package = Package(
                 "PartisanCluster",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: strict
         ),
@@ -180,7 +191,9 @@ let package = Package(
         // Several distributed nodes in one OS process over TCP on 127.0.0.1: remote processes.
         .testTarget(
             name: "PartisanNodeTests",
-            dependencies: ["Partisan", "PartisanTestSupport"],
+            dependencies: [
+                "Partisan", "PartisanTestSupport", .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ],
             swiftSettings: strict
         ),
         // Black-box tests of the `partisan` tool: real OS processes (the binary must be built).

@@ -12,10 +12,11 @@ struct NodeCommand: AsyncParsableCommand {
         abstract: "Run a node in the foreground; SIGTERM/SIGINT make it leave the cluster and exit 0.",
         discussion: """
             Prints `listening NAME@HOST HOST:PORT` (the real port when --listen asks for 0) once \
-            it accepts connections, then joins the --join contacts. Settings come from flags, \
-            then PARTISAN_* environment variables, then --config FILE (JSON or YAML), then the \
-            profile (--profile dev|prod), then the defaults; `partisan config keys` lists them \
-            and `partisan config check FILE` shows the effective ones. The cookie comes from \
+            it accepts connections (then `metrics http://HOST:PORT/metrics` with --metrics), \
+            then joins the --join contacts. Settings come from flags, then PARTISAN_* \
+            environment variables, then --config FILE (JSON or YAML), then the profile \
+            (--profile dev|prod), then the defaults; `partisan config keys` lists them and \
+            `partisan config check FILE` shows the effective ones. The cookie comes from \
             --cookie-file (or --cookie), else PARTISAN_COOKIE, else ~/.partisan.cookie (created \
             with a random secret and mode 0600 on first use); a cookie file open to group or \
             others is refused. On an address other than loopback, an empty or well-known cookie \
@@ -60,10 +61,14 @@ struct NodeCommand: AsyncParsableCommand {
 
     @OptionGroup var tls: TLSOptions
 
+    @Option(help: "Serve the node's metrics for Prometheus at http://HOST:PORT/metrics (port 0 picks a free one).")
+    var metrics: String?
+
     func validate() throws {
         if let name, Node(name) == nil { throw ValidationError("--name must be NAME@HOST, got '\(name)'") }
         if let listen { _ = try CommandLineValues.address(listen, option: "--listen") }
         for contact in join { _ = try CommandLineValues.address(contact, option: "--join") }
+        if let metrics { _ = try CommandLineValues.address(metrics, option: "--metrics") }
         _ = try CommandLineValues.channels(channels)
         guard (gossipInterval ?? 1) > 0, (suspectAfter ?? 1) > 0 else {
             throw ValidationError("--gossip-interval and --suspect-after must be positive")
@@ -101,6 +106,20 @@ struct NodeCommand: AsyncParsableCommand {
         let name = configuration.name.name
         let listen = configuration.distribution.map { ListenAddress(host: $0.listenHost, port: $0.listenPort) }
         let node: PartisanNode
+        let metricsAddress: ListenAddress?
+        do {
+            // Before the node starts, so that its metrics go to Prometheus's registry.
+            if let metrics {
+                metricsAddress = try await MetricsEndpoint.start(
+                    on: CommandLineValues.address(metrics, option: "--metrics"))
+            } else {
+                metricsAddress = nil
+            }
+        } catch {
+            CommandLineValues.printError(
+                "cannot serve metrics on \(metrics ?? ""): \(CommandLineValues.describe(error))")
+            throw CommandLineValues.unreachable
+        }
         do {
             node = try await PartisanNode.start(configuration)
             try InfoService.start(on: node)
@@ -117,6 +136,7 @@ struct NodeCommand: AsyncParsableCommand {
             throw CommandLineValues.unreachable
         }
         CommandLineValues.printLine("listening \(node.name) \(node.listenAddress!)")
+        if let metricsAddress { CommandLineValues.printLine("metrics http://\(metricsAddress)/metrics") }
         // Joining runs beside the wait for a signal: SIGTERM during a slow join still ends
         // the node at once.
         let contacts = try join.map { try CommandLineValues.address($0, option: "--join") }

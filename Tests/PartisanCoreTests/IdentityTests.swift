@@ -3,11 +3,18 @@ import PartisanCore
 import Testing
 
 @Suite struct IdentityTests {
-    @Test func node_names_need_one_at_sign_and_no_colon() throws {
+    @Test func node_names_need_one_at_sign_and_a_colon_only_in_an_ipv6_host() throws {
         let name = "a@127.0.0.1"
         #expect(Node(name)?.shortName == "a")
         #expect(Node(name)?.host == "127.0.0.1")
-        for bad in ["a", "@host", "a@", "a@b@c", "a@::1", "a b@host", ""] {
+        for good in ["a@::1", "a@fd00::5", "a@::ffff:10.0.0.1", "a@2001:db8:0:0:0:0:2:1", "app@pod-3.app.ns.svc"] {
+            #expect(Node(good) != nil, "\(good) should be accepted")
+        }
+        #expect(Node("a@fd00::5").host == "fd00::5")
+        for bad in [
+            "a", "@host", "a@", "a@b@c", "a b@host", "", "a:b@host", "a@host:1", "a@[::1]", "a@::1::2",
+            "a@1:2:3", "a@::1%eth0", "a@:::",
+        ] {
             #expect(Node(bad) == nil, "\(bad) should be rejected")
             #expect(throws: IdentityError.invalidNode(bad)) { try Node(validating: bad) }
         }
@@ -30,6 +37,26 @@ import Testing
         #expect(try Pid(parsing: pid.description) == pid)
         let withoutCreation = try Pid(parsing: "partisan:pid:a@127.0.0.1:0.1062.0")
         #expect(withoutCreation.id == 1062 && withoutCreation.serial == 0 && withoutCreation.creation == 0)
+    }
+
+    @Test func an_ipv6_host_is_in_brackets_in_uri_forms() throws {
+        let node: Node = "a@fd00::5"
+        let pid = Pid(node: node, id: 1062, serial: 0, creation: 7)
+        #expect(pid.description == "partisan:pid:a@[fd00::5]:0.1062.0:7")
+        #expect(try Pid(parsing: pid.description) == pid)
+        #expect(try Pid(parsing: "partisan:pid:a@[fd00::5]:0.1062.0").node == node)
+        let ref = Ref(node: node, creation: 3, words: (1, 2, 3))
+        #expect(ref.description == "partisan:ref:a@[fd00::5]:0.1.2.3:3")
+        #expect(try Ref(parsing: ref.description) == ref)
+        let name = try #require(RegisteredName("counter", on: node))
+        #expect(name.description == "partisan:name:a@[fd00::5]:counter")
+        #expect(try RegisteredName(parsing: name.description) == name)
+        for bad in [
+            "partisan:pid:a@[fd00::5]0.1.0:7", "partisan:pid:a@[fd00::5:0.1.0", "partisan:pid:a@fd00::5:0.1.0:7",
+            "partisan:pid:a@[nothex::1]:0.1.0", "partisan:pid:a@[fd00::5]:0.1.0:7:8",
+        ] {
+            #expect(throws: IdentityError.invalidURI(bad)) { try Pid(parsing: bad) }
+        }
     }
 
     @Test func malformed_uris_are_rejected_with_a_clear_error() {

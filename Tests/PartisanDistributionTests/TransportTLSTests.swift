@@ -135,6 +135,11 @@ import Testing
             binding: [], peerNames: CertificateNames(ipAddresses: [[127, 0, 0, 1]]), peerCertificateRequired: true)
         #expect(byIP.certificate(names: "a@127.0.0.1") && byIP.certificate(names: "b@127.0.0.1"))
         #expect(!byIP.certificate(names: "a@127.0.0.2") && !byIP.certificate(names: "a@localhost"))
+        let byIPv6 = TLSChannelInfo(
+            binding: [], peerNames: CertificateNames(ipAddresses: [[0xFD] + [UInt8](repeating: 0, count: 14) + [5]]),
+            peerCertificateRequired: true)
+        #expect(byIPv6.certificate(names: "a@fd00::5") && byIPv6.certificate(names: "a@fd00:0:0:0:0:0:0:5"))
+        #expect(!byIPv6.certificate(names: "a@fd00::6") && !byIPv6.certificate(names: "a@127.0.0.1"))
 
         let byDNS = TLSChannelInfo(
             binding: [], peerNames: CertificateNames(dnsNames: ["Node1.Example.org."]), peerCertificateRequired: true)

@@ -1,4 +1,5 @@
 import Partisan
+import PartisanDistribution
 import PartisanTestSupport
 import Testing
 
@@ -25,8 +26,8 @@ import Testing
         _ = try await client.connect(to: try #require(server.listenAddress))
         let store = client.genServer(RemoteStore.self, named: "store", on: server.name)
         for value in 1...200 { #expect(try await store.call(.put(value)) == value) }
-        // Idle again: a call after the loops have stopped polling still wakes them.
-        try await Task.sleep(for: .milliseconds(20))
+        // Idle again: a call after every loop has stopped polling still wakes them.
+        try await eventually { LoopBusyWait.polling == 0 }
         #expect(try await store.call(.get) == 200)
     }
 }

@@ -30,6 +30,10 @@ enum BehaviourCall {
         _ request: any Sendable, to server: RemoteSignal.Destination?, timeout: CallTimeout, from caller: ProcessContext
     ) async throws(GenServerError) -> any Sendable {
         guard let server else { throw .noproc }
+        let started = ContinuousClock.now
+        defer {
+            caller.runtime.callMetrics.record(ContinuousClock.now - started, remote: server.node != caller.node)
+        }
         return try await PendingCall.start(request, to: server, from: caller).receive(timeout: timeout, from: caller)
     }
 

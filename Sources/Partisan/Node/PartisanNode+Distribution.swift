@@ -103,6 +103,7 @@ extension PartisanNode {
     /// Stops the node: ends every session (peers see `noconnection` for links and monitors to
     /// this node's processes), closes the listener, then kills the node's remaining processes.
     public func shutdown() async {
+        metricsSampler?.cancel()
         broadcasts.stopAll()
         membership?.stop()
         await kernel?.shutdown()

@@ -21,6 +21,9 @@ public final class PartisanNode: Sendable {
     public let rpcService: RPCService
     /// The Plumtree broadcasts running on the node, by name (see ``startPlumtreeBroadcast(_:handler:configuration:)``).
     let broadcasts = BroadcastRegistry()
+    /// Samples the node's gauges (``Configuration/MetricsSettings/sampleInterval``); `nil` when
+    /// sampling is off.
+    let metricsSampler: NodeMetricsSampler?
 
     private init(
         runtime: ProcessRuntime, kernel: NetKernel?, codec: MessageCodec, membership: MembershipService? = nil,
@@ -38,6 +41,11 @@ public final class PartisanNode: Sendable {
             }
         }
         rpcService.maxConcurrentCalls = configuration.rpc.maxConcurrentCalls
+        let rpcService = self.rpcService
+        metricsSampler = configuration.metrics.sampleInterval.map { interval in
+            NodeMetricsSampler(
+                runtime: runtime, rpc: rpcService, membership: membership, kernel: kernel, interval: interval)
+        }
         runtime.crashReports = configuration.logging.crashReports
         BuiltinFunctions.register(on: self)
         if kernel != nil { rpcService.startServer() }
@@ -57,7 +65,7 @@ public final class PartisanNode: Sendable {
         let execution = configuration.execution ?? (configuration.distribution == nil ? .global : .eventLoops)
         let runtime = ProcessRuntime(
             node: configuration.name, creation: configuration.creation, logger: configuration.logging.logger,
-            executor: execution.executor)
+            executor: execution.executor, metrics: configuration.metrics.factory)
         guard let distribution = configuration.distribution else {
             return PartisanNode(runtime: runtime, kernel: nil, codec: makeCodec(), configuration: configuration)
         }

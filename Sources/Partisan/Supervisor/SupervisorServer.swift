@@ -1,3 +1,5 @@
+import Metrics
+
 /// The supervisor process: a ``GenServer`` that traps exits, so the call mechanism, the
 /// synchronous start, `stop` and "an exit from the parent runs `terminate`" come from the
 /// GenServer loop. This file holds its state, start and API requests;
@@ -214,6 +216,12 @@ struct SupervisorServer: GenServer {
     // MARK: Reporting
 
     func report(_ kind: SupervisorEvent.Kind, context: GenServerContext) {
+        if case .childRestarted = kind {
+            Counter(
+                label: MetricName.supervisorRestarts, dimensions: [("node", context.node.name)],
+                factory: context.process.runtime.metricsFactory
+            ).increment()
+        }
         options.observer?(SupervisorEvent(supervisor: context.pid, kind: kind))
     }
 }

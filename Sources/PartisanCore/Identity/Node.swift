@@ -1,8 +1,10 @@
 /// The name of a node, such as `a@127.0.0.1`: Erlang's node atom.
 ///
-/// A name is `name@host`: both parts non-empty, exactly one `@`, and no `:` (the URI forms of
-/// pids, references and registered names use `:` as their separator). Hosts are names or IPv4
-/// addresses; IPv6 literals are not supported in node names.
+/// A name is `name@host`: both parts non-empty, exactly one `@`, no whitespace, at most 255
+/// bytes. The host is a host name (`app@pod-3.app.ns.svc`), an IPv4 address (`a@10.0.0.5`) or
+/// an IPv6 address without brackets (`a@fd00::5`, as Erlang writes it); `:` appears only in
+/// an IPv6 host. The URI forms of pids, references and registered names write an IPv6 host in
+/// brackets (`partisan:pid:a@[fd00::5]:0.1.0:7`), since `:` separates their fields.
 public struct Node: Hashable, Sendable, Comparable, CustomStringConvertible {
     /// The full name, `name@host`.
     public let name: String
@@ -26,6 +28,10 @@ public struct Node: Hashable, Sendable, Comparable, CustomStringConvertible {
     /// The part after the `@`.
     public var host: Substring { name[name.index(after: name.firstIndex(of: "@")!)...] }
 
+    /// The name as it appears in a Partisan URI: an IPv6 host in brackets (`a@[::1]`), any
+    /// other name as it is.
+    var uriForm: String { host.contains(":") ? "\(shortName)@[\(host)]" : name }
+
     public var description: String { name }
 
     public static func < (lhs: Node, rhs: Node) -> Bool { lhs.name < rhs.name }
@@ -47,26 +53,33 @@ public struct Node: Hashable, Sendable, Comparable, CustomStringConvertible {
         return name.withUTF8 { isValid(utf8: UnsafeRawBufferPointer($0)) } ?? !name.contains(where: \.isWhitespace)
     }
 
-    /// Checks a name's UTF-8 bytes in one pass: `true` or `false` for an ASCII name, `nil`
-    /// when it has the right shape but non-ASCII bytes, whose whitespace the caller must check
-    /// on the decoded characters. Every pid and reference decoded from the wire checks its
+    /// Checks a name's UTF-8 bytes in one pass (a second, over the host, only when it has a
+    /// `:`): `true` or `false` for an ASCII name, `nil` when it has the right shape but
+    /// non-ASCII bytes, whose whitespace the caller must check on the decoded characters. Every pid and reference decoded from the wire checks its
     /// node name, so this runs on raw bytes (iterating `Character`s, or even a `String`'s UTF-8
     /// view, showed in remote-call profiles).
     static func isValid(utf8 bytes: UnsafeRawBufferPointer) -> Bool? {
         var at = -1
         var ats = 0
+        var firstColon = -1
         var ascii = true
         for index in bytes.indices {
             switch bytes[index] {
             case UInt8(ascii: "@"):
                 ats += 1
                 at = index
-            case UInt8(ascii: ":"), UInt8(ascii: " "), 0x09...0x0D: return false
+            case UInt8(ascii: ":"):
+                if firstColon < 0 { firstColon = index }
+            case UInt8(ascii: " "), 0x09...0x0D: return false
             case 0x80...: ascii = false
             default: break
             }
         }
         guard bytes.count <= 255, ats == 1, at > 0, at < bytes.count - 1 else { return false }
+        if firstColon >= 0 {
+            // Only an IPv6 host has a `:`; an IPv6 literal is ASCII.
+            return firstColon > at && IPv6Literal.bytes(bytes[(at + 1)...]) != nil
+        }
         return ascii ? true : nil
     }
 }

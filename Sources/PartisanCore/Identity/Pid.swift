@@ -28,7 +28,7 @@ public struct Pid: Hashable, Sendable, Comparable, CustomStringConvertible {
     }
 
     /// The URI form, `partisan:pid:NODE:0.ID.SERIAL:CREATION`.
-    public var description: String { "partisan:pid:\(node.name):0.\(id).\(serial):\(creation)" }
+    public var description: String { "partisan:pid:\(node.uriForm):0.\(id).\(serial):\(creation)" }
 
     /// Parses the URI form; the trailing `:CREATION` may be omitted.
     public init(parsing uri: String) throws(IdentityError) {

@@ -22,7 +22,7 @@ public struct Ref: Hashable, Sendable, CustomStringConvertible {
 
     /// The URI form, `partisan:ref:NODE:0.A.B.C:CREATION`.
     public var description: String {
-        "partisan:ref:\(node.name):0.\(words.0).\(words.1).\(words.2):\(creation)"
+        "partisan:ref:\(node.uriForm):0.\(words.0).\(words.1).\(words.2):\(creation)"
     }
 
     /// Parses the URI form; the trailing `:CREATION` may be omitted.

@@ -17,7 +17,7 @@ public struct RegisteredName: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// The URI form, `partisan:name:NODE:NAME`.
-    public var description: String { "partisan:name:\(node.name):\(name)" }
+    public var description: String { "partisan:name:\(node.uriForm):\(name)" }
 
     /// Parses the URI form.
     public init(parsing uri: String) throws(IdentityError) {

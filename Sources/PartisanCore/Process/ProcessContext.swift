@@ -62,10 +62,22 @@ public final class ProcessContext: @unchecked Sendable {
             guard s.exitReason == nil else { return nil }
             if let alias, !s.aliases.contains(alias) { return nil }
             s.queue.append(message)
+            s.mailboxHighWater = max(s.mailboxHighWater, s.queue.count + inboxCount.load(ordering: .relaxed))
             defer { s.waiter = nil }
             return s.waiter?.continuation
         }
         parked?.resume()
+    }
+
+    /// The mailbox's high-water mark since the previous call; the mark restarts from the
+    /// mailbox's length now.
+    func takeMailboxHighWater() -> Int {
+        let inboxLength = inboxCount.load(ordering: .relaxed)
+        return state.withLock { s in
+            let length = s.queue.count + inboxLength
+            defer { s.mailboxHighWater = length }
+            return max(s.mailboxHighWater, length)
+        }
     }
 
     /// Ends the process with `reason` unless it already ended: wakes a parked receive,
@@ -125,6 +137,9 @@ struct Waiter {
 /// Everything about a process that the lock in ``ProcessContext`` guards.
 struct ProcessState {
     var queue: Deque<any Sendable> = []
+    /// The longest the mailbox (queue and inbox) has been since the runtime last took the
+    /// mark (``ProcessContext/takeMailboxHighWater()``).
+    var mailboxHighWater = 0
     var waiter: Waiter?
     var waitCount: UInt64 = 0
     /// `nil` while alive.

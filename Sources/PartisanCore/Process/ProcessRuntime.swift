@@ -1,3 +1,4 @@
+import CoreMetrics
 import Logging
 import Synchronization
 
@@ -39,6 +40,12 @@ public final class ProcessRuntime: Sendable {
     /// Swift's global concurrent executor.
     public let executor: (any TaskExecutor)?
 
+    /// Where the node's metrics go (see ``MetricName``): the factory given at start, or the
+    /// one bootstrapped with swift-metrics' `MetricsSystem` then.
+    package let metricsFactory: any MetricsFactory
+    /// The timers of this node's `GenServer` calls (see ``MetricName/callDuration``).
+    package let callMetrics: CallMetrics
+
     /// The pseudo-process that stands for the node itself as the sender of signals made
     /// outside any process (`<0.0.0>`).
     public var systemPid: Pid { Pid(node: node, id: 0, serial: 0, creation: creation) }
@@ -54,16 +61,19 @@ public final class ProcessRuntime: Sendable {
     /// Creates the runtime of node `node`. `creation` defaults to a random non-zero value;
     /// processes run on `executor` (by default Swift's global executor, or the shared
     /// ``ProcessScheduler`` when `PARTISAN_SCHEDULER=partisan`; see
-    /// ``ProcessScheduler/defaultForRuntimes``).
+    /// ``ProcessScheduler/defaultForRuntimes``); metrics go to `metrics`, by default the
+    /// factory bootstrapped with swift-metrics' `MetricsSystem`.
     public init(
         node: Node, creation: UInt32? = nil, logger: Logger? = nil,
-        executor: (any TaskExecutor)? = ProcessScheduler.defaultForRuntimes
+        executor: (any TaskExecutor)? = ProcessScheduler.defaultForRuntimes, metrics: (any MetricsFactory)? = nil
     ) {
         self.node = node
         self.executor = executor
         self.creation = creation ?? UInt32.random(in: 1...UInt32.max)
         self.refSalt = UInt32.random(in: 0...UInt32.max)
         self.logger = logger ?? Logger(label: "partisan.\(node.name)")
+        self.metricsFactory = metrics ?? MetricsSystem.factory
+        self.callMetrics = CallMetrics(node: node, factory: metricsFactory)
     }
 
     // MARK: Identities
@@ -94,6 +104,13 @@ public final class ProcessRuntime: Sendable {
     /// The live local process `pid`, if any.
     func process(_ pid: Pid) -> ProcessContext? {
         localSerial(pid).flatMap { table.lookup(serial: $0) }
+    }
+
+    /// The longest mailbox any live process had since the previous call (messages); each
+    /// process's mark restarts from its mailbox's length now. For the metric
+    /// ``MetricName/mailboxHighWater``.
+    package func takeMailboxHighWater() -> Int {
+        table.all.reduce(0) { highest, process in max(highest, process.takeMailboxHighWater()) }
     }
 
     /// Whether `pid` belongs to another node (not to any incarnation of this one).

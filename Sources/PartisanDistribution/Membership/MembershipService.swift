@@ -345,7 +345,7 @@ public final class MembershipService: Sendable {
             // A peer may run a service this node has not started (yet): not an error.
             logger.debug(
                 "dropped a message for a service not running here",
-                metadata: ["node": "\(node)", "peer": "\(peer)", "tag": "\(tag)", "name": "\(name)"])
+                metadata: ["node": "\(node)", "peer": "\(peer)", "tag": "\(tag)"])
             return true
         }
         handler(fields[2], peer)

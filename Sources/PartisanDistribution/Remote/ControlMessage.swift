@@ -144,6 +144,19 @@ package enum ControlMessage: Hashable, Sendable {
         }
     }
 
+    /// What `term`, which is no control message of this node's, looks like, for a log line:
+    /// its kind, its size, and its tag only when that is one of the known tags (a peer's bytes
+    /// never reach the log).
+    package static func shape(of term: Term) -> String {
+        guard case .tuple(let elements) = term else { return "not a tuple" }
+        let tags = ["send", "send_name", "send_alias", "link", "unlink", "exit", "monitor", "demonitor", "down"]
+            + ["call", "reply"]
+        guard let tag = elements.first?.atomValue, tags.contains(tag) else {
+            return "a tuple of \(elements.count) without a known tag"
+        }
+        return "a \(tag) tuple of \(elements.count) with fields of the wrong kinds, or from another node"
+    }
+
     /// The process on the sending node: the ordering key, and the pid that must belong to
     /// the node the message came from.
     package var sender: Pid {

@@ -198,7 +198,7 @@ extension NetKernel: TransportDelegate {
         else {
             logger.notice(
                 "closing connection: unexpected message",
-                metadata: ["connection": "\(connection.info)", "term": "\(term)"])
+                metadata: ["connection": "\(connection.info)", "message": "\(ControlMessage.shape(of: term))"])
             connection.channel.close(promise: nil)
             return
         }

@@ -116,6 +116,8 @@ package final class NetKernel: Sendable {
         configuration: TransportConfiguration,
         codec: MessageCodec = MessageCodec()
     ) async throws -> NetKernel {
+        var configuration = configuration
+        configuration.metricsFactory = runtime.metricsFactory
         let kernel = NetKernel(runtime: runtime, codec: codec, configuration: configuration)
         let channels = channels.contains { $0.name == ChannelSpec.default.name } ? channels : [.default] + channels
         let endpoint = try await TransportEndpoint.start(
@@ -171,7 +173,7 @@ package final class NetKernel: Sendable {
             try establish(connections, set: set)
             return connections.peer
         } catch {
-            state.withLock { $0.sessions.releaseSet(set) }
+            drive { $0.releaseSet(set) }
             if case TransportError.handshake(.refusedByPeer(AdmissionRefusal.duplicateName.wireReason)) = error,
                 state.withLock({ $0.refusedAsDuplicate.insert(address).inserted })
             {
@@ -259,11 +261,7 @@ package final class NetKernel: Sendable {
     /// sends on and those the peer sends on, with their channel, direction and lanes (see
     /// ``ConnectionLane``); empty when there is no session.
     package func connections(with node: Node) -> [ConnectionInfo] {
-        let all = state.withLock { s -> [Connection] in
-            guard let session = s.sessions[node] else { return [] }
-            let sending = session.connections.map { Array($0.connections.values.joined()) } ?? []
-            return sending + session.inbound + session.spare
-        }
+        let all = state.withLock { $0.sessions[node]?.everyConnection ?? [] }
         var seen = Set<ObjectIdentifier>()
         return all.filter { seen.insert(ObjectIdentifier($0)).inserted && $0.isOpen }.map(\.info)
     }

@@ -1,3 +1,4 @@
+import Metrics
 import NIOCore
 import NIOPosix
 import PartisanCore
@@ -22,18 +23,29 @@ package final class Connection: Sendable, CustomStringConvertible {
         /// at ``firstInlineDrainMessages`` in each turn of the loop and doubles after each such
         /// write, up to ``inlineDrainMessages``.
         var inlineDrainLimit = Connection.firstInlineDrainMessages
+        /// Frames and bytes queued since the metrics were last told (at the end of a drain).
+        var uncountedFrames = 0
+        var uncountedBytes = 0
+        /// The queue's count of replaced messages the metrics were last told.
+        var countedReplaced = 0
     }
 
     /// What the handshake established: peer, channel, index, direction.
     package let info: ConnectionInfo
     let channel: any Channel
+    /// The traffic counters of the connection's channel; the handler adds what it receives.
+    let metrics: ChannelMetrics
     private let encoder: FrameEncoder
     private let state: Mutex<State>
 
-    init(info: ConnectionInfo, channel: any Channel, encoder: FrameEncoder, limits: SendQueueLimits) {
+    init(
+        info: ConnectionInfo, channel: any Channel, encoder: FrameEncoder, limits: SendQueueLimits,
+        metrics: any MetricsFactory = MetricsSystem.factory
+    ) {
         self.info = info
         self.channel = channel
         self.encoder = encoder
+        self.metrics = ChannelMetrics(node: info.localNode, channel: info.channel.name, factory: metrics)
         self.state = Mutex(State(queue: SendQueue(limits: limits, monotonic: info.channel.monotonic)))
     }
 
@@ -80,9 +92,17 @@ package final class Connection: Sendable, CustomStringConvertible {
     /// written when the loop's current work is done.
     func send(frame: OutgoingFrame, key: MessageKey?) throws(TransportError) {
         let inLoop = channel.eventLoop.inEventLoop
+        let size = frame.remainingBytes
         let action = try state.withLock { state throws(TransportError) -> DrainAction in
             guard !state.closed else { throw .connectionClosed }
-            try state.queue.enqueue(frame, key: key)
+            do throws(TransportError) {
+                try state.queue.enqueue(frame, key: key)
+            } catch {
+                metrics.dropsFull.increment()
+                throw error
+            }
+            state.uncountedFrames += 1
+            state.uncountedBytes += size
             if inLoop, state.queue.count >= state.inlineDrainLimit || state.queue.bytes >= Self.inlineDrainBytes {
                 state.drainPending = true
                 state.inlineDrainLimit = min(2 * state.inlineDrainLimit, Self.inlineDrainMessages)
@@ -208,8 +228,28 @@ package final class Connection: Sendable, CustomStringConvertible {
             bytes += piece.count
         }
         // Not writable: `drainPending` stays set and the writability change resumes the drain.
-        if bytes > 0 { channel.flush() }
+        if bytes > 0 {
+            channel.flush()
+            countTraffic()
+        }
         return (bytes, emptied)
+    }
+
+    /// Tells the channel's metrics what was queued (and replaced) since the previous time.
+    private func countTraffic() {
+        let (frames, bytes, replaced) = state.withLock { state in
+            defer {
+                state.uncountedFrames = 0
+                state.uncountedBytes = 0
+                state.countedReplaced = state.queue.dropped
+            }
+            return (state.uncountedFrames, state.uncountedBytes, state.queue.dropped - state.countedReplaced)
+        }
+        if frames > 0 {
+            metrics.framesSent.increment(by: Int64(frames))
+            metrics.bytesSent.increment(by: Int64(bytes))
+        }
+        if replaced > 0 { metrics.dropsReplaced.increment(by: Int64(replaced)) }
     }
 
     /// The largest frame ``drain()`` copies into a batch instead of writing it on its own.

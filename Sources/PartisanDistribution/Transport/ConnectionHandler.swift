@@ -40,12 +40,15 @@ final class ConnectionHandler: ChannelInboundHandler {
         switch event as? HandshakeEvent {
         case .established(let info):
             let connection = Connection(
-                info: info, channel: context.channel, encoder: core.encoder, limits: core.configuration.sendQueue)
+                info: info, channel: context.channel, encoder: core.encoder, limits: core.configuration.sendQueue,
+                metrics: core.configuration.metricsFactory)
             self.connection = connection
             core.delegate.connectionEstablished(connection)
             promise?.succeed(connection)
             promise = nil
         case .failed(let error):
+            ChannelMetrics.countHandshakeFailure(
+                error, direction: direction, node: core.spec.node, factory: core.configuration.metricsFactory)
             core.delegate.handshakeFailed(error, direction: direction, remoteAddress: context.remoteAddress)
             promise?.fail(connectError(error))
             promise = nil
@@ -56,14 +59,28 @@ final class ConnectionHandler: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard let connection, closeError == nil else { return }
+        let frame = unwrapInboundIn(data)
+        framesReceived += 1
+        bytesReceived += 4 + frame.readableBytes
         do {
-            try core.delegate.received(frame: unwrapInboundIn(data), on: connection)
+            try core.delegate.received(frame: frame, on: connection)
         } catch {
             close(context: context, because: .malformedFrame(error))
         }
     }
 
+    /// Frames and their bytes (length prefix included) received in this read burst, told to
+    /// the metrics once the burst is over.
+    private var framesReceived = 0
+    private var bytesReceived = 0
+
     func channelReadComplete(context: ChannelHandlerContext) {
+        if framesReceived > 0, let connection {
+            connection.metrics.framesReceived.increment(by: Int64(framesReceived))
+            connection.metrics.bytesReceived.increment(by: Int64(bytesReceived))
+            framesReceived = 0
+            bytesReceived = 0
+        }
         LoopBusyWait.extend(context.eventLoop, by: core.configuration.busyWait)
         context.fireChannelReadComplete()
     }

@@ -39,7 +39,7 @@ extension NodeSpec {
         for address in addresses {
             guard let fields = address.mapValue,
                 let host = fields[.atom("host")]?.binaryValue.flatMap({ String(validating: $0, as: UTF8.self) }),
-                let port = fields[.atom("port")]?.intValue, (0...65535).contains(port)
+                ListenAddress.isValidHost(host), let port = fields[.atom("port")]?.intValue, (0...65535).contains(port)
             else { throw .malformedMessage("node spec listen address") }
             listen.append(ListenAddress(host: host, port: port))
         }

@@ -1,4 +1,5 @@
 import Logging
+import Metrics
 import PartisanCore
 
 /// Settings of a ``TransportEndpoint``, with documented defaults.
@@ -31,6 +32,9 @@ public struct TransportConfiguration: Sendable {
     public var encoding: ETF.EncodingOptions
     /// Where connection events and failures are logged.
     public var logger: Logger
+    /// Where the connections' traffic counters go (see ``MetricName``); the node sets its
+    /// runtime's. Default: the factory bootstrapped with swift-metrics' `MetricsSystem`.
+    package var metricsFactory: any MetricsFactory = MetricsSystem.factory
     /// Whether this node is hidden (Erlang's `-hidden`): its peers leave it out of their
     /// visible nodes and default node monitoring (see ``NodeType``). Default `false`; set
     /// after creation (`configuration.hidden = true`).

@@ -43,8 +43,10 @@ package final class TransportEndpoint: Sendable {
     }
 
     /// Starts listening on `host`:`port` (0 picks a free port; ``listenAddress`` reports it),
-    /// announcing `advertisedHost` (or `host` when `nil`) as where peers dial it, and, with ``TransportConfiguration/listenerPerLoop`` and more than one loop in `group`,
-    /// on one free port per loop, each accepting onto its own loop (see ``ConnectionLane``).
+    /// announcing `advertisedHost` as where peers dial it (when `nil`: `host`, or the host of
+    /// `node`'s name when `host` is the wildcard `0.0.0.0` or `::`), and, with
+    /// ``TransportConfiguration/listenerPerLoop`` and more than one loop in `group`, on one free
+    /// port per loop, each accepting onto its own loop (see ``ConnectionLane``).
     ///
     /// - Parameters:
     ///   - node: this node's name.
@@ -66,10 +68,11 @@ package final class TransportEndpoint: Sendable {
         delegate: any TransportDelegate,
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) async throws -> TransportEndpoint {
+        let host = ListenAddress(host: host, port: port).host  // an IPv6 literal without brackets
         guard !configuration.cookie.isWeak || ListenAddress.isLoopback(host: host) else {
             throw TransportError.weakCookie(host: host)
         }
-        let announced = advertisedHost ?? host
+        let announced = advertisedHost ?? (ListenAddress.isWildcard(host: host) ? String(node.host) : host)
         let spec = NodeSpec(
             node: node, listenAddresses: [ListenAddress(host: announced, port: port)], channels: channels,
             hidden: configuration.hidden)
@@ -124,7 +127,8 @@ package final class TransportEndpoint: Sendable {
     ///   - set: the set of connections it belongs to, as announced to the peer.
     ///   - eventLoop: the loop the connection runs on; the group's next when `nil`.
     /// - Throws: ``TransportError/unknownChannel(_:)`` for a channel or index this node does not
-    ///   have, ``TransportError/handshake(_:)`` when the handshake fails, or the socket error
+    ///   have, ``TransportError/unresolvedHost(_:)`` when the address's host name does not
+    ///   resolve, ``TransportError/handshake(_:)`` when the handshake fails, or the socket error
     ///   of a failed connect.
     package func connect(
         to address: ListenAddress, channel: String, index: Int = 0, expecting peer: Node? = nil,
@@ -161,6 +165,12 @@ package final class TransportEndpoint: Sendable {
             }
         do {
             _ = try await bootstrap.connect(host: address.host, port: address.port).get()
+        } catch let error as NIOConnectionError
+            where error.connectionErrors.isEmpty && (error.dnsAError != nil || error.dnsAAAAError != nil)
+        {
+            let unresolved = TransportError.unresolvedHost(address.host)
+            promise.fail(unresolved)
+            throw unresolved
         } catch {
             promise.fail(error)
             throw error

@@ -21,6 +21,9 @@ public enum TransportError: Error, Hashable, Sendable, CustomStringConvertible {
     case handshake(HandshakeError)
     /// A socket error closed the connection.
     case io(String)
+    /// The host name of the address being dialled resolves to no address (DNS has no A or
+    /// AAAA record for it, or cannot be asked); nothing was sent.
+    case unresolvedHost(String)
     /// TLS refused the connection or closed it (see ``TransportConfiguration/tls``).
     case tls(TLSFailure)
     /// The endpoint is shut down.
@@ -41,6 +44,7 @@ public enum TransportError: Error, Hashable, Sendable, CustomStringConvertible {
         case .malformedFrame(let error): "malformed frame: \(error)"
         case .handshake(let error): "handshake failed: \(error)"
         case .io(let what): "socket error: \(what)"
+        case .unresolvedHost(let host): "cannot resolve host \(host): it has no address"
         case .tls(let failure): "TLS: \(failure)"
         case .shutDown: "transport endpoint shut down"
         case .weakCookie(let host):

@@ -11,9 +11,11 @@ extension PartisanNode.Configuration {
         /// ``PartisanNode/listenAddress`` once started.
         public var listenPort = 0
         /// The host or IP address peers dial to reach this node, announced in its handshakes
-        /// and in membership gossip; `nil`, the default, announces ``listenHost``. Set it when
-        /// the node listens on every interface (`0.0.0.0`, `::`) or behind an address
-        /// translation, so that peers dial an address that reaches it.
+        /// and in membership gossip. `nil`, the default, announces ``listenHost``, or, when
+        /// that is a wildcard (`0.0.0.0`, `::`), the host of the node's name (`10.0.0.5` for
+        /// `app@10.0.0.5`, `pod-3.app.ns.svc` for `app@pod-3.app.ns.svc`), as Erlang's peers
+        /// reach a node at its name's host. Set it behind an address translation, or when the
+        /// name's host is not an address peers can dial.
         public var advertisedHost: String?
         /// Which overlay decides who connects to whom. Default ``Overlay/fullMesh``.
         public var overlay: Overlay = .fullMesh

@@ -34,6 +34,8 @@ extension PartisanNode {
         public var rpc = RPCSettings()
         /// Where and what the node logs.
         public var logging = LogSettings()
+        /// The metrics the node emits (through swift-metrics).
+        public var metrics = MetricsSettings()
 
         /// A node named `name` without networking.
         public init(name: Node) {

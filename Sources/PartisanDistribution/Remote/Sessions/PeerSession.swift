@@ -33,13 +33,24 @@ struct PeerSession {
     /// Connections this node dialled that another set made redundant but that the peer may
     /// send on (``ConnectionSharing/shared``); closed with the session.
     var spare: [Connection] = []
+    /// Every connection of the session: those this node sends on, then the peer's and the
+    /// spare ones (a shared connection may appear twice).
+    var everyConnection: [Connection] {
+        (connections.map { Array($0.connections.values.joined()) } ?? []) + inbound + spare
+    }
     /// The numbers of the sets of connections this node dialled for the session (see
     /// ``ConnectionSet``).
     var ownSets: [UInt64] = []
+    /// The sets this node is dialling on its own (not dial-backs) whose first connections are
+    /// in but that are not up yet: a session only they were opening ends if they fail.
+    var connecting: Set<UInt64> = []
     /// The number of the set the peer dialled to open the session, or of the last one it
     /// opened while the session was up (0: none known). A newer set from the peer replaces
     /// the session; an older one is late.
     var peerSet: UInt64 = 0
+    /// The highest number of the peer's sets that answered this node's (0: none): for a
+    /// session this node opened, a set the peer dials later means it ended the session.
+    var peerAnswer: UInt64 = 0
     /// For a session the peer started: whether this node has answered it by dialling back,
     /// or by adopting the peer's connections (it does once they have all arrived).
     var dialBack: DialBack = .notNeeded

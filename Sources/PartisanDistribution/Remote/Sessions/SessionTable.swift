@@ -98,9 +98,16 @@ struct SessionTable {
     }
 
     /// Forgets a set of this node's whose connections failed or were closed: answers to it
-    /// are late from now on.
-    mutating func releaseSet(_ set: UInt64) {
+    /// are late from now on. A session that only this set was opening (not up, nothing of the
+    /// peer's in it, no other set of this node's on the way) ends with
+    /// `.connectionSetupFailed`, so that messages stop waiting for it.
+    mutating func releaseSet(_ set: UInt64) -> [SessionEffect] {
         liveSets.remove(set)
+        guard let peer = sessions.first(where: { $0.value.connecting.contains(set) })?.key else { return [] }
+        sessions[peer]!.connecting.remove(set)
+        return end(peer, reason: .connectionSetupFailed) { session in
+            !session.isUp && session.connecting.isEmpty && session.inbound.isEmpty && session.dialBack == .notNeeded
+        }
     }
 
     /// A number for a new session, unique within this node.
@@ -127,16 +134,29 @@ struct SessionTable {
         if info.direction == .inbound, info.set != .unnumbered {
             if info.set.answers != 0 {
                 guard liveSets.contains(info.set.answers) else { return [.close([connection], .late)] }
-            } else if let session = sessions[info.peer], session.creation == info.peerCreation, session.peerSet != 0,
-                session.peerSet != info.set.number
+            } else if let session = sessions[info.peer], session.creation == info.peerCreation,
+                Self.isNewer(info.set.number, than: session)
             {
                 // The peer would not dial again if the session were alive on its side.
-                guard info.set.number > session.peerSet else { return [.close([connection], .late)] }
                 effects.append(.replaced(by: info))
                 effects += end(info.peer, reason: .connectionClosed, creation: session.creation)
+            } else if let session = sessions[info.peer], session.creation == info.peerCreation, session.peerSet != 0,
+                info.set.number < session.peerSet
+            {
+                return [.close([connection], .late)]
             }
         }
         return effects + answer(connection)
+    }
+
+    /// Whether the peer's own set `number` was dialled after `session` was in place on the
+    /// peer's side: newer than the set the peer opened it with, or, for a session this node
+    /// opened, newer than the peer's answer to it (the peer numbers its answers and its own
+    /// sets from one counter, so a set it dialled at the same time as this node is older than
+    /// its answer, and joins the session).
+    private static func isNewer(_ number: UInt64, than session: PeerSession) -> Bool {
+        if session.peerSet != 0 { return number > session.peerSet }
+        return session.peerAnswer != 0 && number > session.peerAnswer
     }
 
     /// Records `connection` in its peer's session (opening one if needed) and decides what
@@ -150,8 +170,10 @@ struct SessionTable {
             return [.close([connection], .otherIncarnation)]
         }
         // A set this node dials back belongs to the session it answers once it is up (a late
-        // one must not open a session of its own).
+        // one must not open a session of its own); nor does a set whose session ended while
+        // it was being dialled (it is abandoned once up).
         if info.direction == .outbound, info.set.answers != 0 { return [] }
+        if info.direction == .outbound, info.set != .unnumbered, !liveSets.contains(info.set.number) { return [] }
         if sessions[peer] == nil {
             // A session that starts with a connection the peer dialled has no connections of
             // this node's yet: they are dialled (or adopted) once the peer's have all arrived.
@@ -160,12 +182,19 @@ struct SessionTable {
                 dialBack: info.direction == .inbound && info.set.answers == 0 ? .waiting : .notNeeded)
         }
         guard info.direction == .inbound else {
-            // This node is connecting on its own: nothing to answer.
-            if sessions[peer]!.dialBack == .waiting { sessions[peer]!.dialBack = .notNeeded }
+            // This node is connecting on its own. A set the peer started meanwhile is still
+            // answered once it is all in, unless this one is up first: this one may fail.
+            if !sessions[peer]!.isUp, info.set != .unnumbered { sessions[peer]!.connecting.insert(info.set.number) }
             return []
         }
         sessions[peer]!.inbound.append(connection)
-        if info.set.answers == 0, sessions[peer]!.peerSet == 0 { sessions[peer]!.peerSet = info.set.number }
+        if info.set.answers != 0 { sessions[peer]!.peerAnswer = max(sessions[peer]!.peerAnswer, info.set.number) }
+        if info.set.answers == 0 {
+            if sessions[peer]!.peerSet == 0 { sessions[peer]!.peerSet = info.set.number }
+            // The peer dials while this node's own set is on the way: answer it unless that
+            // set comes up first.
+            if !sessions[peer]!.isUp, sessions[peer]!.dialBack == .notNeeded { sessions[peer]!.dialBack = .waiting }
+        }
         let session = sessions[peer]!
         let expected = info.peerSpec.channels.reduce(0) { $0 + $1.parallelism }
         guard session.dialBack == .waiting, session.inbound.count >= expected else { return [] }
@@ -189,7 +218,9 @@ struct SessionTable {
     /// peer's it adopts. The session comes up on it (``SessionEffect/up(_:_:connections:pending:)``,
     /// with the messages that waited), opening one if there is none. The set is abandoned
     /// (``SessionEffect/abandon(_:)``) when it is not open (`isOpen`), the node is shutting
-    /// down, the session it answers has ended, or the session is another incarnation's. For a
+    /// down, the session it answers has ended, `set` no longer lives (the session it was
+    /// opening ended meanwhile, by a disconnect say), or the session is another incarnation's.
+    /// A session it opens has the peer's type (hidden or visible). For a
     /// session already up (both nodes dialled at once), a set this node dialled while sending
     /// on its own is closed (``SessionEffect/CloseCause/duplicate``); otherwise the set stays
     /// open unused until the session ends, as the peer may send on it.
@@ -197,10 +228,15 @@ struct SessionTable {
         _ connections: PeerConnections, isOpen: Bool, answering: UInt64? = nil, set: UInt64? = nil
     ) -> [SessionEffect] {
         let peer = connections.peer
-        guard !isShuttingDown, isOpen, answering.map({ sessions[peer]?.peerSet == $0 }) ?? true else {
+        guard !isShuttingDown, isOpen, answering.map({ sessions[peer]?.peerSet == $0 }) ?? true,
+            set.map(liveSets.contains) ?? true
+        else {
             return [.abandon(connections)]
         }
-        var session = sessions[peer] ?? PeerSession(id: nextSessionID(), creation: connections.creation)
+        let hidden = connections.connections.values.joined().first?.info.peerSpec.hidden ?? false
+        var session =
+            sessions[peer]
+            ?? PeerSession(id: nextSessionID(), creation: connections.creation, type: hidden ? .hidden : .visible)
         guard session.creation == connections.creation else { return [.abandon(connections)] }
         if let current = session.connections {
             // The peer may send on a set it dialled (it is among the session's inbound
@@ -218,6 +254,7 @@ struct SessionTable {
         let pending = session.pending
         session.pending = []
         session.connections = connections
+        session.connecting = []
         if let set { session.ownSets.append(set) }
         // With connections to send on, there is nothing left to answer.
         session.dialBack = .notNeeded
@@ -240,7 +277,7 @@ struct SessionTable {
     /// living, and the session ends with `.connectionSetupFailed` if it is the one answered and
     /// is not up (a newer one may be in its place).
     mutating func dialBackFailed(_ peer: Node, creation: UInt32, set: UInt64, answering: UInt64) -> [SessionEffect] {
-        releaseSet(set)
+        liveSets.remove(set)
         return end(peer, reason: .connectionSetupFailed, creation: creation) {
             !$0.isUp && $0.peerSet == answering
         }
@@ -249,7 +286,7 @@ struct SessionTable {
     /// A connection has closed. It ends its session only if it belongs to it (see
     /// ``belongs(_:to:)``) and is one the session sends on, or, while a session the peer
     /// started waits for the rest of the peer's set or for this node's dial-back, one of the
-    /// peer's: with `.connectionClosed` (`.shutdown` while shutting down), or
+    /// peer's: with `.connectionClosed`, or
     /// `.connectionSetupFailed` when this node had not started answering.
     mutating func connectionClosed(_ connection: Connection) -> [SessionEffect] {
         let info = connection.info
@@ -268,7 +305,8 @@ struct SessionTable {
     /// close.
     private func reasonToEnd(_ session: PeerSession, closing connection: Connection) -> NodeDownReason? {
         let info = connection.info
-        let closed: NodeDownReason = isShuttingDown ? .shutdown : .connectionClosed
+        // (No session is left to end once the node shuts down: `shutdown()` ends them all.)
+        let closed = NodeDownReason.connectionClosed
         guard let connections = session.connections else {
             guard info.direction == .inbound else { return closed }
             switch session.dialBack {
@@ -318,7 +356,9 @@ struct SessionTable {
         else { return [] }
         sessions[peer] = nil
         refusedIncarnations[peer] = nil
+        // The sets still connecting end with it: a connect under way does not bring it back.
         liveSets.subtract(current.ownSets)
+        liveSets.subtract(current.connecting)
         return [.end(peer, current, reason: reason)]
     }
 

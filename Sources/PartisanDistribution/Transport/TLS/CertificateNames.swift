@@ -34,11 +34,13 @@ struct CertificateNames: Sendable, Hashable {
     }
 
     /// Whether one of the names is `node`'s host (a DNS name, compared without case and
-    /// trailing dot; wildcards are not expanded), `node`'s host as an IPv4 address, or the
+    /// trailing dot; wildcards are not expanded), `node`'s host as an IPv4 or IPv6 address, or the
     /// URI `partisan://NAME@HOST` of the full node name.
     func name(_ node: Node) -> Bool {
         if uris.contains(Self.nodeURIScheme + node.name) { return true }
-        if let address = Self.ipv4(node.host) { return ipAddresses.contains(address) }
+        if let address = Self.ipv4(node.host) ?? IPv6Literal.bytes(node.host.utf8) {
+            return ipAddresses.contains(address)
+        }
         let host = Self.canonical(node.host)
         return dnsNames.contains { Self.canonical($0[...]) == host }
     }

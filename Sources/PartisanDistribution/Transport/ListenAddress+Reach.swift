@@ -1,6 +1,8 @@
 import NIOCore
+import PartisanCore
 
-/// Whether an address can only be reached from the same machine.
+/// Whether an address can only be reached from the same machine, and whether it is a wildcard
+/// that peers cannot dial.
 extension ListenAddress {
     /// Whether ``host`` is a loopback address: an IPv4 literal in 127.0.0.0/8, the IPv6
     /// literal `::1` (or an IPv4-mapped 127.x.y.z), or the name `localhost`. Any other name is
@@ -26,5 +28,15 @@ extension ListenAddress {
         case .unixDomainSocket:
             return false
         }
+    }
+
+    /// Whether `host` is a wildcard address that listens on every interface: `0.0.0.0`, `::`
+    /// (in any spelling of the all-zero IPv6 address), with or without brackets. Peers cannot
+    /// dial a wildcard, so a node listening on one announces another host.
+    package static func isWildcard(host: String) -> Bool {
+        var host = host
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        if host == "0.0.0.0" { return true }
+        return IPv6Literal.bytes(host.utf8)?.allSatisfy { $0 == 0 } ?? false
     }
 }
