@@ -10,6 +10,8 @@ import PartisanDistribution
 ///   frame) takes it too, as the same kind of message (`send`, `send_name`, `send_alias`,
 ///   `call` or `reply`) from a pid of the peer to a pid, name or alias of this node, with the
 ///   same target and a message whose payload term is the same;
+/// - when the signal reader (``ControlMessage/readSignal(_:from:to:options:)``) takes a frame,
+///   the generic decoding takes it as the same control message, from the peer to this node;
 /// - the generic decoding of any frame never traps.
 enum IncomingMessageFuzzTarget {
     static let local: Node = "a@127.0.0.1"
@@ -27,6 +29,13 @@ enum IncomingMessageFuzzTarget {
     static func run(_ frame: UnsafeRawBufferPointer) {
         let fast = IncomingSend.read(frame, from: peer, to: local, codec: codec)
         let message = (try? ETF.decode(frame)).flatMap(ControlMessage.init(term:))
+        if let signal = ControlMessage.readSignal(frame, from: peer, to: local) {
+            fuzzCheck(fast == nil, "a frame read both as a message and as a signal")
+            fuzzCheck(signal == message, "the signal reader and the generic decoding disagree")
+            fuzzCheck(signal.sender.node == peer, "the signal reader took a signal from another node")
+            fuzzCheck(signal.recipient?.node == local, "the signal reader took a signal to another node")
+            return
+        }
         guard let fast else {
             if let message { _ = payload(of: message).map(codec.decode) }
             return

@@ -99,6 +99,19 @@ public enum SeedCorpus {
         seeds.append(("exit", frame(.exit(from: from, to: to, reason: .killed, viaLink: false))))
         seeds.append(("monitor", frame(.monitor(watcher: from, target: to, ref: alias.ref))))
         seeds.append(("down", frame(.down(watcher: from, ref: alias.ref, target: to, reason: .noproc))))
+        // Signals as a peer sends them (references made where the signal reader expects them).
+        seeds.append(("unlink", frame(.unlink(from: from, to: to))))
+        seeds.append(("monitor-from-peer", frame(.monitor(watcher: from, target: to, ref: callRef))))
+        seeds.append(("demonitor-from-peer", frame(.demonitor(watcher: from, target: to, ref: callRef))))
+        seeds.append(
+            ("down-from-peer", frame(.down(watcher: to, ref: alias.ref, target: from, reason: .killed))))
+        seeds.append(
+            (
+                "exit-crash",
+                frame(
+                    .exit(
+                        from: from, to: to, reason: .crashed(ProcessCrash(typeName: "T", message: "m")), viaLink: true))
+            ))
         let stranger = Pid(node: "c@127.0.0.1", id: 1, serial: 0, creation: 1)
         seeds.append(
             ("send-from-stranger", frame(.send(to: to, from: stranger, payload: .tuple([.atom("$term"), 1])))))

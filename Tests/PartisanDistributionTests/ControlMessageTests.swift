@@ -71,6 +71,47 @@ import Testing
         }
     }
 
+    /// Signals without a message are read straight from their frames into the message the term
+    /// decoder makes; a frame with another shape, or with a pid or reference of a node other
+    /// than the one expected, is left to the term decoder.
+    @Test func signals_are_read_from_their_frames_as_the_term_decoder_reads_them() throws {
+        let (a, b) = (Self.a, Self.b)  // a on the sending node, b on this one
+        let watcherRef = Ref(node: a.node, creation: 1, words: (4, 5, 6))  // made by a's node
+        let downRef = Ref(node: b.node, creation: 2, words: (7, 8, 9))  // made by b's node
+        let signals: [ControlMessage] = [
+            .link(from: a, to: b), .unlink(from: a, to: b),
+            .exit(from: a, to: b, reason: .shutdown, viaLink: true),
+            .exit(from: a, to: b, reason: .crashed(ProcessCrash(typeName: "T", message: "m")), viaLink: false),
+            .monitor(watcher: a, target: b, ref: watcherRef), .demonitor(watcher: a, target: b, ref: watcherRef),
+            .down(watcher: b, ref: downRef, target: a, reason: .noproc),
+        ]
+        for signal in signals {
+            let bytes = try ETF.encode(signal.term)
+            let read = bytes.withUnsafeBytes { ControlMessage.readSignal($0, from: a.node, to: b.node) }
+            #expect(read == signal && ControlMessage(term: signal.term) == signal)
+            // From another node, or to another, it is not read here.
+            #expect(bytes.withUnsafeBytes { ControlMessage.readSignal($0, from: "c@127.0.0.1", to: b.node) } == nil)
+            #expect(bytes.withUnsafeBytes { ControlMessage.readSignal($0, from: a.node, to: a.node) } == nil)
+        }
+        let others: [ControlMessage] = [
+            .send(to: b, from: a, payload: 1),
+            .monitor(watcher: a, target: b, ref: downRef),  // a reference the watcher's node did not make
+            .down(watcher: b, ref: watcherRef, target: a, reason: .normal),
+        ]
+        for other in others {
+            let bytes = try ETF.encode(other.term)
+            #expect(bytes.withUnsafeBytes { ControlMessage.readSignal($0, from: a.node, to: b.node) } == nil)
+        }
+        let bad: [Term] = [
+            .tuple([.atom("exit"), .pid(a), .pid(b), .atom("normal"), .atom("maybe")]),
+            .tuple([.atom("link"), .pid(a), .pid(b), 1]),
+        ]
+        for term in bad {
+            #expect(
+                try ETF.encode(term).withUnsafeBytes { ControlMessage.readSignal($0, from: a.node, to: b.node) } == nil)
+        }
+    }
+
     @Test func wire_forms_are_the_documented_tuples() {
         let a = Self.a
         let b = Self.b

@@ -149,7 +149,8 @@ package enum ControlMessage: Hashable, Sendable {
     /// never reach the log).
     package static func shape(of term: Term) -> String {
         guard case .tuple(let elements) = term else { return "not a tuple" }
-        let tags = ["send", "send_name", "send_alias", "link", "unlink", "exit", "monitor", "demonitor", "down"]
+        let tags =
+            ["send", "send_name", "send_alias", "link", "unlink", "exit", "monitor", "demonitor", "down"]
             + ["call", "reply"]
         guard let tag = elements.first?.atomValue, tags.contains(tag) else {
             return "a tuple of \(elements.count) without a known tag"

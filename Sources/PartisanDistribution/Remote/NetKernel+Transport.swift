@@ -157,15 +157,18 @@ extension NetKernel: TransportDelegate {
         return Dictionary(pairs, uniquingKeysWith: { first, _ in first })
     }
 
-    /// Reads a process's message, call or reply straight from the frame (``IncomingSend``);
-    /// decodes any other frame as a term for ``received(_:on:)``.
+    /// Reads a process's message, call or reply (``IncomingSend``), or a signal
+    /// (``ControlMessage/readSignal(_:from:to:options:)``), straight from the frame; decodes
+    /// any other frame (the overlay's, or a malformed one) as a term for ``received(_:on:)``.
     package func received(frame payload: ByteBuffer, on connection: Connection) throws(ETFError) {
-        if connection.info.channel.name != ChannelSpec.membership.name,
-            let send = payload.withUnsafeReadableBytes({
-                IncomingSend.read($0, from: connection.info.peer, to: runtime.node, codec: codec)
-            })
-        {
-            let peer = connection.info.peer
+        guard connection.info.channel.name != ChannelSpec.membership.name else {
+            received(try payload.decodeTerm(), on: connection)
+            return
+        }
+        let peer = connection.info.peer
+        if let send = payload.withUnsafeReadableBytes({
+            IncomingSend.read($0, from: peer, to: runtime.node, codec: codec)
+        }) {
             switch send.target {
             case .pid(let pid): runtime.send(send.message, to: pid)
             case .alias(let alias): runtime.send(send.message, to: alias)
@@ -180,6 +183,12 @@ extension NetKernel: TransportDelegate {
             case .reply(let alias):
                 accept(CallReply(tag: alias.ref, value: send.message), to: alias, from: send.sender, peer: peer)
             }
+            return
+        }
+        if let signal = payload.withUnsafeReadableBytes({
+            ControlMessage.readSignal($0, from: peer, to: runtime.node)
+        }) {
+            apply(signal, from: peer)
             return
         }
         received(try payload.decodeTerm(), on: connection)
