@@ -18,7 +18,8 @@ import Testing
 
     @Test func test_the_guides_example_file_loads_as_documented() async throws {
         let text = try String(contentsOf: Self.guide, encoding: .utf8)
-        let start = try #require(text.range(of: "```yaml\n"))
+        let section = try #require(text.range(of: "## Configuration"))
+        let start = try #require(text.range(of: "```yaml\n", range: section.upperBound..<text.endIndex))
         let end = try #require(text.range(of: "```", range: start.upperBound..<text.endIndex))
         let fixture = try ConfigurationFixture()
         try fixture.write("cluster.yaml", String(text[start.upperBound..<end.lowerBound]))
