@@ -33,6 +33,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        // Configuration files (JSON, YAML), environment variables and flags (PartisanCluster).
+        .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0", traits: ["JSON", "YAML"]),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // Runtime: identities, terms and the wire codec, processes, mailboxes, registry, links, monitors.
@@ -78,12 +81,15 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        // Clusters that run themselves: the node as a swift-service-lifecycle `Service`.
+        // Clusters that run themselves: configuration per environment (swift-configuration),
+        // discovery, and the node as a swift-service-lifecycle `Service`.
         .target(
             name: "PartisanCluster",
             dependencies: [
                 "Partisan",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -93,6 +99,7 @@ let package = Package(
             name: "partisan",
             dependencies: [
                 "Partisan",
+                "PartisanCluster",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -209,6 +216,8 @@ let package = Package(
             dependencies: ["PartisanTestSupport"],
             swiftSettings: strict
         ),
+        // PartisanCluster: the configuration schema, its sources, profiles and errors; the node
+        // as a Service; the guide's examples.
         .testTarget(
             name: "PartisanClusterTests",
             dependencies: [

@@ -10,8 +10,8 @@ enum CommandLineValues {
     /// The node refused the handshake: the cookies differ.
     static let refused = ExitCode(2)
     /// No usable cookie (a cookie file that is missing, empty or open to group or others, an
-    /// empty `PARTISAN_COOKIE`), or a weak cookie on an address that is not loopback
-    /// (`EX_CONFIG`).
+    /// empty `PARTISAN_COOKIE`), a weak cookie on an address that is not loopback, or a
+    /// configuration that is not valid (`EX_CONFIG`).
     static let configuration = ExitCode(78)
 
     /// The cookie `options` resolve to; on failure prints why (one line, never the cookie)

@@ -2,6 +2,7 @@ import ArgumentParser
 import Dispatch
 import Foundation
 import Partisan
+import PartisanCluster
 
 /// `partisan node`: runs a node in the foreground until SIGTERM or SIGINT, then shuts it down
 /// gracefully (``PartisanNode/shutdown()``: it leaves the cluster) and exits 0.
@@ -12,7 +13,10 @@ struct NodeCommand: AsyncParsableCommand {
         discussion: """
             Prints `listening NAME@HOST HOST:PORT` (the real port when --listen asks for 0) once \
             it accepts connections (then `metrics http://HOST:PORT/metrics` with --metrics), \
-            then joins the --join contacts. The cookie comes from \
+            then joins the --join contacts. Settings come from flags, then PARTISAN_* \
+            environment variables, then --config FILE (JSON or YAML), then the profile \
+            (--profile dev|prod), then the defaults; `partisan config keys` lists them and \
+            `partisan config check FILE` shows the effective ones. The cookie comes from \
             --cookie-file (or --cookie), else PARTISAN_COOKIE, else ~/.partisan.cookie (created \
             with a random secret and mode 0600 on first use); a cookie file open to group or \
             others is refused. On an address other than loopback, an empty or well-known cookie \
@@ -22,11 +26,17 @@ struct NodeCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(help: "The node's name, NAME@HOST.")
-    var name: String
+    @Option(help: "A configuration file (.json, .yaml or .yml); flags and PARTISAN_* variables override its keys.")
+    var config: String?
 
-    @Option(help: "Where to listen, HOST:PORT (port 0 picks a free one).")
-    var listen: String
+    @Option(help: "The profile beneath every other source: dev or prod (or PARTISAN_PROFILE, or `profile:`).")
+    var profile: String?
+
+    @Option(help: "The node's name, NAME@HOST (or `name` in the configuration, or PARTISAN_NAME).")
+    var name: String?
+
+    @Option(help: "Where to listen, HOST:PORT (port 0 picks a free one); default 127.0.0.1:0.")
+    var listen: String?
 
     @Option(help: "A node of the cluster to join, HOST:PORT (repeatable).")
     var join: [String] = []
@@ -37,14 +47,17 @@ struct NodeCommand: AsyncParsableCommand {
     @Option(help: "Extra channels, NAME:PARALLELISM,... (default and membership are always there).")
     var channels: String?
 
-    @Option(help: "Seconds between gossip rounds and heartbeats.")
-    var gossipInterval: Double = 1
+    @Option(help: "Seconds between gossip rounds and heartbeats (default 1).")
+    var gossipInterval: Double?
 
-    @Option(help: "Seconds a member may stay silent before it is declared down.")
-    var suspectAfter: Double = 3
+    @Option(help: "Seconds a member may stay silent before it is declared down (default 3).")
+    var suspectAfter: Double?
 
-    @Option(help: "Log level (trace, debug, info, notice, warning, error, critical); the log goes to stderr.")
-    var logLevel: String = "warning"
+    @Option(
+        help:
+            "Log level (trace, debug, info, notice, warning, error, critical; default warning); the log goes to stderr."
+    )
+    var logLevel: String?
 
     @OptionGroup var tls: TLSOptions
 
@@ -52,22 +65,46 @@ struct NodeCommand: AsyncParsableCommand {
     var metrics: String?
 
     func validate() throws {
-        guard Node(name) != nil else { throw ValidationError("--name must be NAME@HOST, got '\(name)'") }
-        _ = try CommandLineValues.address(listen, option: "--listen")
+        if let name, Node(name) == nil { throw ValidationError("--name must be NAME@HOST, got '\(name)'") }
+        if let listen { _ = try CommandLineValues.address(listen, option: "--listen") }
         for contact in join { _ = try CommandLineValues.address(contact, option: "--join") }
         if let metrics { _ = try CommandLineValues.address(metrics, option: "--metrics") }
         _ = try CommandLineValues.channels(channels)
-        guard gossipInterval > 0, suspectAfter > 0 else {
+        guard (gossipInterval ?? 1) > 0, (suspectAfter ?? 1) > 0 else {
             throw ValidationError("--gossip-interval and --suspect-after must be positive")
         }
     }
 
+    /// The flags given, as keys of the configuration schema, above every other source.
+    func loader() -> NodeConfigurationLoader {
+        var loader = NodeConfigurationLoader(file: config)
+        let texts: [(flag: String, key: String, value: String?)] = [
+            ("--profile", "profile", profile), ("--name", "name", name), ("--listen", "listen", listen),
+            ("--cookie", "cookie", cookie.cookie), ("--cookie-file", "cookie.file", cookie.cookieFile),
+            ("--channels", "channels", channels), ("--log-level", "log.level", logLevel),
+            ("--gossip-interval", "membership.gossipInterval", gossipInterval.map { "\($0)s" }),
+            ("--suspect-after", "membership.suspectAfter", suspectAfter.map { "\($0)s" }),
+            ("--tls-cert", "tls.certificate", tls.certificate), ("--tls-key", "tls.key", tls.key),
+            ("--tls-ca", "tls.ca", tls.ca),
+        ]
+        for (flag, key, value) in texts {
+            if let value { loader.setFlag(flag, key: key, value: value) }
+        }
+        return loader
+    }
+
     func run() async throws {
-        let logger = CommandLineValues.bootstrapLogging(level: .init(rawValue: logLevel) ?? .warning)
+        _ = CommandLineValues.bootstrapLogging(level: .warning)
         let events = Self.events()
-        let address = try CommandLineValues.address(listen, option: "--listen")
-        let cookie = try CommandLineValues.cookie(self.cookie)
-        let tls = try self.tls.settings()
+        let configuration: PartisanNode.Configuration
+        do {
+            configuration = try await loader().load().configuration
+        } catch {
+            CommandLineValues.printError(error.description)
+            throw CommandLineValues.configuration
+        }
+        let name = configuration.name.name
+        let listen = configuration.distribution.map { ListenAddress(host: $0.listenHost, port: $0.listenPort) }
         let node: PartisanNode
         let metricsAddress: ListenAddress?
         do {
@@ -84,24 +121,18 @@ struct NodeCommand: AsyncParsableCommand {
             throw CommandLineValues.unreachable
         }
         do {
-            var configuration = PartisanNode.Configuration(name: try Node(validating: name), cookie: cookie)
-            configuration.logging.logger = logger
-            configuration.distribution?.listenHost = address.host
-            configuration.distribution?.listenPort = address.port
-            configuration.distribution?.channels = try CommandLineValues.channels(channels)
-            configuration.distribution?.tls = tls
-            configuration.distribution?.membership.gossipInterval = .milliseconds(Int(gossipInterval * 1000))
-            configuration.distribution?.membership.suspectAfter = .milliseconds(Int(suspectAfter * 1000))
             node = try await PartisanNode.start(configuration)
             try InfoService.start(on: node)
         } catch TransportError.weakCookie(let host) {
             CommandLineValues.printError(
-                "cannot start \(name) on \(listen): refusing to listen on \(host), which is not a loopback address, "
+                "cannot start \(name) on \(listen.map(String.init(describing:)) ?? "-"): refusing to listen on \(host), which is not a loopback address, "
                     + "with an empty or well-known cookie: use a secret one (--cookie-file, \(CookieOptions.environmentVariable) "
                     + "or ~/\(CookieOptions.defaultFileName), which is made for you when none is given)")
             throw CommandLineValues.configuration
         } catch {
-            CommandLineValues.printError("cannot start \(name) on \(listen): \(CommandLineValues.describe(error))")
+            CommandLineValues.printError(
+                "cannot start \(name) on \(listen.map(String.init(describing:)) ?? "-"): \(CommandLineValues.describe(error))"
+            )
             throw CommandLineValues.unreachable
         }
         CommandLineValues.printLine("listening \(node.name) \(node.listenAddress!)")

@@ -36,12 +36,12 @@ final class CLIProcess: Sendable {
         return url
     }()
 
-    /// The environment of a process: this one's, with `HOME` set to ``home``, without
-    /// `PARTISAN_COOKIE`, then `overrides` applied.
+    /// The environment of a process: this one's, with `HOME` set to ``home``, without any
+    /// `PARTISAN_*` variable (the test run's switches, such as `PARTISAN_HOSTILE_TESTS`, are
+    /// not configuration keys, which `partisan node` refuses), then `overrides` applied.
     static func environment(_ overrides: [String: String]) -> [String: String] {
-        var environment = ProcessInfo.processInfo.environment
+        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("PARTISAN_") }
         environment["HOME"] = home.path
-        environment["PARTISAN_COOKIE"] = nil
         environment.merge(overrides) { _, override in override }
         return environment
     }

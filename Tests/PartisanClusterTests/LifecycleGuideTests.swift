@@ -10,7 +10,7 @@ private let guideSerial = Atomic<Int>(0)
 
 /// The examples of `Guides/Cluster.md`'s "Lifecycle" and "Membership events" sections, kept
 /// compiling and passing (node names made unique per run, output recorded instead of printed).
-@Suite struct ClusterGuideTests {
+@Suite struct LifecycleGuideTests {
     struct Journal: GenServer {
         enum Call: Sendable { case write(String) }
         typealias Reply = Int
