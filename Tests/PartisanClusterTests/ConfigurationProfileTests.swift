@@ -13,6 +13,7 @@ import Testing
         let certificate = try authority.issue(host: "10.0.0.7")
         return [
             "PARTISAN_PROFILE": "prod", "PARTISAN_NAME": "p@10.0.0.7", "PARTISAN_ADVERTISE_HOST": "10.0.0.7",
+            "PARTISAN_DISCOVERY_DNS_SERVICE": "_partisan._tcp.app.default.svc.cluster.local",
             "PARTISAN_COOKIE_FILE": try fixture.write("cookie", "a-long-random-secret\n"),
             "PARTISAN_TLS_CERTIFICATE": try fixture.write("node.pem", certificate.certificatePEM),
             "PARTISAN_TLS_KEY": try fixture.write("node-key.pem", certificate.privateKeyPEM),
@@ -29,6 +30,9 @@ import Testing
         #expect(distribution.listenHost == "0.0.0.0" && distribution.listenPort == 9100)
         #expect(distribution.advertisedHost == "10.0.0.7")
         #expect(distribution.tls != nil)
+        #expect(
+            loaded.discovery?.method == .dnsSRV && loaded.discovery?.basename == "p" && loaded.discovery?.port == 9100)
+        #expect(loaded.discovery?.service == "_partisan._tcp.app.default.svc.cluster.local")
         #expect(loaded.setting("overlay.kind")?.source == .profile("prod"))
         #expect(
             loaded.setting("tls.required")
@@ -45,13 +49,14 @@ import Testing
         #expect(loaded.configuration.distribution?.advertisedHost == nil)
     }
 
-    @Test func test_prod_refuses_to_start_without_tls_or_a_given_cookie() async throws {
+    @Test func test_prod_refuses_to_start_without_tls_a_given_cookie_or_an_srv_name() async throws {
         let fixture = try ConfigurationFixture()
         let complete = try Self.prodEnvironment(fixture)
         let cases: [(drop: [String], key: String, mentions: String)] = [
             (["PARTISAN_TLS_CERTIFICATE", "PARTISAN_TLS_KEY", "PARTISAN_TLS_CA"], "tls.certificate", "profile prod"),
             (["PARTISAN_TLS_KEY"], "tls.key", "PARTISAN_TLS_KEY"),
             (["PARTISAN_COOKIE_FILE"], "cookie", "cookie.generate is false"),
+            (["PARTISAN_DISCOVERY_DNS_SERVICE"], "discovery.dns.service", "discovery dns-srv (profile prod)"),
         ]
         for (drop, key, mentions) in cases {
             var environment = complete

@@ -122,6 +122,55 @@ import Testing
         #expect(Set(ConfigurationSchema.keys.map(\.environmentVariable)).count == ConfigurationSchema.keys.count)
     }
 
+    @Test func test_discovery_settings_come_with_what_their_method_needs() async throws {
+        let fixture = try ConfigurationFixture()
+        let base = ["PARTISAN_NAME": "app@127.0.0.1", "PARTISAN_COOKIE": "c", "PARTISAN_LISTEN_PORT": "9300"]
+        #expect(try await fixture.load(environment: base).discovery == nil)
+        let seeds = try await fixture.load(
+            environment: base.merging([
+                "PARTISAN_DISCOVERY": "static", "PARTISAN_DISCOVERY_SEEDS": "10.0.0.1:9300,[fd00::2]:9301",
+                "PARTISAN_DISCOVERY_POLL_INTERVAL": "2s",
+            ]) { $1 })
+        #expect(seeds.discovery?.method == .seeds && seeds.discovery?.pollInterval == .seconds(2))
+        #expect(
+            seeds.discovery?.seeds
+                == [ListenAddress(host: "10.0.0.1", port: 9300), ListenAddress(host: "fd00::2", port: 9301)])
+        let dns = try await fixture.load(
+            environment: base.merging([
+                "PARTISAN_DISCOVERY": "dns", "PARTISAN_DISCOVERY_DNS_QUERY": "app.default.svc.cluster.local",
+                "PARTISAN_DISCOVERY_DNS_NAMESERVER": "127.0.0.1:5353",
+            ]) { $1 })
+        #expect(dns.discovery?.query == "app.default.svc.cluster.local" && dns.discovery?.port == 9300)
+        #expect(
+            dns.discovery?.basename == "app"
+                && dns.discovery?.nameserver == ListenAddress(host: "127.0.0.1", port: 5353))
+        // Each method's own key is required; a port is needed to dial what DNS or a file finds.
+        for (method, key) in [
+            ("static", "discovery.seeds"), ("dns", "discovery.dns.query"), ("dns-srv", "discovery.dns.service"),
+            ("hosts-file", "discovery.hostsFile"),
+        ] {
+            let error = await fixture.error(environment: base.merging(["PARTISAN_DISCOVERY": method]) { $1 })
+            guard case .missing(let missing, _) = error else {
+                Issue.record("\(method): \(String(describing: error))")
+                continue
+            }
+            #expect(missing == key)
+        }
+        var free = base
+        free["PARTISAN_LISTEN_PORT"] = nil
+        let portless = await fixture.error(
+            environment: free.merging(["PARTISAN_DISCOVERY": "dns", "PARTISAN_DISCOVERY_DNS_QUERY": "x.test"]) { $1 })
+        guard case .missing("discovery.port", _) = portless else {
+            Issue.record("\(String(describing: portless))")
+            return
+        }
+        let bad = await fixture.error(environment: base.merging(["PARTISAN_DISCOVERY": "gossip"]) { $1 })
+        guard case .badValue("discovery", _, _, _) = bad else {
+            Issue.record("\(String(describing: bad))")
+            return
+        }
+    }
+
     @Test func test_the_listing_has_every_key_once_in_schema_order() async throws {
         let fixture = try ConfigurationFixture()
         let loaded = try await fixture.load(environment: ["PARTISAN_NAME": "l@127.0.0.1", "PARTISAN_COOKIE": "c"])

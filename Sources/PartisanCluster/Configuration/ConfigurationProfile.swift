@@ -10,9 +10,7 @@
 /// | `tls.required` | `false` | `true` |
 /// | `cookie.generate` | `true` | `false` (a cookie or cookie file must be given) |
 /// | `log.level` | `info` | (default, `warning`) |
-///
-/// `prod` expects discovery settings (DNS SRV) as well once the `discovery` section exists;
-/// until then its nodes join by `--join` or code.
+/// | `discovery` | (default, `none`) | `dns-srv` (`discovery.dns.service` must be given) |
 public enum ConfigurationProfile: String, CaseIterable, Sendable {
     /// A laptop: full mesh on loopback, a generated cookie.
     case dev
@@ -31,7 +29,7 @@ public enum ConfigurationProfile: String, CaseIterable, Sendable {
         case .prod:
             [
                 "listen.host": "0.0.0.0", "listen.port": "9100", "overlay.kind": "hyparview", "tls.required": "true",
-                "cookie.generate": "false",
+                "cookie.generate": "false", "discovery": "dns-srv",
             ]
         }
     }

@@ -9,6 +9,8 @@ public struct LoadedNodeConfiguration: Sendable {
     public let profile: ConfigurationProfile?
     /// Every key of the schema, in its order, with its value (secrets redacted) and source.
     public let settings: [EffectiveSetting]
+    /// How the node finds its peers (the `discovery` keys); `nil` for none.
+    public let discovery: DiscoverySettings?
 
     /// The effective setting of `key`, if the schema has the key.
     public func setting(_ key: String) -> EffectiveSetting? {

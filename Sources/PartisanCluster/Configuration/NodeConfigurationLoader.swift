@@ -82,10 +82,12 @@ public struct NodeConfigurationLoader: Sendable {
         for section in ConfigurationSchema.sections {
             try section.validate(configuration, settings: settings)
         }
+        let discovery = try DiscoverySection.read(settings, for: configuration)
         let order = Dictionary(
             ConfigurationSchema.keys.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
         let effective = settings.effective.sorted { (order[$0.key] ?? .max) < (order[$1.key] ?? .max) }
-        return LoadedNodeConfiguration(configuration: configuration, profile: profile, settings: effective)
+        return LoadedNodeConfiguration(
+            configuration: configuration, profile: profile, settings: effective, discovery: discovery)
     }
 
     /// The environment's `PARTISAN_*` variables that are keys of the schema.

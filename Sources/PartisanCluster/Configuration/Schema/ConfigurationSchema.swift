@@ -3,7 +3,7 @@
 /// sections (node, listen, cookie, tls, overlay, channels, membership, transport, rpc, log).
 public enum ConfigurationSchema {
     /// Every key, section by section.
-    public static let keys: [ConfigurationKey] = sections.flatMap { $0.keys }
+    public static let keys: [ConfigurationKey] = sections.flatMap { $0.keys } + DiscoverySection.keys
 
     /// The sections, in the order they are read.
     static var sections: [any ConfigurationSection.Type] {
