@@ -223,6 +223,7 @@ let package = Package(
             dependencies: [
                 "PartisanCluster", "PartisanTestSupport",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: strict
         ),

@@ -18,7 +18,7 @@ enum ListenSection: ConfigurationSection {
         "listen.port", .integer(0...65_535), defaultValue: "0",
         summary: "The TCP port the node listens on; 0 picks a free one.")
     static let advertisedHost = ConfigurationKey(
-        "advertise.host", .text, defaultValue: "listen.host",
+        "advertise.host", .text, defaultValue: "listen.host, or the name's host on 0.0.0.0 or ::",
         summary:
             "The host or address peers dial to reach this node, announced in handshakes and gossip; "
             + "on 0.0.0.0 or :: the host of the node's name by default.")
