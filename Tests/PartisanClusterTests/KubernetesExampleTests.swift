@@ -38,7 +38,9 @@ import Yams
         let container = try #require(value(set, "spec", "template", "spec", "containers", 0))
         var env: [String: String] = [:]
         for item in value(container, "env") as? [Any] ?? [] {
-            if let name = value(item, "name") as? String, let text = value(item, "value") as? String { env[name] = text }
+            if let name = value(item, "name") as? String, let text = value(item, "value") as? String {
+                env[name] = text
+            }
         }
         return (service, set, container, env)
     }
