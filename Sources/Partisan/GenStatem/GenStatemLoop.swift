@@ -27,9 +27,11 @@ struct GenStatemArmedTimer {
 ///
 /// Events come, in this order, from: the queue of inserted and retried (postponed) events;
 /// the queue of zero-time timeouts (OTP's `t0q`, between the queue and the mailbox, so
-/// cancelling a zero timeout still removes it); the mailbox. The event timeout is the
-/// deadline of the mailbox wait itself; state and generic timeouts are ``ProcessTimer``s whose
-/// messages carry a generation, so a stale one is dropped.
+/// cancelling a zero timeout still removes it); the mailbox. Every timeout with a time is a
+/// ``ProcessTimer`` whose message carries a generation, so a stale one is dropped; so an event
+/// timeout and a message or another timeout meet in the mailbox in the order they came, as in
+/// OTP, whatever the scheduling delays (an event timeout taken as the mailbox wait's deadline
+/// lost that order when the process ran late).
 ///
 /// `@inlinable` so that it is specialised for each machine type in the module that starts it,
 /// as ``GenServerLoop`` is: unspecialised, generic metadata look-ups and witness-table calls
@@ -62,7 +64,7 @@ struct GenStatemLoop<Machine: GenStatem> {
     @usableFromInline var queue: [Event] = []
     @usableFromInline var postponed: [Event] = []
     @usableFromInline var zeroQueue: [(slot: Slot, event: Event)] = []
-    @usableFromInline var eventDeadline: ContinuousClock.Instant?
+    @usableFromInline var eventTimer: GenStatemArmedTimer?
     @usableFromInline var eventTimeoutContent: Machine.TimeoutContent?
     @usableFromInline var stateTimer: GenStatemArmedTimer?
     @usableFromInline var stateTimeoutContent: Machine.TimeoutContent?
@@ -153,18 +155,7 @@ struct GenStatemLoop<Machine: GenStatem> {
         }
         let process = context.process
         while true {
-            let message: any Sendable
-            if let deadline = eventDeadline {
-                let remaining = deadline - ContinuousClock.now
-                guard let received = try await process.receive(timeout: max(remaining, .zero)) else {
-                    let content = eventTimeoutContent!
-                    clearEventTimeout()
-                    return .event(.eventTimeout(content))
-                }
-                message = received
-            } else {
-                message = try await process.receive()
-            }
+            let message = try await process.receive()
             let event: Event
             // Casts first, by their exact type: a failed dynamic cast is not free.
             if type(of: message) == CastRequest<Machine.Cast>.self {
@@ -193,7 +184,7 @@ struct GenStatemLoop<Machine: GenStatem> {
                     event = .info(message)
                 }
             }
-            if eventDeadline != nil { clearEventTimeout() }
+            cancelEventTimeout(unless: event)
             return .event(event)
         }
     }
@@ -321,13 +312,13 @@ struct GenStatemLoop<Machine: GenStatem> {
     @inlinable
     mutating func setEventTimeout(_ time: CallTimeout, _ content: Machine.TimeoutContent) {
         cancelEventTimeout()
-        guard case .after(let duration) = time else { return }
-        if duration <= .zero {
-            zeroQueue.append((.event, .eventTimeout(content)))
-        } else {
-            eventDeadline = ContinuousClock.now + duration
-            eventTimeoutContent = content
+        guard let timer = arm(.event, time, .eventTimeout(content)) else { return }
+        if timer.timer == nil {
+            // A zero time: queued in `zeroQueue` already, removed from there if cancelled.
+            return
         }
+        eventTimer = timer
+        eventTimeoutContent = content
     }
 
     /// (Re)starts the state timeout; `.infinity` only cancels it.
@@ -392,20 +383,34 @@ struct GenStatemLoop<Machine: GenStatem> {
 
     @inlinable
     mutating func clearEventTimeout() {
-        eventDeadline = nil
+        eventTimer = nil
         eventTimeoutContent = nil
     }
 
     @inlinable
     mutating func cancelEventTimeout() {
-        if eventDeadline != nil { clearEventTimeout() }
+        if let armed = eventTimer {
+            clearEventTimeout()
+            if let timer = armed.timer { context.process.cancelTimer(timer) }
+        }
         if !zeroQueue.isEmpty { zeroQueue.removeAll { $0.slot == .event } }
+    }
+
+    /// Cancels the event timeout when `event`, from the mailbox, is not its own expiry.
+    @inlinable
+    mutating func cancelEventTimeout(unless event: Event) {
+        if case .eventTimeout = event { return }
+        if eventTimer != nil { cancelEventTimeout() }
     }
 
     /// The event of the live timer with `generation`, which stops being armed; `nil` for a
     /// stale timer message.
     @inlinable
     mutating func takeTimeout(generation: UInt64) -> Event? {
+        if let armed = eventTimer, armed.generation == generation, let content = eventTimeoutContent {
+            clearEventTimeout()
+            return .eventTimeout(content)
+        }
         if let armed = stateTimer, armed.generation == generation, let content = stateTimeoutContent {
             clearStateTimeout()
             return .stateTimeout(content)
