@@ -22,7 +22,9 @@ import Testing
             try await a.withProcess { me in
                 for value in 1...values {
                     for key in 0..<keys {
-                        me.send("\(key):\(value)", to: reader, options: DeliveryOptions(channel: "state", partitionKey: key))
+                        me.send(
+                            "\(key):\(value)", to: reader, options: DeliveryOptions(channel: "state", partitionKey: key)
+                        )
                     }
                 }
             }

@@ -69,7 +69,7 @@ extension NetKernel: RemoteRouter {
         // Only a send that found no session pays for the transitive check.
         var route = Route(options, sender: sender)
         if options.channel != nil {
-            route.monotonicKey = MessageKey(MonotonicKey(partition: route.partition, destination: destination))
+            route.monotonicKey = MonotonicKey(partition: route.partition, destination: destination)
         }
         if transmit(bytes, route: route, to: destination.node) { return true }
         guard options.transitive else { return false }

@@ -8,7 +8,7 @@ struct Route {
     let partition: Int
     /// On a monotonic channel, a queued message with this key is replaced by this one; `nil`
     /// for signals and for messages on the `default` channel.
-    var monotonicKey: MessageKey?
+    var monotonicKey: MonotonicKey?
 
     init(channel: String, partition: Int) {
         self.channel = channel

@@ -78,14 +78,21 @@ package final class Connection: Sendable, CustomStringConvertible {
     /// Whether a queued message is replaced by a newer one with the same key.
     private var monotonic: Bool { info.channel.monotonic }
 
+    /// Queues a term already encoded as ETF (version byte first), with no monotonic key.
+    ///
+    /// - Throws: see ``send(_:key:)``.
+    func send(encoded message: EncodedMessage) throws(TransportError) {
+        try send(frame: encoder.frame(message.head, message.tail, allocator: channel.allocator), key: nil)
+    }
+
     /// Queues a term already encoded as ETF (version byte first); on a monotonic channel, a
     /// queued message with the same `key` is replaced by this one.
     ///
     /// - Throws: see ``send(_:key:)``.
-    func send(encoded message: EncodedMessage, key: MessageKey? = nil) throws(TransportError) {
+    func send(encoded message: EncodedMessage, key: (some Hashable & Sendable)?) throws(TransportError) {
         try send(
             frame: encoder.frame(message.head, message.tail, allocator: channel.allocator),
-            key: monotonic ? key : nil)
+            key: monotonic ? key.map(MessageKey.init) : nil)
     }
 
     /// Queues an already encoded frame (see ``FrameEncoder``).

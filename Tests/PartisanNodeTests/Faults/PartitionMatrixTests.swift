@@ -13,7 +13,10 @@ enum MatrixOverlay: String, CaseIterable, Sendable, CustomTestStringConvertible 
 
 /// What the calls of one caller → server pair across the split gave, and when.
 final class CallRecord: Sendable {
-    enum Result: Equatable, Sendable { case ok, noconnection, timeout, other(String) }
+    enum Result: Equatable, Sendable {
+        case ok, noconnection, timeout
+        case other(String)
+    }
     struct Outcome: Sendable {
         let started: ContinuousClock.Instant
         let took: Duration
@@ -133,7 +136,9 @@ final class CallRecord: Sendable {
                     var ways = Set<Bool>()
                     for (index, pair) in across.enumerated() where pair.0.isConnected(pair.1.name) {
                         let store = pair.0.genServer(RemoteStore.self, named: "store", on: pair.1.name)
-                        if (try? await store.call(.get, timeout: .seconds(2))) == 0 { ways.insert(index < across.count / 2) }
+                        if (try? await store.call(.get, timeout: .seconds(2))) == 0 {
+                            ways.insert(index < across.count / 2)
+                        }
                     }
                     return ways.count == 2
                 }
