@@ -18,6 +18,6 @@ struct PartisanCommand: AsyncParsableCommand {
             empty or open to group/others; an empty PARTISAN_COOKIE), or an empty or well-known \
             one on an address that is not loopback.
             """,
-        subcommands: [NodeCommand.self, MembersCommand.self, PingCommand.self, RPCCommand.self]
+        subcommands: [NodeCommand.self, MembersCommand.self, PingCommand.self, RPCCommand.self, PartitionCommand.self]
     )
 }
