@@ -19,8 +19,7 @@ let quickHyParView = Overlay.hyParView(
         passiveRandomWalkLength: 2, shuffleInterval: .milliseconds(500), randomPromotion: true,
         randomPromotionInterval: .milliseconds(300)))
 
-/// Starts `count` nodes running `overlay` with ``fastFailureDetection`` and a 1 s handshake
-/// timeout (a handshake a partition silenced ends that soon), joins each to the first, and
+/// Starts `count` nodes running `overlay` with ``fastFailureDetection``, joins each to the first, and
 /// waits until following members from the first reaches every node (and, for the full mesh,
 /// until every node is connected to every other).
 func startFaultCluster(_ count: Int, overlay: Overlay, cookie: Cookie = "faults") async throws -> [PartisanNode] {
@@ -32,7 +31,6 @@ func startFaultCluster(_ count: Int, overlay: Overlay, cookie: Cookie = "faults"
                 try await startNode(Node(validating: "f\(serial)n\(index)@127.0.0.1"), cookie: cookie) {
                     $0.overlay = overlay
                     $0.membership = fastFailureDetection
-                    $0.transport.handshakeTimeout = .seconds(1)
                 })
         }
         for node in nodes.dropFirst() { try await node.join(nodes[0].listenAddress!) }

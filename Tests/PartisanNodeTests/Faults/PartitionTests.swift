@@ -29,8 +29,10 @@ final class Inbox: Sendable {
             let (a, b) = (nodes[0], nodes[1])
             let (atA, atB) = (Inbox(), Inbox())
             let (readerA, readerB) = (atA.spawnReader(on: a), atB.spawnReader(on: b))
-            try await eventually("every connection is up both ways") {
+            try await eventually("every connection is up both ways, and known to both") {
                 a.isFullyConnected(b.name) && b.isFullyConnected(a.name)
+                    && a.connections(with: b.name).count
+                        == a.sendingConnections(to: b.name).count + b.sendingConnections(to: a.name).count
             }
             let connectionsBefore = a.connections(with: b.name).count
             let partition = try a.injectPartition(from: [b.name])
