@@ -96,6 +96,47 @@ extension Term {
     }
 }
 
+/// Seeded schedules installed on a node, over TCP.
+@Suite struct FaultScheduleNodeTests {
+    @Test func a_reordering_schedule_delivers_every_message_once_but_not_in_order() async throws {
+        try await withConnectedNodes(2) { nodes in
+            let (a, b) = (nodes[0], nodes[1])
+            let inbox = Inbox()
+            let reader = inbox.spawnReader(on: b)
+            var schedule = FaultSchedule(seed: 11)
+            try a.addSendInterposition(
+                named: "shuffle", schedule.reordering(to: b.name, channel: "default", within: .milliseconds(50)))
+            let sent = (0..<200).map { "m\($0)" }
+            try await a.withProcess { me in for text in sent { me.send(text, to: reader) } }
+            try await eventually("every message arrived") { inbox.strings.count == sent.count }
+            #expect(Set(inbox.strings) == Set(sent) && inbox.strings.count == sent.count, "each exactly once")
+            #expect(inbox.strings != sent, "200 messages delayed by 0-50 ms each overtake one another")
+        }
+    }
+
+    @Test func a_dropping_schedule_loses_some_messages_to_its_peer_only() async throws {
+        try await withConnectedNodes(3) { nodes in
+            let (a, b, c) = (nodes[0], nodes[1], nodes[2])
+            let (atB, atC) = (Inbox(), Inbox())
+            let (readerB, readerC) = (atB.spawnReader(on: b), atC.spawnReader(on: c))
+            var schedule = FaultSchedule(seed: 5)
+            try a.addSendInterposition(
+                named: "lossy", schedule.dropping(percent: 50, to: b.name, channel: "default", for: .seconds(3_600)))
+            for index in 0..<400 {
+                a.forwardMessage("m\(index)", to: readerB)
+                a.forwardMessage("m\(index)", to: readerC)
+            }
+            a.removeSendInterposition(named: "lossy")
+            a.forwardMessage("last", to: readerB)
+            try await eventually("c got everything, b its last message") {
+                atC.strings.count == 400 && atB.strings.last == "last"
+            }
+            let lost = 400 - (atB.strings.count - 1)
+            #expect((120...280).contains(lost), "about half of 400 lost: \(lost)")
+        }
+    }
+}
+
 /// The seeded faults of ``FaultSchedule``, as pure functions of the messages they see.
 @Suite struct FaultScheduleTests {
     static let peer: Node = "peer@127.0.0.1"
