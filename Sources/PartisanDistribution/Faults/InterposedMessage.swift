@@ -28,8 +28,9 @@ public struct InterposedMessage: Sendable {
     /// The message: what an earlier function rewrote it to, or the frame's term.
     public let term: Term
 
-    /// A message going `direction` with `peer` on `channel`.
-    package init(direction: Direction, peer: Node, channel: String, term: Term) {
+    /// A message going `direction` with `peer` on `channel`: what a node hands its functions,
+    /// and what a test of a function can hand it.
+    public init(direction: Direction, peer: Node, channel: String, term: Term) {
         self.direction = direction
         self.peer = peer
         self.channel = channel
