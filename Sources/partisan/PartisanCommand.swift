@@ -20,6 +20,9 @@ struct PartisanCommand: AsyncParsableCommand {
             one on an address that is not loopback, or an invalid configuration (unknown key or \
             PARTISAN_* variable, bad value).
             """,
-        subcommands: [NodeCommand.self, ConfigCommand.self, MembersCommand.self, PingCommand.self, RPCCommand.self]
+        subcommands: [
+            NodeCommand.self, ConfigCommand.self, MembersCommand.self, PingCommand.self, RPCCommand.self,
+            PartitionCommand.self,
+        ]
     )
 }

@@ -22,6 +22,7 @@ public enum BuiltinFunctions {
 
     /// Registers the built-in functions on `node`.
     static func register(on node: PartisanNode) {
+        registerFaults(on: node)
         let startedAt = ContinuousClock.now
         node.rpcService.register(members) { [weak node] _ in
             node?.members().map(\.description).sorted() ?? []

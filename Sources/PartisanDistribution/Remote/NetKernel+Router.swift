@@ -67,7 +67,11 @@ extension NetKernel: RemoteRouter {
     ) -> Bool {
         guard let bytes = encode(message, .send(destination), from: sender) else { return true }
         // Only a send that found no session pays for the transitive check.
-        if transmit(bytes, route: Route(options, sender: sender), to: destination.node) { return true }
+        var route = Route(options, sender: sender)
+        if options.channel != nil {
+            route.monotonicKey = MonotonicKey(partition: route.partition, destination: destination)
+        }
+        if transmit(bytes, route: route, to: destination.node) { return true }
         guard options.transitive else { return false }
         forwardThroughOverlay(bytes, to: destination.node, describing: destination)
         return true

@@ -310,7 +310,7 @@ package final class NetKernel: Sendable {
             guard let connection = connections.connection(on: route.channel, partition: route.partition) else {
                 throw .unknownChannel(route.channel)
             }
-            try connection.send(encoded: bytes)
+            try connection.send(encoded: bytes, key: route.monotonicKey)
         } catch .connectionClosed {
             // The session is ending; its end signals links and monitors.
         } catch {

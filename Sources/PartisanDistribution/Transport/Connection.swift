@@ -35,14 +35,17 @@ package final class Connection: Sendable, CustomStringConvertible {
     let channel: any Channel
     /// The traffic counters of the connection's channel; the handler adds what it receives.
     let metrics: ChannelMetrics
-    private let encoder: FrameEncoder
+    let encoder: FrameEncoder
     private let state: Mutex<State>
+    /// The faults injected on the endpoint (see ``FaultInjector``).
+    let faults: FaultInjector
 
     init(
         info: ConnectionInfo, channel: any Channel, encoder: FrameEncoder, limits: SendQueueLimits,
-        metrics: any MetricsFactory = MetricsSystem.factory
+        metrics: any MetricsFactory = MetricsSystem.factory, faults: FaultInjector = FaultInjector()
     ) {
         self.info = info
+        self.faults = faults
         self.channel = channel
         self.encoder = encoder
         self.metrics = ChannelMetrics(node: info.localNode, channel: info.channel.name, factory: metrics)
@@ -82,6 +85,16 @@ package final class Connection: Sendable, CustomStringConvertible {
         try send(frame: encoder.frame(message.head, message.tail, allocator: channel.allocator), key: nil)
     }
 
+    /// Queues a term already encoded as ETF (version byte first); on a monotonic channel, a
+    /// queued message with the same `key` is replaced by this one.
+    ///
+    /// - Throws: see ``send(_:key:)``.
+    func send(encoded message: EncodedMessage, key: (some Hashable & Sendable)?) throws(TransportError) {
+        try send(
+            frame: encoder.frame(message.head, message.tail, allocator: channel.allocator),
+            key: monotonic ? key.map(MessageKey.init) : nil)
+    }
+
     /// Queues an already encoded frame (see ``FrameEncoder``).
     ///
     /// A sender on another thread schedules one drain on the event loop per burst. A sender on
@@ -91,6 +104,13 @@ package final class Connection: Sendable, CustomStringConvertible {
     /// ``inlineDrainBytes`` bytes, it writes them to the socket itself; a smaller burst is
     /// written when the loop's current work is done.
     func send(frame: OutgoingFrame, key: MessageKey?) throws(TransportError) {
+        // One relaxed load while no fault is in force (see ``FaultInjector``).
+        if faults.isEngaged, try interposeOutgoing(frame, key: key) { return }
+        try enqueue(frame: frame, key: key)
+    }
+
+    /// Queues `frame` as ``send(frame:key:)`` describes, past the faults.
+    func enqueue(frame: OutgoingFrame, key: MessageKey?) throws(TransportError) {
         let inLoop = channel.eventLoop.inEventLoop
         let size = frame.remainingBytes
         let action = try state.withLock { state throws(TransportError) -> DrainAction in

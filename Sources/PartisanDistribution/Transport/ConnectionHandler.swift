@@ -41,7 +41,7 @@ final class ConnectionHandler: ChannelInboundHandler {
         case .established(let info):
             let connection = Connection(
                 info: info, channel: context.channel, encoder: core.encoder, limits: core.configuration.sendQueue,
-                metrics: core.configuration.metricsFactory)
+                metrics: core.configuration.metricsFactory, faults: core.faults)
             self.connection = connection
             core.delegate.connectionEstablished(connection)
             promise?.succeed(connection)
@@ -60,6 +60,8 @@ final class ConnectionHandler: ChannelInboundHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard let connection, closeError == nil else { return }
         let frame = unwrapInboundIn(data)
+        // One relaxed load while no fault is in force (see ``FaultInjector``).
+        if core.faults.isEngaged, core.interposeIncoming(frame, on: connection) { return }
         framesReceived += 1
         bytesReceived += 4 + frame.readableBytes
         do {

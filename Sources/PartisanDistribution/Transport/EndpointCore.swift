@@ -32,6 +32,9 @@ final class EndpointCore: Sendable {
     let configuration: TransportConfiguration
     let delegate: any TransportDelegate
     let encoder: FrameEncoder
+    /// The faults injected on this endpoint: partitions, interposition functions (see
+    /// ``FaultInjector``).
+    let faults = FaultInjector()
     /// The loops of the endpoint's group, in the order lanes number them.
     let loops: [any EventLoop]
     private let state: Mutex<State>

@@ -60,6 +60,10 @@ final class HandshakeHandler: ChannelInboundHandler, RemovableChannelHandler {
         case awaitingAcceptorProof(Introduced)
         /// Acceptor: proof sent, waiting for the dialler to confirm.
         case awaitingEstablished(ConnectionInfo)
+        /// The peer's hello named a node a partition cuts off (see ``FaultInjector``): nothing
+        /// more is read or sent, and the connection closes without telling the peer (at the
+        /// timeout, or once the partition is resolved).
+        case silenced
         case done
     }
 
@@ -123,7 +127,10 @@ final class HandshakeHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        if case .done = state { return }
+        switch state {
+        case .done, .silenced: return
+        default: break
+        }
         let payload = unwrapInboundIn(data)
         do {
             let term: Term
@@ -142,7 +149,8 @@ final class HandshakeHandler: ChannelInboundHandler, RemovableChannelHandler {
         guard !started else { return }
         started = true
         timeout = context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(core.configuration.handshakeTimeout)) {
-            self.fail(.timedOut, context: context, tellPeer: true)
+            let silenced = if case .silenced = self.state { true } else { false }
+            self.fail(.timedOut, context: context, tellPeer: !silenced)
         }
         switch role {
         case .acceptor:
@@ -162,6 +170,11 @@ final class HandshakeHandler: ChannelInboundHandler, RemovableChannelHandler {
         case (.awaitingHello, .hello(let hello)):
             guard hello.node != core.node else { throw HandshakeError.ownName(hello.node) }
             guard hello.nonce != nonce else { throw HandshakeError.malformedMessage("hello with this side's nonce") }
+            if core.faults.cuts(hello.node) {
+                state = .silenced
+                endSilenceWhenResolved(from: hello.node, context: context)
+                return
+            }
             switch role {
             case .acceptor:
                 ownHello = send(
@@ -298,6 +311,19 @@ final class HandshakeHandler: ChannelInboundHandler, RemovableChannelHandler {
         }
         context.writeAndFlush(wrapOutboundOut(frame)).assumeIsolated().whenComplete { _ in
             context.close(promise: nil)
+        }
+    }
+
+    /// Closes a silenced handshake as soon as no partition cuts `peer` any more (checked every
+    /// 100 ms), rather than at its timeout, so that the dialler's next attempt can get through.
+    private func endSilenceWhenResolved(from peer: Node, context: ChannelHandlerContext) {
+        context.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(100)) {
+            guard case .silenced = self.state else { return }
+            if self.core.faults.cuts(peer) {
+                self.endSilenceWhenResolved(from: peer, context: context)
+            } else {
+                self.fail(.timedOut, context: context, tellPeer: false)
+            }
         }
     }
 

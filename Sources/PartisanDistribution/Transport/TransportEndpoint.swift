@@ -36,6 +36,9 @@ package final class TransportEndpoint: Sendable {
     /// The endpoint's configuration.
     package var configuration: TransportConfiguration { core.configuration }
 
+    /// The faults injected on this endpoint's connections (see ``FaultInjector``).
+    package var faults: FaultInjector { core.faults }
+
     private init(core: EndpointCore, servers: [any Channel], group: any EventLoopGroup) {
         self.core = core
         self.servers = servers

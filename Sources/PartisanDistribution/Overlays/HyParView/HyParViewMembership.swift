@@ -35,8 +35,10 @@ import PartisanCore
 /// Every random choice comes from one ``SplitMix64``, so the same seed and the same events
 /// give the same overlay. Connections that no view needs any more (a peer that was sent
 /// DISCONNECT, the origin of a shuffle this node answered) are closed one to two ticks later,
-/// after the last message had time to leave. A node that has lost every peer, active and
-/// passive, joins again through its last contact.
+/// after the last message had time to leave. A node with no passive peer and fewer active
+/// ones than ``HyParViewConfiguration/activeMinSize``, its last contact not among them, joins
+/// again through that contact: it lost every peer, or all but those a partition cut off with it
+/// (which then left it nothing to promote).
 public struct HyParViewMembership: PeerServiceManager {
     /// This node's spec.
     public let localSpec: NodeSpec
@@ -169,8 +171,11 @@ public struct HyParViewMembership: PeerServiceManager {
             if active.count + pending.count < configuration.activeMaxSize { promote() }
         }
         if tick % shuffleEvery == 0 { startShuffle() }
-        if active.isEmpty, passive.isEmpty, pending.isEmpty, let contact {
-            // Every peer was lost (failures, lost answers): join again.
+        if passive.isEmpty, pending.isEmpty, active.count < configuration.activeMinSize, let contact,
+            !active.contains(contact.node)
+        {
+            // Every peer was lost (failures, lost answers), or all but a few cut off with this
+            // node by a partition that dropped the rest from the passive view: join again.
             addToActive(contact)
             send(.join(localSpec), to: contact.node)
         }
