@@ -12,6 +12,7 @@ let package = Package(
     products: [
         .library(name: "Partisan", targets: ["Partisan"]),
         .library(name: "PartisanSimulation", targets: ["PartisanSimulation"]),
+        .library(name: "PartisanCluster", targets: ["PartisanCluster"]),
         .executable(name: "partisan", targets: ["partisan"]),
         .executable(name: "partisan-demo", targets: ["partisan-demo"]),
         .executable(name: "partisan-bench", targets: ["partisan-bench"]),
@@ -67,6 +68,18 @@ let package = Package(
         .target(
             name: "Partisan",
             dependencies: ["PartisanCore", "PartisanDistribution"],
+            swiftSettings: strict
+        ),
+        // Cluster formation: discovery strategies (static seeds, DNS A/AAAA and SRV, a hosts
+        // file, your own) and the runner that joins what they find.
+        .target(
+            name: "PartisanCluster",
+            dependencies: [
+                "Partisan",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict
         ),
         // The command-line tool: `partisan node`, `partisan members`, `partisan ping`.
@@ -170,6 +183,13 @@ let package = Package(
         .testTarget(
             name: "PartisanCLITests",
             dependencies: ["PartisanTestSupport"],
+            swiftSettings: strict
+        ),
+        // Discovery: the DNS parser with hostile packets, and clusters that form through a real
+        // DNS server (dnsmasq) on 127.0.0.1, a hosts file and static seeds.
+        .testTarget(
+            name: "PartisanClusterTests",
+            dependencies: ["PartisanCluster", "PartisanTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(
