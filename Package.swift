@@ -87,6 +87,7 @@ let package = Package(
             name: "partisan",
             dependencies: [
                 "Partisan",
+                "PartisanCluster",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

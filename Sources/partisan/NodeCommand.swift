@@ -2,6 +2,7 @@ import ArgumentParser
 import Dispatch
 import Foundation
 import Partisan
+import PartisanCluster
 
 /// `partisan node`: runs a node in the foreground until SIGTERM or SIGINT, then leaves the
 /// cluster gracefully and exits 0.
@@ -11,7 +12,9 @@ struct NodeCommand: AsyncParsableCommand {
         abstract: "Run a node in the foreground; SIGTERM/SIGINT make it leave the cluster and exit 0.",
         discussion: """
             Prints `listening NAME@HOST HOST:PORT` (the real port when --listen asks for 0) once \
-            it accepts connections, then joins the --join contacts. The cookie comes from \
+            it accepts connections, then joins the --join contacts, retrying an unreachable one \
+            with backoff until it answers (a seed that refuses the cookie or the name ends the \
+            node with exit 1). The cookie comes from \
             --cookie-file (or --cookie), else PARTISAN_COOKIE, else ~/.partisan.cookie (created \
             with a random secret and mode 0600 on first use); a cookie file open to group or \
             others is refused. On an address other than loopback, an empty or well-known cookie \
@@ -86,19 +89,17 @@ struct NodeCommand: AsyncParsableCommand {
             throw CommandLineValues.unreachable
         }
         CommandLineValues.printLine("listening \(node.name) \(node.listenAddress!)")
-        // Joining runs beside the wait for a signal: SIGTERM during a slow join still ends
-        // the node at once.
+        // The --join seeds are retried with backoff until joined (ClusterDiscovery), beside the
+        // wait for a signal: an unreachable seed is logged and tried again, and SIGTERM still
+        // ends the node at once. A refusal that retrying cannot fix ends it (exit 1).
         let contacts = try join.map { try CommandLineValues.address($0, option: "--join") }
-        let joining = Task {
-            for contact in contacts {
-                do {
-                    try await node.join(contact)
-                } catch {
-                    if !Task.isCancelled { events.continuation.yield(.joinFailed(contact, error)) }
-                    return
-                }
-            }
+        var settings = ClusterDiscovery.Configuration(maxBackoff: .seconds(10), logger: logger)
+        settings.onJoinFailure = { contact, error in
+            if Self.isFatal(error) { events.continuation.yield(.joinFailed(contact.address, error)) }
         }
+        let discovery =
+            contacts.isEmpty
+            ? nil : try ClusterDiscovery.start(on: node, strategies: [StaticDiscovery(seeds: contacts)], configuration: settings)
         for await event in events.stream {
             if case .joinFailed(let contact, let error) = event {
                 if case TransportError.handshake(.refusedByPeer(AdmissionRefusal.duplicateName.wireReason)) = error {
@@ -108,14 +109,27 @@ struct NodeCommand: AsyncParsableCommand {
                 } else {
                     CommandLineValues.printError("cannot join \(contact): \(CommandLineValues.describe(error))")
                 }
+                discovery?.stop()
                 await node.shutdown()
                 throw CommandLineValues.unreachable
             }
             break
         }
-        joining.cancel()
+        discovery?.stop()
         await node.leave()
         await node.shutdown()
+    }
+
+    /// Whether a failed join is one that retrying cannot fix: the seed refused this node's
+    /// name or cookie, or proved another cookie, protocol or name than expected.
+    private static func isFatal(_ error: any Error) -> Bool {
+        guard case TransportError.handshake(let failure) = error else { return false }
+        switch failure {
+        case .badCookie, .versionMismatch, .ownName, .unexpectedPeer, .certificateMismatch, .notAdmitted: return true
+        case .refusedByPeer(let reason):
+            return reason == AdmissionRefusal.duplicateName.wireReason || reason == "bad_cookie"
+        default: return false
+        }
     }
 
     /// What ends a running node.

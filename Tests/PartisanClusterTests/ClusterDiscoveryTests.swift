@@ -154,7 +154,7 @@ import Testing
         #expect(throws: ClusterDiscoveryError.invalidSetting(option: "maxBackoff", reason: "must be at least initialBackoff")) {
             try configuration.validate()
         }
-        let local = try await PartisanNode.start(name: "\(DiscoveryNodes.prefix("local"))@127.0.0.1")
+        let local = try await PartisanNode.start(name: Node(validating: "\(DiscoveryNodes.prefix("local"))@127.0.0.1"))
         #expect(throws: ClusterDiscoveryError.notDistributed) {
             try ClusterDiscovery.start(on: local, strategies: [])
         }

@@ -77,7 +77,7 @@ final class DNSMasq: @unchecked Sendable {
         let conf = directory.appendingPathComponent("dnsmasq.conf")
         try (services.map { "srv-host=\($0)" }.joined(separator: "\n") + "\n").write(to: conf, atomically: true, encoding: .utf8)
         let arguments = [
-            binary!, "--keep-in-foreground", "--no-resolv", "--no-hosts", "--port=\(port)",
+            Self.binary!, "--keep-in-foreground", "--no-resolv", "--no-hosts", "--port=\(port)",
             "--listen-address=127.0.0.1", "--bind-interfaces", "--conf-file=\(conf.path)",
             "--hostsdir=\(directory.appendingPathComponent("hosts").path)", "--pid-file=", "--cache-size=0",
             "--log-facility=\(directory.appendingPathComponent("log").path)",

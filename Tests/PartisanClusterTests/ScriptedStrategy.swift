@@ -73,3 +73,38 @@ enum DiscoveryNodes {
         }
     }
 }
+
+/// Wraps a built-in strategy and counts its rounds, so a test can wait for rounds to pass.
+final class CountedStrategy: DiscoveryStrategy {
+    let inner: any DiscoveryStrategy
+    private let counts = Mutex((succeeded: 0, failed: 0))
+
+    init(_ inner: any DiscoveryStrategy) { self.inner = inner }
+
+    var name: String { inner.name }
+    var succeeded: Int { counts.withLock { $0.succeeded } }
+    var failed: Int { counts.withLock { $0.failed } }
+
+    func discover() async throws -> [DiscoveredContact] {
+        do {
+            let contacts = try await inner.discover()
+            counts.withLock { $0.succeeded += 1 }
+            return contacts
+        } catch {
+            counts.withLock { $0.failed += 1 }
+            throw error
+        }
+    }
+
+    /// Waits until `count` more rounds than now answered.
+    func waitForSuccesses(_ count: Int) async throws {
+        let target = succeeded + count
+        try await eventually("\(count) more answered rounds") { self.succeeded >= target }
+    }
+
+    /// Waits until `count` more rounds than now failed.
+    func waitForFailures(_ count: Int) async throws {
+        let target = failed + count
+        try await eventually("\(count) more failed rounds") { self.failed >= target }
+    }
+}

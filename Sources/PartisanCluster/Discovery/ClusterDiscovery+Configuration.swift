@@ -26,6 +26,10 @@ extension ClusterDiscovery {
         public var maxConcurrentJoins: Int
         /// Where the runner logs; `nil` uses the node's logger.
         public var logger: Logger?
+        /// Called with the contact and the error of every failed join (on the runner's task; it
+        /// must not block): for a caller that treats some errors as fatal, as `partisan node`
+        /// does with a refused cookie or a duplicate name. The runner retries regardless.
+        public var onJoinFailure: (@Sendable (DiscoveredContact, any Error) -> Void)?
 
         /// Creates a configuration; every argument has the default documented on its property.
         public init(

@@ -174,6 +174,7 @@ struct DiscoveryLoop {
             } else {
                 logger.debug("discovery retry failed", metadata: metadata)
             }
+            configuration.onJoinFailure?(contact, error)
         }
     }
 

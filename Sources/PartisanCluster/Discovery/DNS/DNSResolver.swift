@@ -1,5 +1,6 @@
 import NIOCore
 import NIOPosix
+import Partisan
 
 /// A small stub resolver on SwiftNIO: asks one nameserver for A, AAAA and SRV records.
 ///
@@ -94,7 +95,12 @@ public struct DNSResolver: Sendable {
             }
             return response
         }
-        throw DNSError.timedOut(server: "\(server)")
+        throw DNSError.timedOut(server: Self.describe(server))
+    }
+
+    /// `HOST:PORT` of a nameserver, for errors.
+    static func describe(_ server: SocketAddress) -> String {
+        ListenAddress(host: server.ipAddress ?? "?", port: server.port ?? 0).description
     }
 
     /// The nameserver's socket address.

@@ -51,7 +51,7 @@ enum DNSTransport {
     static func tcp(
         _ query: DNSQuery, to server: SocketAddress, timeout: Duration, group: any EventLoopGroup
     ) async throws -> DNSResponse {
-        let failed = { @Sendable (reason: String) in DNSError.tcpFailed(server: "\(server)", reason: reason) }
+        let failed = { @Sendable (reason: String) in DNSError.tcpFailed(server: DNSResolver.describe(server), reason: reason) }
         let answer = try await withDeadline(timeout) { () async throws -> [UInt8]? in
             let channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>
             do {
