@@ -63,19 +63,22 @@ final class DNSMasq: @unchecked Sendable {
         try await start()
     }
 
-    /// Stops it: queries go unanswered until ``start()``.
+    /// Stops it (SIGKILL, then reaped): queries go unanswered until ``start()``.
     func stop() {
         guard pid != 0 else { return }
-        kill(pid, SIGTERM)
+        kill(pid, SIGKILL)
         var status: Int32 = 0
-        waitpid(pid, &status, 0)
+        while waitpid(pid, &status, 0) < 0, errno == EINTR {}
         pid = 0
     }
 
     /// Starts it again with the current records, and waits until it answers.
     func start() async throws {
         let conf = directory.appendingPathComponent("dnsmasq.conf")
-        try (services.map { "srv-host=\($0)" }.joined(separator: "\n") + "\n").write(to: conf, atomically: true, encoding: .utf8)
+        // Authoritative for `.test`: a name it does not know is NXDOMAIN, not REFUSED (it has no
+        // upstream server).
+        let lines = ["local=/test/"] + services.map { "srv-host=\($0)" }
+        try (lines.joined(separator: "\n") + "\n").write(to: conf, atomically: true, encoding: .utf8)
         let arguments = [
             Self.binary!, "--keep-in-foreground", "--no-resolv", "--no-hosts", "--port=\(port)",
             "--listen-address=127.0.0.1", "--bind-interfaces", "--conf-file=\(conf.path)",
@@ -90,7 +93,19 @@ final class DNSMasq: @unchecked Sendable {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        let result = posix_spawn(&pid, arguments[0], &actions, nil, argv, environ)
+        // Default signal handling and an empty mask: the test process blocks or ignores some
+        // signals, and a child inherits both.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var noSignals = sigset_t()
+        sigemptyset(&noSignals)
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        var allSignals = sigset_t()
+        sigfillset(&allSignals)
+        posix_spawnattr_setsigdefault(&attributes, &allSignals)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        let result = posix_spawn(&pid, arguments[0], &actions, &attributes, argv, environ)
         guard result == 0 else { throw SetupError("cannot start dnsmasq: \(String(cString: strerror(result)))") }
         let port = self.port
         try await eventually("dnsmasq answers on \(port)") { Self.answers(port: port) }

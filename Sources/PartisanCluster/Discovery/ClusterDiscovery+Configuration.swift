@@ -24,6 +24,12 @@ extension ClusterDiscovery {
         public var maxContactsPerRound: Int
         /// The most joins in flight at once. Default 8.
         public var maxConcurrentJoins: Int
+        /// Once the node has this many members (itself included), the runner joins no more
+        /// contacts until it has fewer; `nil` (the default) joins every contact that is not a
+        /// member, which suits the full-mesh overlay. With HyParView, whose members are its
+        /// small active view, use a small number such as 2: the node joins one contact (picked at
+        /// random among those due) and the overlay's random walks do the rest.
+        public var enoughMembers: Int?
         /// Where the runner logs; `nil` uses the node's logger.
         public var logger: Logger?
         /// Called with the contact and the error of every failed join (on the runner's task; it
@@ -35,7 +41,8 @@ extension ClusterDiscovery {
         public init(
             pollInterval: Duration = .seconds(5), initialBackoff: Duration = .milliseconds(200),
             maxBackoff: Duration = .seconds(30), discoveryTimeout: Duration = .seconds(10),
-            maxContactsPerRound: Int = 1024, maxConcurrentJoins: Int = 8, logger: Logger? = nil
+            maxContactsPerRound: Int = 1024, maxConcurrentJoins: Int = 8, enoughMembers: Int? = nil,
+            logger: Logger? = nil
         ) {
             self.pollInterval = pollInterval
             self.initialBackoff = initialBackoff
@@ -43,6 +50,7 @@ extension ClusterDiscovery {
             self.discoveryTimeout = discoveryTimeout
             self.maxContactsPerRound = maxContactsPerRound
             self.maxConcurrentJoins = maxConcurrentJoins
+            self.enoughMembers = enoughMembers
             self.logger = logger
         }
 
@@ -64,6 +72,9 @@ extension ClusterDiscovery {
             }
             guard maxConcurrentJoins > 0 else {
                 throw .invalidSetting(option: "maxConcurrentJoins", reason: "must be positive")
+            }
+            if let enoughMembers, enoughMembers < 2 {
+                throw .invalidSetting(option: "enoughMembers", reason: "must be at least 2 (the node and one peer)")
             }
         }
     }

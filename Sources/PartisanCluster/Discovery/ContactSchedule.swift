@@ -65,8 +65,10 @@ struct ContactSchedule {
         return wait * (0.5 + min(max(jitter, 0), 1) / 2)
     }
 
-    /// The earliest instant one of `addresses` becomes due, if any waits.
-    func nextDue(among addresses: some Sequence<ListenAddress>) -> ContinuousClock.Instant? {
-        addresses.compactMap { entries[$0]?.notBefore }.min()
+    /// The earliest instant after `now` at which one of `addresses` becomes due, if any waits.
+    func nextDue(among addresses: some Sequence<ListenAddress>, after now: ContinuousClock.Instant)
+        -> ContinuousClock.Instant?
+    {
+        addresses.compactMap { entries[$0]?.notBefore }.filter { $0 > now }.min()
     }
 }

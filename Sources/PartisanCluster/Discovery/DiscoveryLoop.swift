@@ -38,7 +38,7 @@ struct DiscoveryLoop {
                 nextPoll = clock.now.advanced(by: configuration.pollInterval)
             }
             await joinDue()
-            let retry = schedule.nextDue(among: pending().map(\.address)) ?? nextPoll
+            let retry = schedule.nextDue(among: pending().map(\.address), after: clock.now) ?? nextPoll
             let wake = max(min(nextPoll, retry), clock.now.advanced(by: .milliseconds(10)))
             do { try await Task.sleep(until: wake) } catch { return }
         }
@@ -132,7 +132,11 @@ struct DiscoveryLoop {
     private mutating func joinDue() async {
         let clock = ContinuousClock()
         let now = clock.now
-        let due = pending().filter { schedule.isDue($0.address, at: now) }
+        var due = pending().filter { schedule.isDue($0.address, at: now) }
+        if let enough = configuration.enoughMembers {
+            let missing = enough - node.members().count
+            due = missing > 0 ? Array(due.shuffled().prefix(missing)) : []
+        }
         guard !due.isEmpty else { return }
         let node = self.node
         await withTaskGroup(of: (DiscoveredContact, Result<Node, any Error>).self) { group in

@@ -36,19 +36,31 @@ public struct DNSResolver: Sendable {
     }
 
     /// The IPv4 and then IPv6 addresses of `name` (A, then AAAA records, CNAMEs followed);
-    /// empty when the name does not exist.
+    /// empty when the name does not exist. One of the two questions failing is tolerated (some
+    /// servers refuse AAAA for names they only know A records of) as long as the other is
+    /// answered.
     ///
-    /// - Throws: ``DNSError``.
+    /// - Throws: ``DNSError`` when neither question is answered (the A question's error).
     public func addresses(of name: String) async throws -> [String] {
-        let v4 = try await lookUp(name, .a).records(for: name.normalizedDNSName) {
-            if case .a = $0 { return true }
-            return false
+        var v4: [String] = []
+        var failure: (any Error)?
+        do { v4 = try await addresses(of: name, .a) } catch { failure = error }
+        do {
+            return v4 + (try await addresses(of: name, .aaaa))
+        } catch {
+            if let failure { throw failure }
+            return v4
         }
-        let v6 = try await lookUp(name, .aaaa).records(for: name.normalizedDNSName) {
-            if case .aaaa = $0 { return true }
-            return false
-        }
-        return (v4 + v6).compactMap {
+    }
+
+    private func addresses(of name: String, _ type: DNSRecordType) async throws -> [String] {
+        try await lookUp(name, type).records(for: name.normalizedDNSName) { data in
+            switch data {
+            case .a: return type == .a
+            case .aaaa: return type == .aaaa
+            default: return false
+            }
+        }.compactMap {
             switch $0 {
             case .a(let address), .aaaa(let address): return address
             default: return nil

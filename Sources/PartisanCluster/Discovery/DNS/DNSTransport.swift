@@ -56,7 +56,8 @@ enum DNSTransport {
             let channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>
             do {
                 channel = try await ClientBootstrap(group: group)
-                    .connectTimeout(.nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000 + 1))
+                    .connectTimeout(
+                        .nanoseconds(timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000))
                     .connect(to: server) { channel in
                         channel.eventLoop.makeCompletedFuture {
                             try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
