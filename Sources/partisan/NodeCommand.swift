@@ -99,7 +99,9 @@ struct NodeCommand: AsyncParsableCommand {
         }
         let discovery =
             contacts.isEmpty
-            ? nil : try ClusterDiscovery.start(on: node, strategies: [StaticDiscovery(seeds: contacts)], configuration: settings)
+            ? nil
+            : try ClusterDiscovery.start(
+                on: node, strategies: [StaticDiscovery(seeds: contacts)], configuration: settings)
         for await event in events.stream {
             if case .joinFailed(let contact, let error) = event {
                 if case TransportError.handshake(.refusedByPeer(AdmissionRefusal.duplicateName.wireReason)) = error {

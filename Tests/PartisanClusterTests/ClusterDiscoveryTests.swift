@@ -74,7 +74,10 @@ import Testing
         let recorder = LogRecorder()
         // Both addresses, b's without a name: the runner learns it from the handshake.
         let strategy = ScriptedStrategy(
-            .contacts([DiscoveredContact(address: a.listenAddress!, node: a.name), DiscoveredContact(address: b.listenAddress!)]))
+            .contacts([
+                DiscoveredContact(address: a.listenAddress!, node: a.name),
+                DiscoveredContact(address: b.listenAddress!),
+            ]))
         let discovery = try ClusterDiscovery.start(
             on: a, strategies: [strategy], configuration: DiscoveryNodes.discovery(recorder))
         try await discovery.awaitJoined(minimum: 2, timeout: .seconds(30))
@@ -95,7 +98,9 @@ import Testing
         // b first, then a million contacts on 127.0.0.1's low ports, one with a hostile host.
         var contacts = [DiscoveredContact(address: b.listenAddress!)]
         contacts.append(DiscoveredContact(address: ListenAddress(host: "evil\u{1B}[31m\nhost", port: 9100)))
-        contacts += (0..<1_000_000).lazy.map { DiscoveredContact(address: ListenAddress(host: "127.0.0.1", port: 1 + $0 % 1000)) }
+        contacts += (0..<1_000_000).lazy.map {
+            DiscoveredContact(address: ListenAddress(host: "127.0.0.1", port: 1 + $0 % 1000))
+        }
         let strategy = ScriptedStrategy(.contacts(contacts))
         var configuration = DiscoveryNodes.discovery(recorder)
         configuration.maxContactsPerRound = 16
@@ -107,7 +112,10 @@ import Testing
         #expect(lines.filter { $0.contains("host or port is invalid") }.count == 1)
         #expect(!lines.contains { $0.contains("evil") || $0.contains("\u{1B}") })
         // At most 16 distinct contacts were ever tried: b and 15 closed ports.
-        let tried = Set(lines.filter { $0.contains("cannot join a contact yet") }.compactMap { $0.split(separator: " ").first { $0.hasPrefix("address=") } })
+        let tried = Set(
+            lines.filter { $0.contains("cannot join a contact yet") }.compactMap {
+                $0.split(separator: " ").first { $0.hasPrefix("address=") }
+            })
         #expect(tried.count <= 15)
         discovery.stop()
         await a.shutdown()
@@ -118,7 +126,8 @@ import Testing
         let prefix = DiscoveryNodes.prefix("wait")
         let a = try await DiscoveryNodes.start("\(prefix)a@127.0.0.1")
         let strategy = ScriptedStrategy(.contacts([]))
-        let discovery = try ClusterDiscovery.start(on: a, strategies: [strategy], configuration: DiscoveryNodes.discovery())
+        let discovery = try ClusterDiscovery.start(
+            on: a, strategies: [strategy], configuration: DiscoveryNodes.discovery())
         await #expect(throws: ClusterDiscoveryError.joinTimedOut(minimum: 2, members: 1, after: .milliseconds(300))) {
             try await discovery.awaitJoined(minimum: 2, timeout: .milliseconds(300))
         }
@@ -141,9 +150,10 @@ import Testing
         #expect(throws: ClusterDiscoveryError.invalidAddress("host:99999", option: "seeds")) {
             try StaticDiscovery(seeds: ["host:99999"])
         }
-        #expect(try StaticDiscovery(seeds: ["[::1]:9100", "app-0.app:9100"]).seeds.map(\.address) == [
-            ListenAddress(host: "::1", port: 9100), ListenAddress(host: "app-0.app", port: 9100),
-        ])
+        #expect(
+            try StaticDiscovery(seeds: ["[::1]:9100", "app-0.app:9100"]).seeds.map(\.address) == [
+                ListenAddress(host: "::1", port: 9100), ListenAddress(host: "app-0.app", port: 9100),
+            ])
         #expect(throws: ClusterDiscoveryError.invalidSetting(option: "dns.port", reason: "must be in 1...65535")) {
             try DNSPollDiscovery(query: "app.test", port: 0, basename: "app")
         }
@@ -153,7 +163,10 @@ import Testing
         #expect(throws: ClusterDiscoveryError.self) { try DNSSRVDiscovery(service: "_p._tcp.app", basename: "a@b") }
         var configuration = ClusterDiscovery.Configuration()
         configuration.maxBackoff = .milliseconds(1)
-        #expect(throws: ClusterDiscoveryError.invalidSetting(option: "maxBackoff", reason: "must be at least initialBackoff")) {
+        #expect(
+            throws: ClusterDiscoveryError.invalidSetting(
+                option: "maxBackoff", reason: "must be at least initialBackoff")
+        ) {
             try configuration.validate()
         }
         let local = try await PartisanNode.start(name: Node(validating: "\(DiscoveryNodes.prefix("local"))@127.0.0.1"))

@@ -52,7 +52,9 @@ import Testing
         #expect(recorder.lines.filter { $0.contains("discovery failed") }.count == 1)
         // n0 joined n1 (or was joined by it) and n2 (or heard of it by gossip): each at most once.
         let joins = recorder.lines.filter { $0.hasPrefix("info discovery joined") }
-        for node in nodes { #expect(joins.filter { $0.contains("node=\(node.name) ") || $0.hasSuffix("node=\(node.name)") }.count <= 1) }
+        for node in nodes {
+            #expect(joins.filter { $0.contains("node=\(node.name) ") || $0.hasSuffix("node=\(node.name)") }.count <= 1)
+        }
 
         // A stopped node is failure detection's business: seen down, and (full mesh) kept as a
         // member to reconnect to.
@@ -75,10 +77,12 @@ import Testing
         }
         let dns = try await DNSMasq(hosts: ["127.0.0.2 \(name)", "127.0.0.3 \(name)"])
         let strategies = try (0..<2).map { _ in
-            CountedStrategy(try DNSPollDiscovery(query: name, port: port, basename: basename, resolver: Self.resolver(dns)))
+            CountedStrategy(
+                try DNSPollDiscovery(query: name, port: port, basename: basename, resolver: Self.resolver(dns)))
         }
         let discoveries = try (0..<2).map { index in
-            try ClusterDiscovery.start(on: nodes[index], strategies: [strategies[index]], configuration: DiscoveryNodes.discovery())
+            try ClusterDiscovery.start(
+                on: nodes[index], strategies: [strategies[index]], configuration: DiscoveryNodes.discovery())
         }
         for discovery in discoveries { try await discovery.awaitJoined(minimum: 2, timeout: .seconds(30)) }
         #expect(nodes[2].members() == [nodes[2].name])
@@ -107,11 +111,13 @@ import Testing
         let records = try await Self.resolver(dns).services(service)
         #expect(Set(records.map(\.port)) == Set((0..<60).map { 9000 + $0 }))
         #expect(records.first { $0.target == "t7.\(domain)" }?.port == 9007)
-        let contacts = try await DNSSRVDiscovery(service: service, basename: "app", resolver: Self.resolver(dns)).discover()
+        let contacts = try await DNSSRVDiscovery(service: service, basename: "app", resolver: Self.resolver(dns))
+            .discover()
         #expect(contacts.count == 60)
         #expect(
             contacts.contains(
-                DiscoveredContact(address: ListenAddress(host: "127.0.1.7", port: 9007), node: Node("app@t7.\(domain)"))))
+                DiscoveredContact(address: ListenAddress(host: "127.0.1.7", port: 9007), node: Node("app@t7.\(domain)"))
+            ))
     }
 
     @Test func a_missing_name_is_empty_and_a_silent_server_a_clear_timeout() async throws {

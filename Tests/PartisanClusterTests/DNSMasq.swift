@@ -77,7 +77,7 @@ final class DNSMasq: @unchecked Sendable {
         let conf = directory.appendingPathComponent("dnsmasq.conf")
         // Authoritative for `.test`: a name it does not know is NXDOMAIN, not REFUSED (it has no
         // upstream server).
-        let lines = ["local=/test/"] + services.map { "srv-host=\($0)" }
+        let lines = ["local=/test/", "edns-packet-max=8192"] + services.map { "srv-host=\($0)" }
         try (lines.joined(separator: "\n") + "\n").write(to: conf, atomically: true, encoding: .utf8)
         let arguments = [
             Self.binary!, "--keep-in-foreground", "--no-resolv", "--no-hosts", "--port=\(port)",

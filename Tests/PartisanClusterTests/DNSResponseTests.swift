@@ -13,7 +13,9 @@ import Testing
         id: UInt16 = 0x1234, flags: UInt16 = 0x8180, questions: UInt16 = 1, answers: UInt16 = 0,
         authority: UInt16 = 0, additional: UInt16 = 0, question: [UInt8]? = nil, body: [UInt8] = []
     ) -> [UInt8] {
-        var bytes = [id, flags, questions, answers, authority, additional].flatMap { [UInt8($0 >> 8), UInt8($0 & 0xFF)] }
+        var bytes = [id, flags, questions, answers, authority, additional].flatMap {
+            [UInt8($0 >> 8), UInt8($0 & 0xFF)]
+        }
         bytes += question ?? (name("_p._tcp.example.test") + [0, 33, 0, 1])
         return bytes + body
     }
@@ -25,7 +27,9 @@ import Testing
 
     /// A record: owner `owner` (raw bytes), `type`, class IN, TTL 5, `data`.
     static func record(_ owner: [UInt8], type: UInt16, _ data: [UInt8]) -> [UInt8] {
-        owner + [UInt8(type >> 8), UInt8(type & 0xFF), 0, 1, 0, 0, 0, 5, UInt8(data.count >> 8), UInt8(data.count & 0xFF)]
+        owner + [
+            UInt8(type >> 8), UInt8(type & 0xFF), 0, 1, 0, 0, 0, 5, UInt8(data.count >> 8), UInt8(data.count & 0xFF),
+        ]
             + data
     }
 
@@ -117,24 +121,48 @@ import Testing
     @Test func malformed_answers_are_refused() {
         let srv = Self.srvData(port: 1, target: [0])
         let malformed: [(String, [UInt8])] = [
-            ("pointer loop on itself", Self.message(answers: 1, body: Self.record([0xC0, 38], type: 1, [1, 2, 3, 4]))),
+            (
+                "pointer loop on itself",
+                Self.message(answers: 1, body: Self.record([0xC0, 38], type: 1, [1, 2, 3, 4]))
+            ),
             ("forward pointer", Self.message(answers: 1, body: Self.record([0xC0, 200], type: 1, [1, 2, 3, 4]))),
-            ("pointer out of range", Self.message(answers: 1, body: Self.record([0xFF, 0xFF], type: 1, [1, 2, 3, 4]))),
-            ("cut pointer", Self.message(answers: 1, body: Self.record(Self.questionPointer, type: 33, [0, 1, 0, 1, 0, 1, 0xC0]))),
+            (
+                "pointer out of range",
+                Self.message(answers: 1, body: Self.record([0xFF, 0xFF], type: 1, [1, 2, 3, 4]))
+            ),
+            (
+                "cut pointer",
+                Self.message(answers: 1, body: Self.record(Self.questionPointer, type: 33, [0, 1, 0, 1, 0, 1, 0xC0]))
+            ),
             ("label past the end", Self.message(answers: 1, body: [40] + Array(repeating: 0x61, count: 12))),
             ("unknown label type", Self.message(answers: 1, body: Self.record([0x40, 0], type: 1, [1, 2, 3, 4]))),
             ("counts beyond the message", Self.message(answers: 0xFFFF)),
-            ("more records than bytes", Self.message(answers: 2, body: Self.record(Self.questionPointer, type: 1, [1, 2, 3, 4]))),
-            ("rdata past the end", Self.message(answers: 1, body: Self.record(Self.questionPointer, type: 1, [1, 2, 3, 4]).dropLast(2))),
+            (
+                "more records than bytes",
+                Self.message(answers: 2, body: Self.record(Self.questionPointer, type: 1, [1, 2, 3, 4]))
+            ),
+            (
+                "rdata past the end",
+                Self.message(answers: 1, body: Self.record(Self.questionPointer, type: 1, [1, 2, 3, 4]).dropLast(2))
+            ),
             ("short A", Self.message(answers: 1, body: Self.record(Self.questionPointer, type: 1, [1, 2, 3]))),
             ("short AAAA", Self.message(answers: 1, body: Self.record(Self.questionPointer, type: 28, [1, 2, 3, 4]))),
-            ("short SRV", Self.message(answers: 1, body: Self.record(Self.questionPointer, type: 33, [0, 1, 0, 1, 0]))),
+            (
+                "short SRV",
+                Self.message(answers: 1, body: Self.record(Self.questionPointer, type: 33, [0, 1, 0, 1, 0]))
+            ),
             (
                 "SRV target past its record",
                 Self.message(answers: 1, body: Self.record(Self.questionPointer, type: 33, Array(srv.dropLast())) + [0])
             ),
-            ("unprintable label", Self.message(answers: 1, body: Self.record([3, 0x61, 0x0A, 0x62, 0], type: 1, [1, 2, 3, 4]))),
-            ("dot inside a label", Self.message(answers: 1, body: Self.record([3, 0x61, 0x2E, 0x62, 0], type: 1, [1, 2, 3, 4]))),
+            (
+                "unprintable label",
+                Self.message(answers: 1, body: Self.record([3, 0x61, 0x0A, 0x62, 0], type: 1, [1, 2, 3, 4]))
+            ),
+            (
+                "dot inside a label",
+                Self.message(answers: 1, body: Self.record([3, 0x61, 0x2E, 0x62, 0], type: 1, [1, 2, 3, 4]))
+            ),
         ]
         for (what, bytes) in malformed { expectRefused(bytes, what) }
     }
@@ -151,7 +179,8 @@ import Testing
         }
         #expect(previous < 256)
         let body =
-            Self.record(Self.questionPointer, type: 99, chain) + Self.record([0xC0, UInt8(previous)], type: 1, [1, 2, 3, 4])
+            Self.record(Self.questionPointer, type: 99, chain)
+            + Self.record([0xC0, UInt8(previous)], type: 1, [1, 2, 3, 4])
         let bytes = Self.message(answers: 2, body: body)
         expectRefused(bytes, "a 41-pointer chain", reason: "too many compression pointers")
     }
@@ -184,6 +213,19 @@ import Testing
             if Bool.random(using: &generator) { bytes = Array(bytes.prefix(Int.random(in: 0...bytes.count))) }
             _ = try? parse(bytes)
         }
+    }
+
+    @Test func a_query_advertises_its_udp_size_with_edns_and_the_answer_opt_record_is_skipped() throws {
+        var query = try DNSQuery(id: 0x0102, name: "a.test", type: .a)
+        #expect(query.bytes == [1, 2, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1, 0x61, 4, 0x74, 0x65, 0x73, 0x74, 0, 0, 1, 0, 1])
+        query.udpPayloadSize = 1232
+        #expect(query.bytes.suffix(12) == [0, 1, 0, 0, 41, 0x04, 0xD0, 0, 0, 0, 0, 0])
+        #expect(query.bytes[11] == 1)
+        let opt: [UInt8] = [0, 0, 41, 0x04, 0xD0, 0, 0, 0, 0, 0, 0]
+        let answer = Self.record(Self.questionPointer, type: 33, Self.srvData(port: 9100, target: [0xC0, 12]))
+        let response = try parse(Self.message(answers: 1, additional: 1, body: answer + opt))
+        #expect(response.answers.count == 1)
+        #expect(response.additionals == [DNSRecord(name: "", data: .other(type: 41))])
     }
 
     @Test func query_names_are_checked_before_anything_is_sent() throws {

@@ -30,7 +30,8 @@ import Testing
         let dns = try await DNSMasq(
             hosts: (0..<count).map { "127.0.0.1 n\($0).\(domain)" },
             services: nodes.indices.map { "\(service),n\($0).\(domain),\(nodes[$0].listenAddress!.port)" })
-        let resolver = DNSResolver(nameserver: "127.0.0.1", port: dns.port, timeout: .seconds(2), attempts: 2)
+        let resolver = DNSResolver(
+            nameserver: "127.0.0.1", port: dns.port, timeout: .seconds(2), attempts: 2, udpPayloadSize: 8192)
         let clock = ContinuousClock()
         let start = clock.now
         let discoveries = try nodes.map { node in

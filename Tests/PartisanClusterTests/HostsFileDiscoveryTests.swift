@@ -49,7 +49,8 @@ import Testing
         try write(["# seeds", "\(b.listenAddress!)", "not a host"])
         let recorder = LogRecorder()
         let strategy = CountedStrategy(try HostsFileDiscovery(path: path, defaultPort: 9100, logger: recorder.logger()))
-        let discovery = try ClusterDiscovery.start(on: a, strategies: [strategy], configuration: DiscoveryNodes.discovery())
+        let discovery = try ClusterDiscovery.start(
+            on: a, strategies: [strategy], configuration: DiscoveryNodes.discovery())
         try await discovery.awaitJoined(minimum: 2, timeout: .seconds(30))
         try await strategy.waitForSuccesses(3)
         // The invalid line is reported once (by number), not on every round.
@@ -76,10 +77,12 @@ import Testing
         await #expect(throws: ClusterDiscoveryError.unreadableFile(path: path, reason: "No such file or directory")) {
             try await strategy.discover()
         }
-        try String(repeating: "#", count: HostsFileDiscovery.maxBytes + 1).write(toFile: path, atomically: true, encoding: .utf8)
+        try String(repeating: "#", count: HostsFileDiscovery.maxBytes + 1).write(
+            toFile: path, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: path) }
         await #expect(
-            throws: ClusterDiscoveryError.unreadableFile(path: path, reason: "larger than \(HostsFileDiscovery.maxBytes) bytes")
+            throws: ClusterDiscoveryError.unreadableFile(
+                path: path, reason: "larger than \(HostsFileDiscovery.maxBytes) bytes")
         ) {
             try await strategy.discover()
         }

@@ -27,8 +27,9 @@ extension ClusterDiscovery {
         /// Once the node has this many members (itself included), the runner joins no more
         /// contacts until it has fewer; `nil` (the default) joins every contact that is not a
         /// member, which suits the full-mesh overlay. With HyParView, whose members are its
-        /// small active view, use a small number such as 2: the node joins one contact (picked at
-        /// random among those due) and the overlay's random walks do the rest.
+        /// small active view, use a small number such as 2: the node joins the first contact (by
+        /// name, else by address) that is due, the same one on every node, and the overlay's
+        /// random walks do the rest.
         public var enoughMembers: Int?
         /// Where the runner logs; `nil` uses the node's logger.
         public var logger: Logger?

@@ -52,7 +52,9 @@ struct DiscoveryLoop {
         var invalid = false
         for (index, strategy) in strategies.enumerated() {
             guard !Task.isCancelled else { return }
-            switch await discover(strategy) {
+            let answer = await discover(strategy)
+            guard !Task.isCancelled else { return }  // stopped: not the strategy's failure
+            switch answer {
             case .success(let found):
                 if failing.remove(index) != nil {
                     logger.notice("discovery recovered", metadata: ["strategy": "\(strategy.name)"])
@@ -135,7 +137,9 @@ struct DiscoveryLoop {
         var due = pending().filter { schedule.isDue($0.address, at: now) }
         if let enough = configuration.enoughMembers {
             let missing = enough - node.members().count
-            due = missing > 0 ? Array(due.shuffled().prefix(missing)) : []
+            // Every node picks the same contacts (the first by name, else by address) among those
+            // due, so partial views grow from one place instead of forming islands.
+            due = missing > 0 ? Array(due.sorted { $0.sortKey < $1.sortKey }.prefix(missing)) : []
         }
         guard !due.isEmpty else { return }
         let node = self.node
@@ -163,7 +167,9 @@ struct DiscoveryLoop {
         }
     }
 
-    private mutating func record(_ contact: DiscoveredContact, _ result: Result<Node, any Error>, at now: ContinuousClock.Instant) {
+    private mutating func record(
+        _ contact: DiscoveredContact, _ result: Result<Node, any Error>, at now: ContinuousClock.Instant
+    ) {
         switch result {
         case .success(let joined):
             schedule.succeeded(contact.address, node: joined, at: now)
@@ -187,4 +193,9 @@ struct DiscoveryLoop {
         ContactAddress.isPort(contact.address.port)
             && (ContactAddress.isHostName(contact.address.host) || ContactAddress.isIPv6(contact.address.host))
     }
+}
+
+extension DiscoveredContact {
+    /// The order in which ``ClusterDiscovery/Configuration/enoughMembers`` picks contacts.
+    fileprivate var sortKey: String { node?.name ?? address.description }
 }

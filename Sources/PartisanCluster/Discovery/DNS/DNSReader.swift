@@ -82,7 +82,8 @@ struct DNSReader {
             let port = Int(u16(at: start + 4))
             let target = try nameWithin(start + 6, dataEnd)
             return DNSRecord(
-                name: name, data: .srv(DNSServiceRecord(priority: priority, weight: weight, port: port, target: target)))
+                name: name, data: .srv(DNSServiceRecord(priority: priority, weight: weight, port: port, target: target))
+            )
         default:
             return DNSRecord(name: name, data: .other(type: type))
         }

@@ -21,13 +21,19 @@ public struct DNSResolver: Sendable {
     public var attempts: Int
     /// The file read when ``nameserver`` is `nil`. Default `/etc/resolv.conf`.
     public var resolvConfPath: String
+    /// The largest UDP answer asked for with EDNS(0) (512...65535); a longer answer comes
+    /// truncated and is asked again over TCP. Default 1,232 bytes, the size that avoids IP
+    /// fragmentation (DNS Flag Day 2020). A server that refuses EDNS (FORMERR) is asked again
+    /// without it.
+    public var udpPayloadSize: Int
 
     /// A resolver asking `nameserver` (an IP address; `nil` reads the system's resolv.conf) on
     /// `port`.
     public init(
         nameserver: String? = nil, port: Int = 53, timeout: Duration = .seconds(2), attempts: Int = 2,
-        resolvConfPath: String = "/etc/resolv.conf"
+        resolvConfPath: String = "/etc/resolv.conf", udpPayloadSize: Int = 1232
     ) {
+        self.udpPayloadSize = udpPayloadSize
         self.nameserver = nameserver
         self.port = port
         self.timeout = timeout
@@ -94,8 +100,19 @@ public struct DNSResolver: Sendable {
 
     /// One question's answer: UDP (with retries), then TCP if it came truncated.
     func lookUp(_ name: String, _ type: DNSRecordType) async throws -> DNSResponse {
-        let query = try DNSQuery(id: .random(in: .min ... .max), name: name, type: type)
+        var query = try DNSQuery(id: .random(in: .min ... .max), name: name, type: type)
+        query.udpPayloadSize = min(max(udpPayloadSize, 512), DNSTransport.maxDatagram)
         let server = try await serverAddress()
+        do {
+            return try await exchange(query, with: server)
+        } catch DNSError.serverFailure(responseCode: 1) {
+            query.udpPayloadSize = nil
+            return try await exchange(query, with: server)
+        }
+    }
+
+    /// Asks `server` over UDP (``attempts`` times), then over TCP if the answer is truncated.
+    private func exchange(_ query: DNSQuery, with server: SocketAddress) async throws -> DNSResponse {
         let group = MultiThreadedEventLoopGroup.singleton
         for _ in 0..<max(attempts, 1) {
             try Task.checkCancellation()

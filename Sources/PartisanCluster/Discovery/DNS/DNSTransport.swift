@@ -5,7 +5,7 @@ import NIOPosix
 /// truncated (RFC 1035 §4.2, RFC 7766).
 enum DNSTransport {
     /// The largest UDP datagram read; longer ones are cut by the socket and fail to parse.
-    static let maxDatagram = 4096
+    static let maxDatagram = 65_535
     /// The most datagrams that are not the answer (wrong source, ID or question) one exchange
     /// reads before it gives up: a flood of strays cannot keep a look-up busy forever.
     static let maxStrayDatagrams = 64
@@ -17,7 +17,11 @@ enum DNSTransport {
     ) async throws -> DNSResponse? {
         let local = server.protocol == .inet6 ? "::" : "0.0.0.0"
         let channel = try await DatagramBootstrap(group: group)
-            .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: maxDatagram))
+            .channelOption(
+                .recvAllocator,
+                value: FixedSizeRecvByteBufferAllocator(
+                    capacity: min(max(query.udpPayloadSize ?? 512, 512), maxDatagram))
+            )
             .bind(host: local, port: 0) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try NIOAsyncChannel<AddressedEnvelope<ByteBuffer>, AddressedEnvelope<ByteBuffer>>(
@@ -51,13 +55,17 @@ enum DNSTransport {
     static func tcp(
         _ query: DNSQuery, to server: SocketAddress, timeout: Duration, group: any EventLoopGroup
     ) async throws -> DNSResponse {
-        let failed = { @Sendable (reason: String) in DNSError.tcpFailed(server: DNSResolver.describe(server), reason: reason) }
+        let failed = { @Sendable (reason: String) in
+            DNSError.tcpFailed(server: DNSResolver.describe(server), reason: reason)
+        }
         let answer = try await withDeadline(timeout) { () async throws -> [UInt8]? in
             let channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>
             do {
                 channel = try await ClientBootstrap(group: group)
                     .connectTimeout(
-                        .nanoseconds(timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000))
+                        .nanoseconds(
+                            timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000)
+                    )
                     .connect(to: server) { channel in
                         channel.eventLoop.makeCompletedFuture {
                             try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
@@ -85,7 +93,8 @@ enum DNSTransport {
                 return nil
             }
         }
-        guard let answer = answer ?? nil else { throw failed("no complete answer") }
+        guard let completed = answer else { throw failed("no answer within the timeout") }
+        guard let answer = completed else { throw failed("the connection closed before the whole answer") }
         let response: DNSResponse
         do {
             response = try DNSResponse(answer, answering: query)

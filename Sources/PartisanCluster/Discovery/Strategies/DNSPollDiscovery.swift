@@ -27,7 +27,9 @@ public struct DNSPollDiscovery: DiscoveryStrategy {
         guard (try? DNSQuery(id: 0, name: query, type: .a)) != nil else {
             throw .invalidSetting(option: "dns.query", reason: "not a DNS name")
         }
-        guard ContactAddress.isPort(port) else { throw .invalidSetting(option: "dns.port", reason: "must be in 1...65535") }
+        guard ContactAddress.isPort(port) else {
+            throw .invalidSetting(option: "dns.port", reason: "must be in 1...65535")
+        }
         try DNSSRVDiscovery.check(basename: basename, option: "dns.basename")
         self.query = query
         self.port = port
