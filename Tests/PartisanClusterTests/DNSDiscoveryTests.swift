@@ -7,7 +7,8 @@ import Testing
 /// changes while the cluster runs, with real nodes over TCP.
 @Suite struct DNSDiscoveryTests {
     static func resolver(_ dns: DNSMasq) -> DNSResolver {
-        DNSResolver(nameserver: "127.0.0.1", port: dns.port, timeout: .milliseconds(500), attempts: 1)
+        // Generous: the full suite loads the machine, and a late answer only delays a round.
+        DNSResolver(nameserver: "127.0.0.1", port: dns.port, timeout: .seconds(2), attempts: 2)
     }
 
     static func members(_ nodes: [PartisanNode]) -> [Node] { nodes.map(\.name).sorted() }
@@ -31,7 +32,7 @@ import Testing
                 on: nodes[index], strategies: [strategies[index]],
                 configuration: DiscoveryNodes.discovery(index == 0 ? recorder : nil))
         }
-        for discovery in discoveries { try await discovery.awaitJoined(minimum: 2, timeout: .seconds(30)) }
+        for discovery in discoveries { try await discovery.awaitJoined(minimum: 2, timeout: .seconds(60)) }
         try await strategies[0].waitForSuccesses(3)
         #expect(nodes[0].members() == Self.members(Array(nodes.prefix(2))))
         #expect(nodes[2].members() == [nodes[2].name])
@@ -84,7 +85,7 @@ import Testing
             try ClusterDiscovery.start(
                 on: nodes[index], strategies: [strategies[index]], configuration: DiscoveryNodes.discovery())
         }
-        for discovery in discoveries { try await discovery.awaitJoined(minimum: 2, timeout: .seconds(30)) }
+        for discovery in discoveries { try await discovery.awaitJoined(minimum: 2, timeout: .seconds(60)) }
         #expect(nodes[2].members() == [nodes[2].name])
 
         try dns.setHosts(["127.0.0.2 \(name)", "127.0.0.3 \(name)", "127.0.0.4 \(name)"])
