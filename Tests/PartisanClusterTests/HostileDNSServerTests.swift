@@ -79,7 +79,7 @@ import Testing
     static func aRecord(_ address: [UInt8]) -> [UInt8] { [0xC0, 12, 0, 1, 0, 1, 0, 0, 0, 5, 0, 4] + address }
 
     func resolver(_ server: HostileServer) -> DNSResolver {
-        DNSResolver(nameserver: "127.0.0.1", port: server.port, timeout: .milliseconds(800), attempts: 1)
+        DNSResolver(nameserver: "127.0.0.1", port: server.port, timeout: .seconds(3), attempts: 2)
     }
 
     @Test func spoofed_ids_and_strays_are_skipped_and_the_real_answer_taken() async throws {
@@ -124,6 +124,7 @@ import Testing
         await #expect(throws: DNSError.timedOut(server: "127.0.0.1:\(server.port)")) {
             try await resolver(server).services("_p._tcp.app.test")
         }
-        #expect(clock.now - start < .seconds(10))
+        // Two attempts of at most 3 s each, with slack for a loaded machine.
+        #expect(clock.now - start < .seconds(30))
     }
 }
