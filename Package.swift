@@ -82,11 +82,14 @@ let package = Package(
             swiftSettings: strict
         ),
         // Clusters that run themselves: configuration per environment (swift-configuration),
-        // discovery, and the node as a swift-service-lifecycle `Service`.
+        // discovery strategies (static seeds, DNS A/AAAA and SRV, a hosts file, your own) and the
+        // runner that joins what they find, and the node as a swift-service-lifecycle `Service`.
         .target(
             name: "PartisanCluster",
             dependencies: [
                 "Partisan",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Yams", package: "Yams"),
@@ -217,7 +220,9 @@ let package = Package(
             swiftSettings: strict
         ),
         // PartisanCluster: the configuration schema, its sources, profiles and errors; the node
-        // as a Service; the guide's examples.
+        // as a Service; discovery (the DNS parser with hostile packets, clusters that form
+        // through a real DNS server, dnsmasq, on 127.0.0.1, a hosts file and static seeds); the
+        // guide's examples.
         .testTarget(
             name: "PartisanClusterTests",
             dependencies: [

@@ -13,7 +13,9 @@ struct NodeCommand: AsyncParsableCommand {
         discussion: """
             Prints `listening NAME@HOST HOST:PORT` (the real port when --listen asks for 0) once \
             it accepts connections (then `metrics http://HOST:PORT/metrics` with --metrics), \
-            then joins the --join contacts. Settings come from flags, then PARTISAN_* \
+            then joins the --join contacts and what the `discovery` settings find, retrying an \
+            unreachable one with backoff until it answers (a seed that refuses the cookie or the \
+            name ends the node with exit 1). Settings come from flags, then PARTISAN_* \
             environment variables, then --config FILE (JSON or YAML), then the profile \
             (--profile dev|prod), then the defaults; `partisan config keys` lists them and \
             `partisan config check FILE` shows the effective ones. The cookie comes from \
@@ -97,8 +99,11 @@ struct NodeCommand: AsyncParsableCommand {
         _ = CommandLineValues.bootstrapLogging(level: .warning)
         let events = Self.events()
         let configuration: PartisanNode.Configuration
+        let discoverySettings: DiscoverySettings?
         do {
-            configuration = try await loader().load().configuration
+            let loaded = try await loader().load()
+            configuration = loaded.configuration
+            discoverySettings = loaded.discovery
         } catch {
             CommandLineValues.printError(error.description)
             throw CommandLineValues.configuration
@@ -137,19 +142,31 @@ struct NodeCommand: AsyncParsableCommand {
         }
         CommandLineValues.printLine("listening \(node.name) \(node.listenAddress!)")
         if let metricsAddress { CommandLineValues.printLine("metrics http://\(metricsAddress)/metrics") }
-        // Joining runs beside the wait for a signal: SIGTERM during a slow join still ends
-        // the node at once.
+        // The --join seeds and what the `discovery` settings find are joined and retried with
+        // backoff (ClusterDiscovery), beside the wait for a signal: an unreachable contact is
+        // logged and tried again, and SIGTERM still ends the node at once. A refusal that
+        // retrying cannot fix ends it (exit 1).
         let contacts = try join.map { try CommandLineValues.address($0, option: "--join") }
-        let joining = Task {
-            for contact in contacts {
-                do {
-                    try await node.join(contact)
-                } catch {
-                    if !Task.isCancelled { events.continuation.yield(.joinFailed(contact, error)) }
-                    return
-                }
+        var strategies: [any DiscoveryStrategy] = contacts.isEmpty ? [] : [StaticDiscovery(seeds: contacts)]
+        let logger = node.runtime.logger
+        var settings = ClusterDiscovery.Configuration(maxBackoff: .seconds(10), logger: logger)
+        if let discoverySettings {
+            do {
+                strategies.append(try discoverySettings.strategy(logger: logger))
+            } catch {
+                CommandLineValues.printError("cannot discover peers: \(error)")
+                await node.shutdown()
+                throw CommandLineValues.configuration
             }
+            settings.pollInterval = discoverySettings.pollInterval
         }
+        settings.onJoinFailure = { contact, error in
+            if Self.isFatal(error) { events.continuation.yield(.joinFailed(contact.address, error)) }
+        }
+        let discovery =
+            strategies.isEmpty
+            ? nil
+            : try ClusterDiscovery.start(on: node, strategies: strategies, configuration: settings)
         for await event in events.stream {
             if case .joinFailed(let contact, let error) = event {
                 if case TransportError.handshake(.refusedByPeer(AdmissionRefusal.duplicateName.wireReason)) = error {
@@ -159,14 +176,27 @@ struct NodeCommand: AsyncParsableCommand {
                 } else {
                     CommandLineValues.printError("cannot join \(contact): \(CommandLineValues.describe(error))")
                 }
+                discovery?.stop()
                 await node.shutdown()
                 throw CommandLineValues.unreachable
             }
             break
         }
-        joining.cancel()
+        discovery?.stop()
         // The graceful shutdown: supervision trees, then leaving the cluster, drained queues.
         await node.shutdown()
+    }
+
+    /// Whether a failed join is one that retrying cannot fix: the seed refused this node's
+    /// name or cookie, or proved another cookie, protocol or name than expected.
+    private static func isFatal(_ error: any Error) -> Bool {
+        guard case TransportError.handshake(let failure) = error else { return false }
+        switch failure {
+        case .badCookie, .versionMismatch, .ownName, .unexpectedPeer, .certificateMismatch, .notAdmitted: return true
+        case .refusedByPeer(let reason):
+            return reason == AdmissionRefusal.duplicateName.wireReason || reason == "bad_cookie"
+        default: return false
+        }
     }
 
     /// What ends a running node.

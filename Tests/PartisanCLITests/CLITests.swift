@@ -173,7 +173,7 @@ import Testing
         #expect(try await Self.members(at: a.address) == [a.name])
     }
 
-    @Test func test_a_node_that_cannot_join_exits_one_with_one_error_line() async throws {
+    @Test func test_a_node_whose_seed_is_down_keeps_serving_with_one_warning_line() async throws {
         try Self.requireBinary()
         let cluster = Cluster()
         defer { cluster.killAll() }
@@ -181,7 +181,13 @@ import Testing
         dead.process.kill()
         _ = try await dead.process.waitForExit(timeout: .seconds(30))
         let lonely = try await cluster.start("lonely", join: [dead.address])
-        #expect(try await lonely.process.waitForExit(timeout: .seconds(30)) == 1)
+        // It retries the seed with backoff (SeedRetryCLITests joins it once it is up) and serves
+        // meanwhile; the seed's failure is one line, not one per retry.
+        try await eventually(timeout: .seconds(30), "lonely warns about its seed") {
+            lonely.process.stderr.contains("discovery cannot join a contact yet")
+        }
+        for _ in 0..<3 { #expect(try await Self.members(at: lonely.address) == [lonely.name]) }
+        #expect(lonely.process.isRunning)
         #expect(lonely.process.stderr.split(separator: "\n").count == 1, "stderr: \(lonely.process.stderr)")
     }
 

@@ -87,7 +87,7 @@ import Testing
         // b goes while a twin is asking: the twin gets in.
         let joining = Task { try await patient.join(a.listenAddress!) }
         await b.shutdown()
-        try await joining.value
+        _ = try await joining.value
         try await eventually { a.members().contains(b.name) }
         #expect(a.kernel!.sendingConnections(to: b.name).allSatisfy { $0.peerCreation == 3 })
     }

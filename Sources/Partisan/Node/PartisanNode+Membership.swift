@@ -2,13 +2,15 @@
 extension PartisanNode {
     /// Joins the cluster of the node listening at `address`: this node connects to it, the
     /// membership spreads by gossip, and every member connects to every other. Returns once
-    /// the contact lists this node. Partisan's `partisan_peer_service:join/1`.
+    /// the contact lists this node, with the contact's name (the handshake tells it). Partisan's
+    /// `partisan_peer_service:join/1`.
     ///
     /// - Throws: ``PartisanNodeError/notDistributed`` without networking, the transport's
     ///   error, or ``MembershipError/joinTimedOut(_:)``.
-    public func join(_ address: ListenAddress) async throws {
+    @discardableResult
+    public func join(_ address: ListenAddress) async throws -> Node {
         guard let membership else { throw PartisanNodeError.notDistributed }
-        try await membership.join(address)
+        return try await membership.join(address)
     }
 
     /// Leaves the cluster: every member drops this node and disconnects from it.

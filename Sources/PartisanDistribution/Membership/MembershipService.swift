@@ -126,7 +126,7 @@ public final class MembershipService: Sendable {
 
     /// Joins the cluster of the node at `address`: connects to it, sends it this node's view,
     /// and returns once the contact's gossip lists this node's peers as members (the rest of
-    /// the cluster follows by gossip). Partisan's `join/1`.
+    /// the cluster follows by gossip), with the contact's name. Partisan's `join/1`.
     ///
     /// A contact that refuses this node because another incarnation of its name is connected
     /// to it (`duplicate_name`, see ``NetKernel``, "Incarnations") is asked again, with the
@@ -137,7 +137,8 @@ public final class MembershipService: Sendable {
     /// - Throws: the transport's error when the contact cannot be reached or refuses this node
     ///   (``TransportError/handshake(_:)`` with ``HandshakeError/refusedByPeer(_:)``), or
     ///   ``MembershipError/joinTimedOut(_:)``.
-    public func join(_ address: ListenAddress) async throws {
+    @discardableResult
+    public func join(_ address: ListenAddress) async throws -> Node {
         guard !state.withLock({ $0.stopped }) else { throw MembershipError.stopped }
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: configuration.joinTimeout)
@@ -147,6 +148,7 @@ public final class MembershipService: Sendable {
             guard clock.now < deadline else { throw MembershipError.joinTimedOut(contact) }
             try await Task.sleep(for: .milliseconds(5))
         }
+        return contact
     }
 
     /// Connects to `address`, again after a backoff while it refuses this node as a duplicate
