@@ -1,5 +1,6 @@
 import PartisanCore
 import PartisanTestSupport
+import Synchronization
 import Testing
 
 private struct Boom: Error, CustomStringConvertible {
@@ -226,5 +227,33 @@ private func idle(_ runtime: ProcessRuntime, _ options: SpawnOptions = []) -> Pi
             return reasons
         }
         #expect(reasons.allSatisfy { $0 == .shutdown })
+    }
+}
+
+/// `ProcessRuntime.halt()`: what `PartisanNode.kill()` does to processes.
+@Suite struct HaltTests {
+    @Test func halt_kills_every_process_and_any_started_meanwhile_at_birth_so_no_exit_is_trapped() async throws {
+        let runtime = ProcessRuntime(node: "halt@127.0.0.1")
+        let trapped = Mutex<[ExitReason]>([])
+        // A parent that traps exits and starts a new trapping child each time one dies, as a
+        // supervisor restarts: halting must leave neither alive, nor let a child see an exit.
+        _ = runtime.spawn([.trapExit]) { parent in
+            let child: @Sendable (ProcessContext) async throws -> Void = { child in
+                let exit = try await child.receive(ExitMessage.self)
+                trapped.withLock { $0.append(exit.reason) }
+            }
+            _ = try parent.spawnLink([.trapExit], child)
+            while true {
+                _ = try await parent.receive(ExitMessage.self)
+                _ = try parent.spawnLink([.trapExit], child)
+            }
+        }
+        try await eventually { runtime.processCount == 2 }
+        runtime.halt()
+        try await eventually { runtime.processCount == 0 }
+        #expect(trapped.withLock { $0 }.isEmpty)
+        // Later processes die at birth.
+        let late = runtime.spawn { _ in }
+        #expect(!runtime.isAlive(late))
     }
 }

@@ -57,6 +57,8 @@ public final class ProcessRuntime: Sendable {
     private let refCounter = Atomic<UInt64>(1)
     private let refSalt: UInt32
     private let crashReportsEnabled = Atomic<Bool>(true)
+    /// Set by ``halt()``: every process started from then on is killed at birth.
+    private let halting = Atomic<Bool>(false)
 
     /// Creates the runtime of node `node`. `creation` defaults to a random non-zero value;
     /// processes run on `executor` (by default Swift's global executor, or the shared
@@ -143,6 +145,11 @@ public final class ProcessRuntime: Sendable {
         if options.contains(.trapExit) { process.state.withLock { $0.trapExit = true } }
         prepare(process)
         table.insert(process, serial: serial)
+        if halting.load(ordering: .relaxed) {
+            // A supervisor restarting a child during ``halt()``: the child dies at once.
+            process.terminate(.killed)
+            return process
+        }
         // The task's closure captures only the process (a single reference needs no closure
         // context allocation), and its frame stays small: it lives as long as the process.
         let run: @concurrent @Sendable () async -> Void = {
@@ -163,6 +170,15 @@ public final class ProcessRuntime: Sendable {
             process.attach(Task(operation: run))
         }
         return process
+    }
+
+    /// Kills every process of the node, youngest first, and from now on every process at
+    /// its birth: Erlang's `halt/0`, as far as processes go. No `terminate` runs: a process
+    /// that traps exits is killed before its parent's exit reaches it, and a supervisor that
+    /// restarts a child killed first gets a child that is dead already.
+    package func halt() {
+        halting.store(true, ordering: .relaxed)
+        for pid in processes.sorted(by: >) { exit(pid, .kill) }
     }
 
     // MARK: Sending

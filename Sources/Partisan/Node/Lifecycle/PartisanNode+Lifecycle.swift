@@ -192,9 +192,7 @@ extension PartisanNode {
         broadcasts.stopAll()
         membership?.stop()
         await kernel?.shutdown()
-        // Youngest first: a child dies before its parent, so no parent's exit reaches a child
-        // that traps exits and would run its `terminate` (a kill runs none).
-        for pid in runtime.processes.sorted(by: >) { runtime.exit(pid, .kill) }
+        runtime.halt()
     }
 
     /// Records a behaviour started from the facade as a top-level process.
