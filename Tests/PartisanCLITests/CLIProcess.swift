@@ -190,6 +190,29 @@ final class CLIProcess: Sendable {
         }
     }
 
+    /// A port no socket of this machine is bound to at the moment of asking, below the
+    /// kernel's ephemeral range (32768 and up), so that no node of a test running beside this
+    /// one, listening on port 0, is given it before the caller binds it.
+    static func freePort() throws -> Int {
+        for _ in 0..<64 {
+            let port = Int.random(in: 20_000..<32_000)
+            let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            guard descriptor >= 0 else { throw CLIError.spawnFailed("no socket: \(String(cString: strerror(errno)))") }
+            defer { close(descriptor) }
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            address.sin_port = in_port_t(UInt16(port).bigEndian)
+            let bound = withUnsafePointer(to: &address) { pointer in
+                pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+                }
+            }
+            if bound { return port }
+        }
+        throw CLIError.spawnFailed("no free port below the ephemeral range")
+    }
+
     /// Runs `partisan arguments...` to completion: its exit status, stdout and stderr.
     static func run(
         _ arguments: [String], environment: [String: String] = [:], timeout: Duration = .seconds(30)

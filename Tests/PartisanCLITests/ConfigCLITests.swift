@@ -11,25 +11,6 @@ import Testing
 /// `partisan node --config FILE` and `partisan config check FILE` as a user runs them: real
 /// files, real environment variables, real OS processes.
 @Suite(.serialized) struct ConfigCLITests {
-    /// A port no socket of this machine listens on at the moment of asking (the kernel's pick
-    /// for a socket bound to port 0, closed again).
-    static func freePort() throws -> Int {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        try #require(descriptor >= 0)
-        defer { close(descriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0
-            }
-        }
-        try #require(bound)
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
-
     /// Starts `partisan node --config file` (plus `arguments`) and waits for its listening line;
     /// retries on another port if the chosen one was taken meanwhile.
     static func startNode(
@@ -37,7 +18,7 @@ import Testing
         environment: [String: String] = [:]
     ) async throws -> (port: Int, words: [Substring], process: CLIProcess) {
         for _ in 0..<3 {
-            let port = try freePort()
+            let port = try CLIProcess.freePort()
             let process = try CLIProcess(
                 ["node", "--config", try configuration(port)] + arguments, environment: environment)
             cluster.nodes.withLock { $0.append(("config", "", process)) }

@@ -9,10 +9,9 @@ import Testing
         try CLITests.requireBinary()
         let cluster = CLITests.Cluster()
         defer { cluster.killAll() }
-        // Learn a free port for the seed, then stop it: the seed is down when b starts.
-        let probe = try await cluster.start("seed")
-        probe.process.kill()
-        _ = try await probe.process.waitForExit(timeout: .seconds(10))
+        // A free port below the ephemeral range, which no other test's node is given meanwhile:
+        // nothing listens there when b starts.
+        let probe = (name: "\(cluster.prefix)-seed@127.0.0.1", address: "127.0.0.1:\(try CLIProcess.freePort())")
         let b = try await cluster.start("b", join: [probe.address])
         try await eventually(timeout: .seconds(30), "b says it cannot join the seed yet") {
             b.process.stderr.contains("discovery cannot join a contact yet; retrying with backoff")

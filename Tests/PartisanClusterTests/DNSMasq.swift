@@ -123,21 +123,33 @@ final class DNSMasq: @unchecked Sendable {
         _ = rename(staging.path, hosts.appendingPathComponent("records").path)
     }
 
-    /// A UDP port free on 127.0.0.1 now (dnsmasq binds UDP and TCP on it right after).
+    /// A port free on 127.0.0.1 now for both UDP and TCP (dnsmasq binds both on it right
+    /// after, and again on each restart), below the kernel's ephemeral range (32768 and up): no
+    /// node or connection of a test running beside this one is given it meanwhile.
     private static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
+        for _ in 0..<64 {
+            let port = Int.random(in: 20_000..<32_000)
+            if bindable(port, type: Int32(SOCK_DGRAM.rawValue)) && bindable(port, type: Int32(SOCK_STREAM.rawValue)) {
+                return port
+            }
+        }
+        throw SetupError("cannot find a free port")
+    }
+
+    /// Whether a socket of `type` can be bound to 127.0.0.1:`port` now.
+    private static func bindable(_ port: Int, type: Int32) -> Bool {
+        let fd = socket(AF_INET, type, 0)
+        guard fd >= 0 else { return false }
         defer { close(fd) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        return withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
-                bind(fd, pointer, length) == 0 && getsockname(fd, pointer, &length) == 0
+                bind(fd, pointer, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
             }
         }
-        guard bound else { throw SetupError("cannot find a free port") }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 
     /// Whether something accepts TCP connections on 127.0.0.1:`port` (dnsmasq listens on TCP
