@@ -25,9 +25,11 @@ import Testing
         _ = try await server.startGenServer(RemoteStore(), name: "store")
         _ = try await client.connect(to: try #require(server.listenAddress))
         let store = client.genServer(RemoteStore.self, named: "store", on: server.name)
-        for value in 1...200 { #expect(try await store.call(.put(value)) == value) }
+        // Generous timeouts: the test is about delivery, and the whole suite starting at once
+        // can hold a 2-core machine for seconds.
+        for value in 1...200 { #expect(try await store.call(.put(value), timeout: .seconds(30)) == value) }
         // Idle again: a call after every loop has stopped polling still wakes them.
         try await eventually { LoopBusyWait.polling == 0 }
-        #expect(try await store.call(.get) == 200)
+        #expect(try await store.call(.get, timeout: .seconds(30)) == 200)
     }
 }

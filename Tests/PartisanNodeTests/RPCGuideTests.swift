@@ -28,13 +28,14 @@ import Testing
         b.registerFunction(KV.get) { key in table.withLock { $0[key] } }
 
         // a calls them: the result, or an RPCError to switch on.
-        _ = try await a.erpc.call(KV.put, on: b.name, .init(key: "answer", value: 42))
-        let answer = try await a.erpc.call(KV.get, on: b.name, "answer", timeout: .seconds(5))
+        // The guide's calls, with timeouts generous enough for a loaded machine.
+        _ = try await a.erpc.call(KV.put, on: b.name, .init(key: "answer", value: 42), timeout: .seconds(30))
+        let answer = try await a.erpc.call(KV.get, on: b.name, "answer", timeout: .seconds(30))
         #expect(answer == 42)
 
         var missing: String?
         do {
-            _ = try await a.erpc.call("kv.delete", on: b.name, "answer", returning: Bool.self)
+            _ = try await a.erpc.call("kv.delete", on: b.name, "answer", returning: Bool.self, timeout: .seconds(30))
         } catch .undef(let name) {
             missing = name  // b has no such function
         } catch {
@@ -47,7 +48,7 @@ import Testing
         #expect(result == .badRPC(.noconnection))
 
         // Built-in functions every node answers.
-        let info = try await a.erpc.call(BuiltinFunctions.info, on: b.name)
+        let info = try await a.erpc.call(BuiltinFunctions.info, on: b.name, timeout: .seconds(30))
         #expect(info.name == "rpc-guide-b@127.0.0.1")
 
         await a.shutdown()
